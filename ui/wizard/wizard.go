@@ -1,0 +1,350 @@
+// Package wizard is the one stepper every guided task in Onboard365 uses: numbered steps, a plain
+// sentence on each, Back / Next / Cancel, checks before Next, background work with a progress bar
+// that can be stopped, and a summary at the end.
+//
+// Work runs on its own goroutine and touches widgets only through fyne.Do, so the window never
+// freezes while the app talks to Microsoft.
+package wizard
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Progress is what long work reports while it runs.
+type Progress struct {
+	Done, Total int    // items finished and items in all; Total 0 means "not known yet"
+	Message     string // what is happening now, in plain words ("Reading customer 12 of 40")
+}
+
+// Step is one page of a wizard.
+type Step struct {
+	// Title is short ("Review the plan"); it appears in the numbered strip and as the heading.
+	Title string
+	// Intro is one plain sentence: what happens on this step and why.
+	Intro string
+	// Content builds the body of the step. It is called when the step is shown and again after
+	// its Work succeeds, so it can show what the work found. Nil shows the intro alone.
+	Content func() fyne.CanvasObject
+	// Validate runs when the user presses Next. An error keeps the user on this step and is shown
+	// in plain words.
+	Validate func() error
+	// Work, when set, starts off the UI goroutine as soon as the step is shown. Next stays off
+	// until it succeeds. It must return soon after ctx is cancelled. report may be called from
+	// any goroutine.
+	Work func(ctx context.Context, report func(Progress)) error
+	// NextLabel replaces "Next" on this step, for example "Apply 3 changes".
+	NextLabel string
+}
+
+// Config describes a whole wizard.
+type Config struct {
+	Title   string
+	Steps   []Step
+	Summary func() fyne.CanvasObject // the last page, after the last step; nil shows "All done"
+	OnClose func()                   // called when the user leaves the wizard (Cancel or Close)
+}
+
+// Wizard is a running stepper. Build it with New and place Object() in a window.
+type Wizard struct {
+	cfg     Config
+	current int // index into cfg.Steps; len(cfg.Steps) means the summary page
+
+	// widgets
+	root     *fyne.Container
+	strip    *fyne.Container
+	heading  *widget.Label
+	intro    *widget.Label
+	body     *fyne.Container
+	progress *widget.ProgressBar
+	spinner  *widget.ProgressBarInfinite
+	status   *widget.Label
+	problem  *widget.Label
+	retry    *widget.Button
+	problems *fyne.Container
+	back     *widget.Button
+	next     *widget.Button
+	cancel   *widget.Button
+
+	// work in flight; touched only on the UI goroutine
+	running   bool
+	stopWork  context.CancelFunc
+	workRound int // increases with every run, so a late result from an old run is ignored
+
+	afterWork func() // test hook: called on the UI goroutine when a run of Work has ended
+}
+
+// New builds a wizard and shows its first step.
+func New(cfg Config) *Wizard {
+	w := &Wizard{cfg: cfg}
+	w.strip = container.NewHBox()
+	w.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.heading.SizeName = theme.SizeNameSubHeadingText
+	w.intro = widget.NewLabel("")
+	w.intro.Wrapping = fyne.TextWrapWord
+	w.body = container.NewStack()
+	w.progress = widget.NewProgressBar()
+	w.spinner = widget.NewProgressBarInfinite()
+	w.status = widget.NewLabel("")
+	w.status.Wrapping = fyne.TextWrapWord
+	w.problem = widget.NewLabel("")
+	w.problem.Wrapping = fyne.TextWrapWord
+	w.problem.Importance = widget.DangerImportance
+	w.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), w.startWork)
+	w.problems = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.problem)
+	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.Back)
+	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.Next)
+	w.next.Importance = widget.HighImportance
+	w.next.IconPlacement = widget.ButtonIconTrailingText
+	w.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.Cancel)
+
+	title := widget.NewLabelWithStyle(cfg.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	top := container.NewVBox(title, w.strip, widget.NewSeparator(), w.heading, w.intro)
+	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, w.retry, w.problems))
+	buttons := container.NewBorder(nil, nil, w.cancel, container.NewHBox(w.back, w.next))
+	bottom := container.NewVBox(activity, widget.NewSeparator(), buttons)
+	w.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(w.body))
+	w.show(0)
+	return w
+}
+
+// Object is the wizard's widget tree, to place in a window or a page.
+func (w *Wizard) Object() fyne.CanvasObject { return w.root }
+
+// Current returns the index of the step on screen; len(steps) means the summary page.
+func (w *Wizard) Current() int { return w.current }
+
+// Next validates the current step and moves on; after the last step it shows the summary.
+func (w *Wizard) Next() {
+	if w.running || w.current >= len(w.cfg.Steps) {
+		return
+	}
+	if v := w.cfg.Steps[w.current].Validate; v != nil {
+		if err := v(); err != nil {
+			w.showProblem(Sentence(err), false)
+			return
+		}
+	}
+	w.show(w.current + 1)
+}
+
+// Back returns to the previous step. Work on that step runs again, so what it shows is current.
+func (w *Wizard) Back() {
+	if w.running || w.current == 0 {
+		return
+	}
+	w.show(w.current - 1)
+}
+
+// Cancel stops work in flight; with nothing running it leaves the wizard.
+func (w *Wizard) Cancel() {
+	if w.running {
+		w.cancel.Disable()
+		w.status.SetText("Stopping… the step ends as soon as the current request returns.")
+		// Cancel last: the work may end at once, and its result must find the widgets settled.
+		if w.stopWork != nil {
+			w.stopWork()
+		}
+		return
+	}
+	if w.cfg.OnClose != nil {
+		w.cfg.OnClose()
+	}
+}
+
+// Restart goes back to the first step, as if the wizard had just opened.
+func (w *Wizard) Restart() {
+	if !w.running {
+		w.show(0)
+	}
+}
+
+func (w *Wizard) show(i int) {
+	w.current = i
+	w.hideActivity()
+	w.refreshStrip()
+	if i == len(w.cfg.Steps) {
+		w.showSummary()
+		return
+	}
+	s := w.cfg.Steps[i]
+	w.heading.SetText(fmt.Sprintf("Step %d of %d: %s", i+1, len(w.cfg.Steps), s.Title))
+	w.intro.SetText(s.Intro)
+	w.setBody(s.Content)
+	w.back.Enable()
+	if i == 0 {
+		w.back.Disable()
+	}
+	w.cancel.SetText("Cancel")
+	w.cancel.Enable()
+	w.next.Show()
+	switch {
+	case s.NextLabel != "":
+		w.next.SetText(s.NextLabel)
+	case i == len(w.cfg.Steps)-1:
+		w.next.SetText("Finish")
+	default:
+		w.next.SetText("Next")
+	}
+	w.next.Enable()
+	if s.Work != nil {
+		w.startWork()
+	}
+}
+
+func (w *Wizard) showSummary() {
+	w.heading.SetText("Summary")
+	w.intro.SetText("Here is what this wizard did. You can close it, or start again to check that everything is still right.")
+	if w.cfg.Summary != nil {
+		w.setBody(w.cfg.Summary)
+	} else {
+		w.setBody(func() fyne.CanvasObject { return widget.NewLabel("All done.") })
+	}
+	w.back.SetText("Start again")
+	w.back.SetIcon(theme.ViewRefreshIcon())
+	w.back.OnTapped = w.Restart
+	w.back.Enable()
+	w.next.Hide()
+	w.cancel.SetText("Close")
+	w.cancel.Enable()
+}
+
+func (w *Wizard) setBody(content func() fyne.CanvasObject) {
+	if w.current < len(w.cfg.Steps) {
+		// The summary page repurposes Back as "Start again"; every step page has a plain Back.
+		w.back.SetText("Back")
+		w.back.SetIcon(theme.NavigateBackIcon())
+		w.back.OnTapped = w.Back
+	}
+	if content == nil {
+		w.body.Objects = nil
+	} else {
+		w.body.Objects = []fyne.CanvasObject{content()}
+	}
+	w.body.Refresh()
+}
+
+func (w *Wizard) refreshStrip() {
+	w.strip.RemoveAll()
+	n := len(w.cfg.Steps)
+	for i := 0; i <= n; i++ {
+		title := "Summary"
+		if i < n {
+			title = w.cfg.Steps[i].Title
+		}
+		label := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, title))
+		icon := theme.RadioButtonIcon()
+		switch {
+		case i < w.current:
+			icon = theme.ConfirmIcon()
+			label.Importance = widget.SuccessImportance
+		case i == w.current:
+			icon = theme.RadioButtonCheckedIcon()
+			label.Importance = widget.HighImportance
+			label.TextStyle.Bold = true
+		default:
+			label.Importance = widget.LowImportance
+		}
+		w.strip.Add(container.NewHBox(widget.NewIcon(icon), label))
+	}
+}
+
+// startWork runs the current step's Work off the UI goroutine. It is called on the UI goroutine.
+func (w *Wizard) startWork() {
+	s := w.cfg.Steps[w.current]
+	if s.Work == nil || w.running {
+		return
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	w.running, w.stopWork = true, stop
+	w.workRound++
+	round := w.workRound
+
+	w.hideActivity()
+	w.spinner.Show()
+	w.spinner.Start()
+	w.status.SetText("Working…")
+	w.status.Show()
+	w.next.Disable()
+	w.back.Disable()
+	w.cancel.SetText("Stop")
+	w.cancel.Enable()
+
+	report := func(p Progress) {
+		fyne.Do(func() {
+			if round == w.workRound && w.running {
+				w.showProgress(p)
+			}
+		})
+	}
+	go func() {
+		err := s.Work(ctx, report)
+		fyne.Do(func() {
+			stop()
+			if round != w.workRound {
+				return
+			}
+			w.finishWork(err)
+			if w.afterWork != nil {
+				w.afterWork()
+			}
+		})
+	}()
+}
+
+func (w *Wizard) showProgress(p Progress) {
+	if p.Total > 0 {
+		w.spinner.Stop()
+		w.spinner.Hide()
+		w.progress.Max = float64(p.Total)
+		w.progress.SetValue(float64(p.Done))
+		w.progress.Show()
+	}
+	if p.Message != "" {
+		w.status.SetText(p.Message)
+	}
+}
+
+func (w *Wizard) finishWork(err error) {
+	w.running, w.stopWork = false, nil
+	w.hideActivity()
+	w.cancel.SetText("Cancel")
+	w.cancel.Enable()
+	if w.current > 0 {
+		w.back.Enable()
+	}
+	if err != nil {
+		w.showProblem(Sentence(err), true)
+		w.next.Disable()
+		return
+	}
+	w.setBody(w.cfg.Steps[w.current].Content)
+	w.next.Enable()
+}
+
+func (w *Wizard) showProblem(sentence string, canRetry bool) {
+	w.problem.SetText(sentence)
+	w.problems.Show()
+	if canRetry {
+		w.retry.Show()
+	} else {
+		w.retry.Hide()
+	}
+}
+
+func (w *Wizard) hideActivity() {
+	w.spinner.Stop()
+	w.spinner.Hide()
+	w.progress.Hide()
+	w.progress.SetValue(0)
+	w.status.SetText("")
+	w.status.Hide()
+	w.problems.Hide()
+	w.retry.Hide()
+}
