@@ -1,0 +1,122 @@
+// Command onboard365 starts the Onboard365 desktop app, on Microsoft's cloud or on the built-in
+// sandbox (a simulated Microsoft cloud on this computer).
+//
+//	onboard365                  the app, on Microsoft's worldwide cloud
+//	onboard365 --sandbox        the app, on the sandbox: nothing touches a real tenant
+//	onboard365 --cloud FILE     the app, on the cloud a file describes
+//	onboard365 --screenshot DIR every page rendered to PNG files, no display needed
+//	onboard365 --version        the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/ui"
+	"github.com/onboard365/onboard365/ui/screenshot"
+)
+
+// version is set at release time with -ldflags "-X main.version=1.2.3".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run does what the command line asks and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("onboard365", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	useSandbox := flags.Bool("sandbox", false, "run on the built-in sandbox, a simulated Microsoft cloud on this computer")
+	cloudFile := flags.String("cloud", "", "run on the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	shotsDir := flags.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
+	showVersion := flags.Bool("version", false, "print the version and exit")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "onboard365: unknown command %q. Run onboard365 --help to see what it can do.\n", flags.Arg(0))
+		return 2
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "onboard365", version)
+		return 0
+	}
+
+	sandboxes := &sandboxes{}
+	defer sandboxes.closeAll(stderr)
+	opts, err := options(*useSandbox, *cloudFile, sandboxes)
+	if err != nil {
+		fmt.Fprintln(stderr, "onboard365:", err)
+		return 1
+	}
+
+	if *shotsDir != "" {
+		files, err := screenshot.Write(*shotsDir, opts, screenshot.Sizes)
+		if err != nil {
+			fmt.Fprintln(stderr, "onboard365:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "Wrote %d screenshots to %s\n", len(files), *shotsDir)
+		return 0
+	}
+	return runWindow(opts)
+}
+
+// options wires the chosen cloud into what the window needs.
+func options(useSandbox bool, cloudFile string, sandboxes *sandboxes) (ui.Options, error) {
+	opts := ui.Options{
+		Cloud:           cloud.Public(),
+		Version:         version,
+		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
+		TrySandbox:      sandboxes.start,
+	}
+	switch {
+	case useSandbox && cloudFile != "":
+		return ui.Options{}, errors.New("choose either --sandbox or --cloud, not both")
+	case useSandbox:
+		c, err := sandboxes.start(context.Background())
+		if err != nil {
+			return ui.Options{}, err
+		}
+		opts.Cloud, opts.TrySandbox = c, nil
+	case cloudFile != "":
+		c, err := cloud.Load(cloudFile)
+		if err != nil {
+			return ui.Options{}, err
+		}
+		opts.Cloud = c
+	}
+	return opts, nil
+}
+
+// sandboxes keeps every sandbox this run started, so that all are stopped on exit.
+type sandboxes struct {
+	running []*sandbox.Server
+}
+
+func (s *sandboxes) start(context.Context) (cloud.Cloud, error) {
+	srv, err := sandbox.Start()
+	if err != nil {
+		return cloud.Cloud{}, err
+	}
+	s.running = append(s.running, srv)
+	return srv.Cloud(), nil
+}
+
+func (s *sandboxes) closeAll(stderr io.Writer) {
+	for _, srv := range s.running {
+		if err := srv.Close(); err != nil {
+			fmt.Fprintln(stderr, "onboard365:", err)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	badCloud := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(badCloud, []byte(`{"name":"x","authorityHost":"https://a","graphURL":"http://g","partnerCenterURL":"https://p"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{"version", []string{"--version"}, 0, "onboard365 0.1.0-dev", ""},
+		{"help", []string{"--help"}, 0, "", "-sandbox"},
+		{"unknown flag", []string{"--nope"}, 2, "", "flag provided but not defined"},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"sandbox and cloud", []string{"--sandbox", "--cloud", badCloud}, 1, "", "choose either --sandbox or --cloud"},
+		{"bad cloud file", []string{"--cloud", badCloud}, 1, "", `field "graphURL" must start with https://`},
+		{"missing cloud file", []string{"--cloud", filepath.Join(dir, "missing.json")}, 1, "", "read cloud file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d (stderr: %s)", code, tt.wantCode, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout %q does not hold %q", stdout.String(), tt.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) {
+				t.Errorf("stderr %q does not hold %q", stderr.String(), tt.wantStderr)
+			}
+		})
+	}
+}
+
+// TestScreenshotCommand renders every page on a real sandbox and checks that each picture has the
+// right size and is not blank.
+func TestScreenshotCommand(t *testing.T) {
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--sandbox", "--screenshot", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr.String())
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pages, sizes, themes = 7, 2, 2
+	if len(files) != pages*sizes*themes {
+		t.Fatalf("%d screenshots, want %d: %v", len(files), pages*sizes*themes, files)
+	}
+	if !strings.Contains(stdout.String(), "Wrote 28 screenshots") {
+		t.Errorf("stdout = %q", stdout.String())
+	}
+	for _, f := range files {
+		img := decode(t, f)
+		want := image.Pt(1024, 700)
+		if strings.Contains(f, "1600x1000") {
+			want = image.Pt(1600, 1000)
+		}
+		if img.Bounds().Size() != want {
+			t.Errorf("%s is %v, want %v", filepath.Base(f), img.Bounds().Size(), want)
+		}
+		if n := colours(img); n < 8 {
+			t.Errorf("%s has only %d colours: it looks blank", filepath.Base(f), n)
+		}
+	}
+}
+
+func decode(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// colours counts distinct colours on a sparse grid of the image.
+func colours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}

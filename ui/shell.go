@@ -1,0 +1,157 @@
+// Package ui is Onboard365's window: a task list on the left and the chosen task on the right.
+// It is a thin layer over internal/: it shows what the domain packages compute and never talks
+// HTTP itself. It imports no driver, so every screen can be built and tested headless.
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/resources"
+)
+
+// Options is what the window needs from the rest of the app.
+type Options struct {
+	// Cloud is the Microsoft cloud (or the sandbox) the app talks to.
+	Cloud cloud.Cloud
+	// Version is the app's version, shown in Settings.
+	Version string
+	// CheckConnection reaches the cloud's sign-in service; nil hides the button.
+	CheckConnection func(ctx context.Context, c cloud.Cloud) error
+	// TrySandbox starts the simulated cloud and returns its description. Nil when the app already
+	// runs on the sandbox or cannot start one.
+	TrySandbox func(ctx context.Context) (cloud.Cloud, error)
+}
+
+// Page ids, also the names of the screenshot files.
+const (
+	PageHome          = "home"
+	PageSignIn        = "sign-in"
+	PageAppRegistry   = "app-registration"
+	PageGDAP          = "gdap"
+	PageAuthenticator = "authenticator"
+	PageTroubleshoot  = "troubleshoot"
+	PageSettings      = "settings"
+)
+
+// page is one entry of the left-hand task list.
+type page struct {
+	id    string
+	title string
+	icon  fyne.Resource
+	build func() fyne.CanvasObject
+}
+
+// Shell is the whole window content.
+type Shell struct {
+	opts    Options
+	pages   []page
+	current int
+
+	root         *fyne.Container
+	nav          *widget.List
+	banner       *fyne.Container
+	content      *fyne.Container
+	sandboxEntry *fyne.Container // the sidebar's "Try the sandbox", hidden once it is on
+
+	sandbox sandboxStarter
+
+	afterAsync func() // test hook: called on the UI goroutine when background work has updated the page
+}
+
+// NewShell builds the window content and shows the home page.
+func NewShell(opts Options) *Shell {
+	s := &Shell{opts: opts}
+	s.pages = []page{
+		{PageHome, "Home", theme.HomeIcon(), s.homePage},
+		{PageSignIn, "Sign in", theme.LoginIcon(), func() fyne.CanvasObject { return taskPage(signInTask) }},
+		{PageAppRegistry, "App registration", theme.ComputerIcon(), func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
+		{PageGDAP, "GDAP relationships", theme.AccountIcon(), func() fyne.CanvasObject { return taskPage(gdapTask) }},
+		{PageAuthenticator, "Authenticator default method", theme.ConfirmIcon(), func() fyne.CanvasObject { return taskPage(authenticatorTask) }},
+		{PageTroubleshoot, `Troubleshoot "400" errors`, theme.WarningIcon(), func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
+		{PageSettings, "Settings", theme.SettingsIcon(), s.settingsPage},
+	}
+
+	s.nav = widget.NewList(
+		func() int { return len(s.pages) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Authenticator default method"))
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(s.pages[i].icon)
+			row.Objects[1].(*widget.Label).SetText(s.pages[i].title)
+		},
+	)
+	s.nav.OnSelected = func(i widget.ListItemID) { s.showIndex(i) }
+
+	s.banner = container.NewStack()
+	s.content = container.NewStack()
+	s.root = container.NewBorder(nil, nil, s.sidebar(), nil,
+		container.NewBorder(s.banner, nil, nil, nil, s.content))
+	s.refreshBanner()
+	s.nav.Select(0)
+	return s
+}
+
+// Object is the shell's widget tree, to set as a window's content.
+func (s *Shell) Object() fyne.CanvasObject { return s.root }
+
+// PageIDs lists every top-level page in the order of the task list.
+func (s *Shell) PageIDs() []string {
+	ids := make([]string, len(s.pages))
+	for i, p := range s.pages {
+		ids[i] = p.id
+	}
+	return ids
+}
+
+// Show opens the page with the given id; an unknown id is ignored.
+func (s *Shell) Show(id string) {
+	for i, p := range s.pages {
+		if p.id == id {
+			s.nav.Select(i) // calls showIndex through OnSelected
+			return
+		}
+	}
+}
+
+// CurrentPage returns the id of the page on screen.
+func (s *Shell) CurrentPage() string { return s.pages[s.current].id }
+
+// asyncDone runs at the end of every fyne.Do that finishes background work.
+func (s *Shell) asyncDone() {
+	if s.afterAsync != nil {
+		s.afterAsync()
+	}
+}
+
+func (s *Shell) showIndex(i int) {
+	s.current = i
+	s.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(s.pages[i].build()))}
+	s.content.Refresh()
+}
+
+func (s *Shell) sidebar() fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(resources.Icon())
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSize(36, 36))
+	name := widget.NewLabelWithStyle("Onboard365", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	header := container.NewHBox(logo, name)
+	trySandbox := widget.NewButtonWithIcon("Try the sandbox", theme.MediaPlayIcon(), s.startSandbox)
+	trySandbox.Importance = widget.WarningImportance
+	footer := container.NewVBox(widget.NewSeparator(), trySandbox)
+	if s.opts.Cloud.Sandbox || s.opts.TrySandbox == nil {
+		footer.Hide()
+	}
+	s.sandboxEntry = footer
+	left := container.NewBorder(container.NewVBox(container.NewPadded(header), widget.NewSeparator()), footer, nil, nil, s.nav)
+	return container.NewHBox(left, widget.NewSeparator())
+}

@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Small building blocks shared by the pages, so that every page has the same look.
+
+func heading(text string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func subheading(text string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func paragraph(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// card draws its content on a lightly tinted panel with an accent colour along the left edge.
+func card(accent fyne.ThemeColorName, icon fyne.CanvasObject, content ...fyne.CanvasObject) fyne.CanvasObject {
+	tint := canvas.NewRectangle(withAlpha(theme.Color(accent), 0x22))
+	tint.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	edge := canvas.NewRectangle(theme.Color(accent))
+	edge.SetMinSize(fyne.NewSize(4, 4))
+	body := container.NewBorder(nil, nil, container.NewVBox(icon), nil, container.NewVBox(content...))
+	return container.NewStack(tint, container.NewBorder(nil, nil, edge, nil, container.NewPadded(body)))
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+}
+
+// readableWidth is the widest a page's text runs; longer lines are hard to read on a wide window.
+const readableWidth = 880
+
+// readable keeps a page at a comfortable line length on wide windows, aligned to the left.
+func readable(page fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(maxWidthLayout{readableWidth}, page)
+}
+
+type maxWidthLayout struct{ width float32 }
+
+func (l maxWidthLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.width)
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (l maxWidthLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
