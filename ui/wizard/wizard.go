@@ -106,7 +106,7 @@ func New(cfg Config) *Wizard {
 	title := widget.NewLabelWithStyle(cfg.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	top := container.NewVBox(title, w.strip, widget.NewSeparator(), w.heading, w.intro)
-	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, w.retry, w.problems))
+	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, container.NewCenter(w.retry), w.problems))
 	buttons := container.NewBorder(nil, nil, w.cancel, container.NewHBox(w.back, w.next))
 	bottom := container.NewVBox(activity, widget.NewSeparator(), buttons)
 	w.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(w.body))
