@@ -1,0 +1,208 @@
+package graph
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/onboard365/onboard365/internal/explain"
+)
+
+// Error is an answer from Microsoft Graph with a status other than 2xx, or a
+// $batch item with status 400 or more.
+type Error struct {
+	Method string // the request's method
+	Path   string // the request's path below the base URL, without the query: "/v1.0/users/{id}"
+	Status int    // the HTTP status
+	// Code is Graph's error.code, such as "Authorization_RequestDenied"; empty
+	// when the body had none. Only short codes of letters, digits, "_" and "-"
+	// are kept.
+	Code string
+	// Message is Graph's error.message: Microsoft's free text, for a developer's
+	// eyes, with anything shaped like a token removed (see redact). Error()
+	// never includes it; show the user Explanation() instead.
+	Message   string
+	RequestID string // error.innerError.request-id, or the request-id header
+	Date      string // error.innerError.date, or the Date header
+}
+
+// Error names the request, the status and the Graph code, and the request id
+// and date that Microsoft support asks for. It never includes a header, the
+// token or Microsoft's message.
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Microsoft Graph %s %s answered %d", e.Method, e.Path, e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.RequestID != "" || e.Date != "" {
+		b.WriteString(" (")
+		if e.RequestID != "" {
+			b.WriteString("request-id " + e.RequestID)
+		}
+		if e.RequestID != "" && e.Date != "" {
+			b.WriteString(", ")
+		}
+		if e.Date != "" {
+			b.WriteString("date " + e.Date)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Explanation says in plain words what happened, why, and what to do.
+func (e *Error) Explanation() explain.Explanation {
+	var body []byte
+	if e.Code != "" {
+		body, _ = json.Marshal(map[string]map[string]string{"error": {"code": e.Code}})
+	}
+	return explain.FromResponse(e.Status, body)
+}
+
+// newError makes the *Error of an answer. header may be nil (batch items
+// without headers).
+func newError(method, path string, status int, header http.Header, body []byte) *Error {
+	e := &Error{Method: method, Path: path, Status: status}
+	if d, ok := decodeError(body); ok {
+		e.Code, e.Message, e.RequestID, e.Date = d.code, d.message, d.requestID, d.date
+	}
+	if e.RequestID == "" {
+		e.RequestID = safeField(header.Get("request-id"))
+	}
+	if e.Date == "" {
+		e.Date = safeField(header.Get("Date"))
+	}
+	return e
+}
+
+// errorBody is what decodeError reads from Graph's error body.
+type errorBody struct {
+	code, message, requestID, date string
+}
+
+// decodeError reads Graph's error body:
+//
+//	{"error":{"code":"...","message":"...","innerError":{"date":"...","request-id":"...","client-request-id":"..."}}}
+//
+// It reports false when the body is not JSON or has no "error" object. Fields
+// of the wrong type are left empty; code, request id and date are kept only
+// when they are short and made of safe characters (see safeField), so that no
+// secret echoed by a server can reach an error message.
+func decodeError(body []byte) (errorBody, bool) {
+	var outer struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(body, &outer) != nil || len(outer.Error) == 0 || outer.Error[0] != '{' {
+		return errorBody{}, false
+	}
+	var inner struct {
+		Code       json.RawMessage `json:"code"`
+		Message    json.RawMessage `json:"message"`
+		InnerError json.RawMessage `json:"innerError"`
+	}
+	if json.Unmarshal(outer.Error, &inner) != nil {
+		return errorBody{}, false
+	}
+	d := errorBody{code: safeField(jsonString(inner.Code)), message: redact(jsonString(inner.Message))}
+	var ie struct {
+		Date      json.RawMessage `json:"date"`
+		RequestID json.RawMessage `json:"request-id"`
+	}
+	if len(inner.InnerError) > 0 && inner.InnerError[0] == '{' && json.Unmarshal(inner.InnerError, &ie) == nil {
+		d.date = safeField(jsonString(ie.Date))
+		d.requestID = safeField(jsonString(ie.RequestID))
+	}
+	return d, true
+}
+
+// jsonString returns the value of a JSON string, or "" for anything else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// safeField keeps a code, id or date from an answer only when it is at most 64
+// characters of letters, digits and " _-:.+,". An access token is far longer,
+// so a server that echoes one cannot put it into an error message.
+func safeField(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 64 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte(" _-:.+,", c) >= 0:
+		default:
+			return ""
+		}
+	}
+	return s
+}
+
+// redact replaces every run of 40 or more letters, digits, "-", "_" and "."
+// that holds at least two dots (the shape of a JWT access token) with
+// "[removed]", and cuts the text to 1,000 bytes.
+func redact(s string) string {
+	if len(s) > 1000 {
+		s = s[:1000]
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j, dots := i, 0
+		for j < len(s) && isTokenByte(s[j]) {
+			if s[j] == '.' {
+				dots++
+			}
+			j++
+		}
+		switch {
+		case j == i:
+			b.WriteByte(s[i])
+			i++
+		case j-i >= 40 && dots >= 2:
+			b.WriteString("[removed]")
+			i = j
+		default:
+			b.WriteString(s[i:j])
+			i = j
+		}
+	}
+	return b.String()
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+}
+
+// DecodeError says that an answer could not be used: its body is not the
+// JSON expected (not JSON, cut short, a page without "value", a malformed
+// $batch answer) or a page link is unsafe or loops.
+type DecodeError struct {
+	Method string
+	Path   string
+	Page   int    // the 1-based page number when listing, else 0
+	Reason string // what is wrong, as a sentence fragment
+	Err    error  // the underlying decoding error, if any
+}
+
+func (e *DecodeError) Error() string {
+	s := "Microsoft Graph " + e.Method + " " + e.Path
+	if e.Page > 0 {
+		s += " page " + strconv.Itoa(e.Page)
+	}
+	s += ": " + e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }

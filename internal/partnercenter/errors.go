@@ -1,0 +1,200 @@
+package partnercenter
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/onboard365/onboard365/internal/explain"
+)
+
+// mfaCode is the Partner Center error code of an App+User token whose sign-in
+// did not include MFA (enforced since 1 April 2026; HTTP 401).
+const mfaCode = "900421"
+
+// Error is an answer from Partner Center with a status other than 2xx.
+type Error struct {
+	Method string // the request's method
+	Path   string // the request's path below the base URL, without the query: "/v1/customers"
+	Status int    // the HTTP status
+	// Code is the body's "code" (a string or a number in the answer), such as
+	// "900421"; empty when the body had none (a 401 often has no body). Only
+	// short codes of letters, digits, "_" and "-" are kept.
+	Code string
+	// Description is the body's "description": Microsoft's free text, for a
+	// developer's eyes, with anything shaped like a token removed. Error()
+	// never includes it; show the user Explanation() instead.
+	Description   string
+	RequestID     string // the MS-RequestId of the answer, else the one the client sent
+	CorrelationID string // the MS-CorrelationId of the answer
+}
+
+// Error names the request, the status and the code, and the request id that
+// Microsoft support asks for. It never includes a header, the token or
+// Microsoft's description.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("Partner Center %s %s answered %d", e.Method, e.Path, e.Status)
+	if e.Code != "" {
+		s += " code " + e.Code
+	}
+	if e.RequestID != "" {
+		s += " (MS-RequestId " + e.RequestID + ")"
+	}
+	return s
+}
+
+// MFARequired reports whether Partner Center refused the token because its
+// sign-in had no MFA (error code 900421). The fix is a fresh sign-in with MFA.
+func (e *Error) MFARequired() bool {
+	return e.Code == mfaCode
+}
+
+// Explanation says in plain words what happened, why, and what to do.
+func (e *Error) Explanation() explain.Explanation {
+	if e.Code != "" {
+		body, _ := json.Marshal(map[string]string{"code": e.Code})
+		return explain.FromResponse(e.Status, body)
+	}
+	// No code: Partner Center's own words for the status when the table has
+	// them (401: sign in again with MFA; 403: a Partner Center role is missing).
+	if x, ok := explain.Lookup("Partner Center " + strconv.Itoa(e.Status)); ok {
+		return x
+	}
+	return explain.FromResponse(e.Status, nil)
+}
+
+// newError makes the *Error of an answer. sentID is the MS-RequestId the
+// client sent, used when the answer does not echo one.
+func newError(method, path string, status int, header http.Header, body []byte, sentID string) *Error {
+	e := &Error{Method: method, Path: path, Status: status}
+	if d, ok := decodeError(body); ok {
+		e.Code, e.Description = d.code, d.description
+	}
+	e.RequestID = safeField(header.Get("MS-RequestId"))
+	if e.RequestID == "" {
+		e.RequestID = sentID
+	}
+	e.CorrelationID = safeField(header.Get("MS-CorrelationId"))
+	return e
+}
+
+type errorBody struct {
+	code, description string
+}
+
+// decodeError reads Partner Center's error body (an ApiFault):
+//
+//	{"code": "900421" or 900421, "description": "...", "data": [...], "source": "..."}
+//
+// It reports false when the body is not a JSON object. The code is kept only
+// when it is short and made of safe characters (see safeField).
+func decodeError(body []byte) (errorBody, bool) {
+	var b struct {
+		Code        json.RawMessage `json:"code"`
+		Description json.RawMessage `json:"description"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return errorBody{}, false
+	}
+	code := jsonString(b.Code)
+	if code == "" && isDigits(string(b.Code)) {
+		code = string(b.Code) // a JSON number
+	}
+	return errorBody{code: safeField(code), description: redact(jsonString(b.Description))}, true
+}
+
+// jsonString returns the value of a JSON string, or "" for anything else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// safeField keeps a code or id from an answer only when it is at most 64
+// characters of letters, digits, "_" and "-". An access token is far longer,
+// so a server that echoes one cannot put it into an error message.
+func safeField(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 64 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return ""
+		}
+	}
+	return s
+}
+
+// redact replaces every run of 40 or more letters, digits, "-", "_" and "."
+// that holds at least two dots (the shape of a JWT access token) with
+// "[removed]", and cuts the text to 1,000 bytes.
+func redact(s string) string {
+	if len(s) > 1000 {
+		s = s[:1000]
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j, dots := i, 0
+		for j < len(s) && isTokenByte(s[j]) {
+			if s[j] == '.' {
+				dots++
+			}
+			j++
+		}
+		switch {
+		case j == i:
+			b.WriteByte(s[i])
+			i++
+		case j-i >= 40 && dots >= 2:
+			b.WriteString("[removed]")
+			i = j
+		default:
+			b.WriteString(s[i:j])
+			i = j
+		}
+	}
+	return b.String()
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+}
+
+// DecodeError says that a 2xx answer could not be used: its body is not the
+// JSON expected, or a continuation link is unsafe or loops.
+type DecodeError struct {
+	Method string
+	Path   string
+	Page   int    // the 1-based page number when listing, else 0
+	Reason string // what is wrong, as a sentence fragment
+	Err    error  // the underlying decoding error, if any
+}
+
+func (e *DecodeError) Error() string {
+	s := "Partner Center " + e.Method + " " + e.Path
+	if e.Page > 0 {
+		s += " page " + strconv.Itoa(e.Page)
+	}
+	s += ": " + e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
