@@ -7,6 +7,10 @@
 //	/{tenant}/...        the identity platform (login.microsoftonline.com)
 //	/graph/...           Microsoft Graph (graph.microsoft.com)
 //	/partnercenter/...   Partner Center (api.partnercenter.microsoft.com)
+//
+// Its state comes from a scenario (the default one, "contoso", has a dozen customers that show
+// every problem the wizards handle) and changes with every write, so a fix applied through the
+// app is seen by the next read.
 package sandbox
 
 import (
@@ -15,24 +19,60 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/cloud"
 )
 
+// Options choose the scenario and the faults of a sandbox. The zero value is the default
+// scenario with no faults.
+type Options struct {
+	Scenario  string           // ScenarioContoso (default) or ScenarioEmpty; ignored when Customers > 0
+	Customers int              // > 0: a generated scenario with this many customers (up to 5,000)
+	Faults    Faults           // injected trouble
+	Trace     io.Writer        // when set, one JSON line per request (method, path template, status, time)
+	Now       func() time.Time // the clock; nil means time.Now
+}
+
+// MaxCustomers is the largest generated scenario.
+const MaxCustomers = 5000
+
 // Server is a running sandbox.
 type Server struct {
 	base   string // https://127.0.0.1:PORT
 	caPEM  string
+	world  *world
+	faults *faultInjector
+	trace  *tracer
+	keys   *signingKey
 	http   *http.Server
 	served chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Start runs a sandbox on a random loopback port until Close is called.
-func Start() (*Server, error) {
-	caPEM, cert, err := newCertificates(time.Now())
+func Start(opts Options) (*Server, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	w, err := buildWorld(opts, now())
+	if err != nil {
+		return nil, err
+	}
+	w.now = now
+	keys, err := newSigningKey()
+	if err != nil {
+		return nil, err
+	}
+	caPEM, cert, err := newCertificates(now())
 	if err != nil {
 		return nil, err
 	}
@@ -43,15 +83,36 @@ func Start() (*Server, error) {
 	s := &Server{
 		base:   "https://" + ln.Addr().String(),
 		caPEM:  caPEM,
+		world:  w,
+		faults: newFaultInjector(opts.Faults),
+		trace:  newTracer(opts.Trace),
+		keys:   keys,
 		served: make(chan error, 1),
 	}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          quietLog(),
 	}
 	go func() { s.served <- s.http.ServeTLS(ln, "", "") }()
 	return s, nil
+}
+
+func buildWorld(opts Options, now time.Time) (*world, error) {
+	switch {
+	case opts.Customers < 0 || opts.Customers > MaxCustomers:
+		return nil, fmt.Errorf("a generated sandbox has from 1 to %d customers, not %d", MaxCustomers, opts.Customers)
+	case opts.Customers > 0:
+		return generated(opts.Customers, now), nil
+	case opts.Scenario == "" || opts.Scenario == ScenarioContoso:
+		return contosoPartners(now), nil
+	case opts.Scenario == ScenarioEmpty:
+		w := contosoPartners(now)
+		w.customers, w.relationships = nil, nil
+		return w, nil
+	}
+	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %q and %q", opts.Scenario, ScenarioContoso, ScenarioEmpty)
 }
 
 // Cloud describes this sandbox to the rest of the app.
@@ -66,69 +127,42 @@ func (s *Server) Cloud() cloud.Cloud {
 	}
 }
 
+// PartnerTenantID is the id of the scenario's partner tenant.
+func (s *Server) PartnerTenantID() string { return s.world.partner.id }
+
 // Close stops the sandbox at once (open connections are dropped: nothing in it needs to be saved)
-// and waits for it to let go of its port.
+// and waits for it to let go of its port. Closing again does nothing.
 func (s *Server) Close() error {
-	err := s.http.Close()
-	if served := <-s.served; served != nil && !errors.Is(served, http.ErrServerClosed) {
-		err = errors.Join(err, served)
-	}
-	if err != nil {
-		return fmt.Errorf("stop the sandbox: %w", err)
-	}
-	return nil
+	s.closeOnce.Do(func() {
+		err := s.http.Close()
+		if served := <-s.served; served != nil && !errors.Is(served, http.ErrServerClosed) {
+			err = errors.Join(err, served)
+		}
+		if err != nil {
+			s.closeErr = fmt.Errorf("stop the sandbox: %w", err)
+		}
+	})
+	return s.closeErr
 }
 
 // routes sends each request to the simulated host it is meant for. Each host has its own mux, so
-// their paths never collide (a tenant called "graph" is not a concern: tenants are GUIDs or domains).
+// their paths never collide (tenants are GUIDs or domains, never "graph" or "partnercenter").
+// Every request passes the trace and the fault injector first, as it would pass a real network.
 func (s *Server) routes() http.Handler {
 	identity := http.NewServeMux()
-	identity.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfiguration)
+	s.identityRoutes(identity)
 
 	graph := http.NewServeMux()
-	graph.HandleFunc("/", graphNotFound)
+	s.graphRoutes(graph)
+
+	partner := http.NewServeMux()
+	s.partnerCenterRoutes(partner)
 
 	top := http.NewServeMux()
-	top.Handle("/graph/", http.StripPrefix("/graph", graph))
-	top.Handle("/", identity)
-	return top
-}
-
-// openIDConfiguration answers as the identity platform does: the addresses a sign-in uses, all on
-// the same scheme and host as the issuer (MSAL checks this for hosts it does not know).
-func (s *Server) openIDConfiguration(w http.ResponseWriter, r *http.Request) {
-	tenant := r.PathValue("tenant")
-	authority := s.base + "/" + tenant
-	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                authority + "/v2.0",
-		"authorization_endpoint":                authority + "/oauth2/v2.0/authorize",
-		"token_endpoint":                        authority + "/oauth2/v2.0/token",
-		"device_authorization_endpoint":         authority + "/oauth2/v2.0/devicecode",
-		"end_session_endpoint":                  authority + "/oauth2/v2.0/logout",
-		"jwks_uri":                              authority + "/discovery/v2.0/keys",
-		"response_modes_supported":              []string{"query", "fragment", "form_post"},
-		"response_types_supported":              []string{"code"},
-		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"subject_types_supported":               []string{"pairwise"},
-		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic"},
-		"tenant_region_scope":                   "NA",
-		"cloud_instance_name":                   "sandbox",
-	})
-}
-
-// graphNotFound answers Graph requests the sandbox does not simulate with Graph's own error shape.
-func graphNotFound(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusNotFound, map[string]any{
-		"error": map[string]any{
-			"code":    "Request_ResourceNotFound",
-			"message": "The sandbox does not simulate " + r.Method + " " + r.URL.Path + ".",
-			"innerError": map[string]any{
-				"date":       time.Now().UTC().Format(time.RFC3339),
-				"request-id": newID(),
-			},
-		},
-	})
+	top.Handle("/graph/", http.StripPrefix("/graph", withPattern(graph)))
+	top.Handle("/partnercenter/", http.StripPrefix("/partnercenter", withPattern(partner)))
+	top.Handle("/", withPattern(identity))
+	return s.trace.wrap(s.faults.wrap(top))
 }
 
 // newID returns a random GUID-shaped id, as Microsoft uses for objects and request ids.
@@ -145,3 +179,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// quietLog drops net/http's own server log lines (TLS handshakes refused by clients that do not
+// trust the sandbox, connections cut on purpose by the fault injector): the trace is the log.
+func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }

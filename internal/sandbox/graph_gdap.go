@@ -1,0 +1,475 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// GDAP on the partner side: delegated admin relationships, their access assignments, and the
+// customers they cover (Graph v1.0 tenantRelationships).
+
+var (
+	gdapRead  = []string{"DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"}
+	gdapWrite = []string{"DelegatedAdminRelationship.ReadWrite.All"}
+)
+
+const relationshipsPath = "/v1.0/tenantRelationships/delegatedAdminRelationships"
+
+func (s *Server) gdapRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+relationshipsPath, s.endpoint(gdapRead, listRelationships))
+	mux.HandleFunc("POST "+relationshipsPath, s.endpoint(gdapWrite, createRelationship))
+	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapRead, getRelationship))
+	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapWrite, patchRelationship))
+	mux.HandleFunc("DELETE "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapWrite, deleteRelationship))
+	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/requests", s.endpoint(gdapWrite, requestRelationshipAction))
+	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(gdapRead, listAccessAssignments))
+	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(gdapWrite, createAccessAssignment))
+	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapRead, getAccessAssignment))
+	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapWrite, patchAccessAssignment))
+	mux.HandleFunc("DELETE "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapWrite, deleteAccessAssignment))
+	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.endpoint(gdapRead, listDelegatedAdminCustomers))
+	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers/{customerId}", s.endpoint(gdapRead, getDelegatedAdminCustomer))
+}
+
+func relationshipJSON(r *relationship) map[string]any {
+	roles := make([]any, len(r.roles))
+	for i, id := range r.roles {
+		roles[i] = map[string]any{"roleDefinitionId": id}
+	}
+	return map[string]any{
+		"@odata.etag":          etag(r.etag),
+		"id":                   r.id,
+		"displayName":          r.displayName,
+		"duration":             r.duration,
+		"status":               r.status,
+		"autoExtendDuration":   r.autoExtend,
+		"customer":             map[string]any{"tenantId": r.customerID, "displayName": r.customerName},
+		"accessDetails":        map[string]any{"unifiedRoles": roles},
+		"createdDateTime":      timeString(r.created),
+		"activatedDateTime":    timeString(r.activated),
+		"lastModifiedDateTime": timeString(r.modified),
+		"endDateTime":          timeString(r.ended),
+	}
+}
+
+func assignmentJSON(a *accessAssignment) map[string]any {
+	roles := make([]any, len(a.roles))
+	for i, id := range a.roles {
+		roles[i] = map[string]any{"roleDefinitionId": id}
+	}
+	return map[string]any{
+		"@odata.etag":          etag(a.etag),
+		"id":                   a.id,
+		"status":               a.status,
+		"accessContainer":      map[string]any{"accessContainerId": a.groupID, "accessContainerType": "securityGroup"},
+		"accessDetails":        map[string]any{"unifiedRoles": roles},
+		"createdDateTime":      timeString(a.created),
+		"lastModifiedDateTime": timeString(a.modified),
+	}
+}
+
+func etag(n int) string {
+	return fmt.Sprintf(`W/"JyIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAi%04d"`, n)
+}
+
+func listRelationships(c *graphCall) {
+	if !c.partnerOnly() {
+		return
+	}
+	items := make([]map[string]any, 0, len(c.s.world.relationships))
+	for _, r := range c.s.world.relationships {
+		items = append(items, relationshipJSON(r))
+	}
+	c.collection("tenantRelationships/delegatedAdminRelationships", items, 100, 300)
+}
+
+func (c *graphCall) relationship() *relationship {
+	if !c.partnerOnly() {
+		return nil
+	}
+	id := c.r.PathValue("relationshipId")
+	for _, r := range c.s.world.relationships {
+		if r.id == id {
+			return r
+		}
+	}
+	c.notFound(id)
+	return nil
+}
+
+func getRelationship(c *graphCall) {
+	if r := c.relationship(); r != nil {
+		c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships/$entity", relationshipJSON(r))
+	}
+}
+
+// relationshipBody is what POST and PATCH of a relationship may carry.
+type relationshipBody struct {
+	DisplayName *string `json:"displayName"`
+	Duration    *string `json:"duration"`
+	AutoExtend  *string `json:"autoExtendDuration"`
+	Customer    *struct {
+		TenantID    string `json:"tenantId"`
+		DisplayName string `json:"displayName"`
+	} `json:"customer"`
+	AccessDetails *struct {
+		UnifiedRoles []struct {
+			RoleDefinitionID string `json:"roleDefinitionId"`
+		} `json:"unifiedRoles"`
+	} `json:"accessDetails"`
+}
+
+var isoDays = regexp.MustCompile(`^P(\d+)D$`)
+
+func createRelationship(c *graphCall) {
+	if !c.partnerOnly() {
+		return
+	}
+	var body relationshipBody
+	if !c.readJSON(&body) {
+		return
+	}
+	bad := func(msg string) { writeGraphError(c.w, http.StatusBadRequest, "BadRequest", msg) }
+	switch {
+	case body.DisplayName == nil || *body.DisplayName == "":
+		bad("The displayName is required.")
+		return
+	case len(*body.DisplayName) > 50:
+		bad("The displayName must be 50 characters or fewer.")
+		return
+	case body.Duration == nil || !validDuration(*body.Duration):
+		bad("The duration must be between P1D and P730D.")
+		return
+	case body.AccessDetails == nil || len(body.AccessDetails.UnifiedRoles) == 0:
+		bad("The accessDetails must name at least one role.")
+		return
+	}
+	for _, r := range c.s.world.relationships {
+		if strings.EqualFold(r.displayName, *body.DisplayName) {
+			writeGraphError(c.w, http.StatusConflict, "Conflict", "A relationship with this displayName already exists.")
+			return
+		}
+	}
+	r := &relationship{
+		id: newID() + "-" + newID(), displayName: *body.DisplayName, duration: *body.Duration, status: "created",
+		autoExtend: "PT0S", created: c.s.world.now(), modified: c.s.world.now(), etag: 1,
+	}
+	if body.AutoExtend != nil {
+		r.autoExtend = *body.AutoExtend
+	}
+	for _, role := range body.AccessDetails.UnifiedRoles {
+		r.roles = append(r.roles, role.RoleDefinitionID)
+	}
+	if r.autoExtend != "PT0S" && r.autoExtend != "P180D" {
+		bad("The autoExtendDuration must be PT0S or P180D.")
+		return
+	}
+	for _, role := range r.roles {
+		if role == roleGlobalAdmin && r.autoExtend != "PT0S" {
+			bad("A relationship that includes the Global Administrator role cannot be extended automatically; set autoExtendDuration to PT0S.")
+			return
+		}
+	}
+	if body.Customer != nil && body.Customer.TenantID != "" {
+		r.customerID, r.customerName = body.Customer.TenantID, body.Customer.DisplayName
+		if t := c.s.world.tenant(r.customerID); t != nil {
+			r.customerName = t.displayName
+		}
+	}
+	c.s.world.relationships = append(c.s.world.relationships, r)
+	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id))
+	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships/$entity", relationshipJSON(r))
+}
+
+func validDuration(d string) bool {
+	m := isoDays.FindStringSubmatch(d)
+	if m == nil {
+		return false
+	}
+	var n int
+	fmt.Sscan(m[1], &n)
+	return n >= 1 && n <= 730
+}
+
+// checkIfMatch enforces the ETag on writes where Graph requires it.
+func (c *graphCall) checkIfMatch(current int) bool {
+	got := c.r.Header.Get("If-Match")
+	if got == "" {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "The If-Match header is required for this request.")
+		return false
+	}
+	if got != "*" && got != etag(current) {
+		writeGraphError(c.w, http.StatusPreconditionFailed, "PreconditionFailed", "The ETag in If-Match does not match the current version of the resource.")
+		return false
+	}
+	return true
+}
+
+func patchRelationship(c *graphCall) {
+	r := c.relationship()
+	if r == nil || !c.checkIfMatch(r.etag) {
+		return
+	}
+	if r.status != "created" {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Only a relationship in status 'created' can be changed; this one is '"+r.status+"'.")
+		return
+	}
+	var body relationshipBody
+	if !c.readJSON(&body) {
+		return
+	}
+	if body.DisplayName != nil {
+		r.displayName = *body.DisplayName
+	}
+	if body.Duration != nil {
+		r.duration = *body.Duration
+	}
+	if body.AutoExtend != nil {
+		r.autoExtend = *body.AutoExtend
+	}
+	if body.AccessDetails != nil {
+		r.roles = nil
+		for _, role := range body.AccessDetails.UnifiedRoles {
+			r.roles = append(r.roles, role.RoleDefinitionID)
+		}
+	}
+	r.etag++
+	r.modified = c.s.world.now()
+	c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships/$entity", relationshipJSON(r))
+}
+
+func deleteRelationship(c *graphCall) {
+	r := c.relationship()
+	if r == nil || !c.checkIfMatch(r.etag) {
+		return
+	}
+	if r.status != "created" {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Only a relationship in status 'created' can be deleted; end an active one with a termination request.")
+		return
+	}
+	rels := c.s.world.relationships[:0]
+	for _, x := range c.s.world.relationships {
+		if x != r {
+			rels = append(rels, x)
+		}
+	}
+	c.s.world.relationships = rels
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+// requestRelationshipAction handles lockForApproval (created -> approvalPending) and terminate.
+func requestRelationshipAction(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	var body struct {
+		Action string `json:"action"`
+	}
+	if !c.readJSON(&body) {
+		return
+	}
+	switch {
+	case body.Action == "lockForApproval" && r.status == "created":
+		r.status = "approvalPending"
+	case body.Action == "terminate" && (r.status == "active" || r.status == "expiring"):
+		r.status = "terminated"
+		r.ended = c.s.world.now()
+	default:
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", fmt.Sprintf("The action %q cannot be requested for a relationship in status %q.", body.Action, r.status))
+		return
+	}
+	r.etag++
+	r.modified = c.s.world.now()
+	now := timeString(c.s.world.now())
+	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/requests/$entity", map[string]any{
+		"@odata.etag": etag(1), "id": newID(), "action": body.Action, "status": "succeeded",
+		"createdDateTime": now, "lastModifiedDateTime": now,
+	})
+}
+
+func listAccessAssignments(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	items := make([]map[string]any, 0, len(r.assignments))
+	for _, a := range r.assignments {
+		items = append(items, assignmentJSON(a))
+	}
+	c.collection("tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments", items, 100, 300)
+}
+
+func (c *graphCall) assignment(r *relationship) *accessAssignment {
+	id := c.r.PathValue("accessAssignmentId")
+	for _, a := range r.assignments {
+		if a.id == id {
+			return a
+		}
+	}
+	c.notFound(id)
+	return nil
+}
+
+func getAccessAssignment(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	if a := c.assignment(r); a != nil {
+		c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))
+	}
+}
+
+// assignmentBody is what POST and PATCH of an access assignment carry.
+type assignmentBody struct {
+	AccessContainer *struct {
+		AccessContainerID   string `json:"accessContainerId"`
+		AccessContainerType string `json:"accessContainerType"`
+	} `json:"accessContainer"`
+	AccessDetails *struct {
+		UnifiedRoles []struct {
+			RoleDefinitionID string `json:"roleDefinitionId"`
+		} `json:"unifiedRoles"`
+	} `json:"accessDetails"`
+}
+
+// checkRoles refuses roles the relationship does not grant: roles cannot be added to an
+// existing relationship, only assigned from what it has.
+func (c *graphCall) checkRoles(r *relationship, body assignmentBody) ([]string, bool) {
+	if body.AccessDetails == nil || len(body.AccessDetails.UnifiedRoles) == 0 {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "The accessDetails must name at least one role.")
+		return nil, false
+	}
+	granted := map[string]bool{}
+	for _, g := range r.roles {
+		granted[g] = true
+	}
+	var roles []string
+	for _, role := range body.AccessDetails.UnifiedRoles {
+		if !granted[role.RoleDefinitionID] {
+			writeGraphError(c.w, http.StatusBadRequest, "BadRequest",
+				"The role "+role.RoleDefinitionID+" is not part of this relationship's access details; roles can only be assigned from the relationship.")
+			return nil, false
+		}
+		roles = append(roles, role.RoleDefinitionID)
+	}
+	return roles, true
+}
+
+func createAccessAssignment(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	if r.status != "active" && r.status != "expiring" {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Access can only be assigned in an active relationship; this one is '"+r.status+"'.")
+		return
+	}
+	var body assignmentBody
+	if !c.readJSON(&body) {
+		return
+	}
+	if body.AccessContainer == nil || body.AccessContainer.AccessContainerType != "securityGroup" || c.s.world.partner.groupByID(body.AccessContainer.AccessContainerID) == nil {
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "The accessContainer must be a security group of the partner tenant.")
+		return
+	}
+	roles, ok := c.checkRoles(r, body)
+	if !ok {
+		return
+	}
+	for _, a := range r.assignments {
+		if a.groupID == body.AccessContainer.AccessContainerID && a.status != "deleted" {
+			writeGraphError(c.w, http.StatusConflict, "Conflict", "This group already has an access assignment in this relationship; change that one instead.")
+			return
+		}
+	}
+	now := c.s.world.now()
+	a := &accessAssignment{id: newID(), groupID: body.AccessContainer.AccessContainerID, status: "active", roles: roles, created: now, modified: now, etag: 1}
+	r.assignments = append(r.assignments, a)
+	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/accessAssignments/"+a.id))
+	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))
+}
+
+func patchAccessAssignment(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	a := c.assignment(r)
+	if a == nil || !c.checkIfMatch(a.etag) {
+		return
+	}
+	var body assignmentBody
+	if !c.readJSON(&body) {
+		return
+	}
+	roles, ok := c.checkRoles(r, body)
+	if !ok {
+		return
+	}
+	a.roles, a.modified = roles, c.s.world.now()
+	a.etag++
+	// Graph answers 202 Accepted with a Location to poll; the sandbox applies the change at once.
+	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/accessAssignments/"+a.id))
+	c.w.WriteHeader(http.StatusAccepted)
+}
+
+func deleteAccessAssignment(c *graphCall) {
+	r := c.relationship()
+	if r == nil {
+		return
+	}
+	a := c.assignment(r)
+	if a == nil || !c.checkIfMatch(a.etag) {
+		return
+	}
+	kept := r.assignments[:0]
+	for _, x := range r.assignments {
+		if x != a {
+			kept = append(kept, x)
+		}
+	}
+	r.assignments = kept
+	c.w.WriteHeader(http.StatusAccepted)
+}
+
+// delegatedAdminCustomerJSON describes a customer the partner has a relationship with.
+func delegatedAdminCustomerJSON(t *tenant) map[string]any {
+	return map[string]any{"id": t.id, "tenantId": t.id, "displayName": t.displayName}
+}
+
+func listDelegatedAdminCustomers(c *graphCall) {
+	if !c.partnerOnly() {
+		return
+	}
+	seen := map[string]bool{}
+	var items []map[string]any
+	for _, r := range c.s.world.relationships {
+		t := c.s.world.tenant(r.customerID)
+		if t == nil || seen[t.id] || (r.status != "active" && r.status != "expiring") {
+			continue
+		}
+		seen[t.id] = true
+		items = append(items, delegatedAdminCustomerJSON(t))
+	}
+	c.collection("tenantRelationships/delegatedAdminCustomers", items, 100, 300)
+}
+
+func getDelegatedAdminCustomer(c *graphCall) {
+	if !c.partnerOnly() {
+		return
+	}
+	id := c.r.PathValue("customerId")
+	for _, r := range c.s.world.relationships {
+		if strings.EqualFold(r.customerID, id) {
+			if t := c.s.world.tenant(id); t != nil {
+				c.object(http.StatusOK, "tenantRelationships/delegatedAdminCustomers/$entity", delegatedAdminCustomerJSON(t))
+				return
+			}
+		}
+	}
+	c.notFound(id)
+}

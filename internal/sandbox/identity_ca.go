@@ -1,0 +1,165 @@
+package sandbox
+
+import "strings"
+
+// Conditional Access, as far as the sandbox evaluates it: does a customer's policy stop the
+// partner's service provider users (GDAP technicians) from getting a token in that customer?
+//
+// Entra evaluates many conditions (applications, platforms, locations, client apps, sign-in and
+// user risk). The sandbox assumes all of those match and looks only at the two things that decide
+// the problem the Troubleshoot wizard diagnoses: whom the policy targets, and whether a partner
+// user could ever satisfy its grant controls.
+
+// blockingPolicy returns the first enabled Conditional Access policy of customer that refuses
+// tokens to the service provider users of the partner tenant partnerTenantID.
+//
+// A policy blocks them when all of these hold:
+//   - its state is "enabled" ("enabledForReportingButNotEnforced" only logs, "disabled" does nothing);
+//   - its grant controls cannot be met by a partner user: "block", or device controls that a
+//     technician's own device never meets in the customer's tenant ("compliantDevice" and
+//     "domainJoinedDevice": the device is registered in the partner's tenant, not the
+//     customer's). With operator "OR" every control must be unsatisfiable; with "AND" one is
+//     enough. MFA, authentication strengths and terms of use are satisfiable (the customer's
+//     cross-tenant access settings trust the partner's MFA for service providers);
+//   - its users condition includes them: includeUsers has "All" (or the legacy
+//     "GuestsOrExternalUsers"), or includeGuestsOrExternalUsers names the "serviceProvider" type
+//     for all external tenants or for an enumeration that contains the partner;
+//   - and does not exclude them: excludeGuestsOrExternalUsers names "serviceProvider" for all
+//     external tenants or for an enumeration that contains the partner (or excludeUsers has the
+//     legacy "GuestsOrExternalUsers").
+//
+// Policies are kept as Graph JSON (map[string]any), so every value is checked for its type: a
+// policy of an unexpected shape is simply not blocking. The caller holds the world's lock.
+func blockingPolicy(customer *tenant, partnerTenantID string) (id, name string, blocked bool) {
+	if customer == nil {
+		return "", "", false
+	}
+	for _, p := range customer.policies {
+		if p == nil || caString(p["state"]) != "enabled" {
+			continue
+		}
+		if !unsatisfiableForPartner(caObject(p["grantControls"])) {
+			continue
+		}
+		users := caObject(caObject(p["conditions"])["users"])
+		if !includesServiceProviders(users, partnerTenantID) || excludesServiceProviders(users, partnerTenantID) {
+			continue
+		}
+		return caString(p["id"]), caString(p["displayName"]), true
+	}
+	return "", "", false
+}
+
+// unsatisfiableForPartner says whether a partner user can never meet the grant controls.
+func unsatisfiableForPartner(grant map[string]any) bool {
+	controls := caStrings(grant["builtInControls"])
+	if len(controls) == 0 {
+		return false // no grant controls (session controls only): nothing to meet
+	}
+	unmeetable := func(c string) bool {
+		switch strings.ToLower(c) {
+		case "block", "compliantdevice", "domainjoineddevice":
+			return true
+		}
+		return false
+	}
+	for _, c := range controls {
+		if strings.EqualFold(c, "block") {
+			return true // block wins whatever the operator
+		}
+	}
+	if strings.EqualFold(caString(grant["operator"]), "AND") {
+		for _, c := range controls {
+			if unmeetable(c) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range controls {
+		if !unmeetable(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func includesServiceProviders(users map[string]any, partnerTenantID string) bool {
+	for _, u := range caStrings(users["includeUsers"]) {
+		if strings.EqualFold(u, "All") || strings.EqualFold(u, "GuestsOrExternalUsers") {
+			return true
+		}
+	}
+	return namesServiceProviders(caObject(users["includeGuestsOrExternalUsers"]), partnerTenantID)
+}
+
+func excludesServiceProviders(users map[string]any, partnerTenantID string) bool {
+	for _, u := range caStrings(users["excludeUsers"]) {
+		if strings.EqualFold(u, "GuestsOrExternalUsers") {
+			return true
+		}
+	}
+	return namesServiceProviders(caObject(users["excludeGuestsOrExternalUsers"]), partnerTenantID)
+}
+
+// namesServiceProviders reads a conditionalAccessGuestsOrExternalUsers object: does it name the
+// serviceProvider type for the partner's tenant? guestOrExternalUserTypes is a comma-separated
+// flags string; externalTenants is "all" tenants, an enumeration, or absent (meaning all).
+func namesServiceProviders(g map[string]any, partnerTenantID string) bool {
+	if g == nil {
+		return false
+	}
+	named := false
+	for _, t := range strings.Split(caString(g["guestOrExternalUserTypes"]), ",") {
+		if strings.EqualFold(strings.TrimSpace(t), "serviceProvider") {
+			named = true
+		}
+	}
+	if !named {
+		return false
+	}
+	ext, present := g["externalTenants"]
+	if !present || ext == nil {
+		return true
+	}
+	tenants := caObject(ext)
+	switch kind := caString(tenants["membershipKind"]); {
+	case strings.EqualFold(kind, "all"):
+		return true
+	case strings.EqualFold(kind, "enumerated"):
+		for _, m := range caStrings(tenants["members"]) {
+			if strings.EqualFold(m, partnerTenantID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// caString, caObject and caStrings read Graph JSON values of the expected type, or their zero value.
+func caString(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func caObject(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// caStrings reads a JSON array of strings, as decoded ([]any) or as built in Go ([]string).
+func caStrings(v any) []string {
+	switch a := v.(type) {
+	case []string:
+		return a
+	case []any:
+		out := make([]string, 0, len(a))
+		for _, x := range a {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
