@@ -6,6 +6,7 @@
 //	onboard365 --cloud FILE     the app, on the cloud a file describes
 //	onboard365 --screenshot DIR every page rendered to PNG files, no display needed
 //	onboard365 --version        the version
+//	onboard365 sandbox serve    the sandbox on its own; prints a cloud file for --cloud
 package main
 
 import (
@@ -31,6 +32,14 @@ func main() {
 
 // run does what the command line asks and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run with a context that, when cancelled, stops long-running commands.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "sandbox" {
+		return runSandbox(ctx, args[1:], stdout, stderr)
+	}
 	flags := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	useSandbox := flags.Bool("sandbox", false, "run on the built-in sandbox, a simulated Microsoft cloud on this computer")
@@ -105,7 +114,7 @@ type sandboxes struct {
 }
 
 func (s *sandboxes) start(context.Context) (cloud.Cloud, error) {
-	srv, err := sandbox.Start()
+	srv, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
 		return cloud.Cloud{}, err
 	}

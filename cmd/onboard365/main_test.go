@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/onboard365/onboard365/internal/cloud"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -107,4 +111,64 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// TestSandboxServe runs the standalone sandbox, reads the cloud file it writes, reaches it with
+// the app's own connection check, and stops it.
+func TestSandboxServe(t *testing.T) {
+	dir := t.TempDir()
+	cloudFile := filepath.Join(dir, "cloud.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runContext(ctx, []string{"sandbox", "serve", "--customers", "3", "--cloud-out", cloudFile}, &stdout, &stderr)
+	}()
+	var c cloud.Cloud
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var err error
+		if c, err = cloud.Load(cloudFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no usable cloud file after 20 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !c.Sandbox || c.CACertificate == "" {
+		t.Errorf("cloud file = %+v", c)
+	}
+	checkCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	if err := c.Check(checkCtx); err != nil {
+		t.Fatalf("the app cannot reach the sandbox it started: %v", err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit code %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sandbox did not stop when asked")
+	}
+	if !strings.Contains(stdout.String(), `"sandbox": true`) {
+		t.Errorf("stdout does not hold the cloud description: %s", stdout.String())
+	}
+}
+
+func TestSandboxServeRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"sandbox"},
+		{"sandbox", "serve", "--fault-rate", "2"},
+		{"sandbox", "serve", "--customers", "9999"},
+		{"sandbox", "serve", "--scenario", "nope"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code == 0 || stderr.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
+	}
 }

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/onboard365/onboard365/internal/sandbox"
+)
+
+// runSandbox handles "onboard365 sandbox serve": the simulated cloud on its own, for other tools
+// or a second copy of the app (--cloud FILE) to talk to.
+func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "serve" {
+		fmt.Fprintln(stderr, "onboard365 sandbox: the only sandbox command is \"serve\". Run onboard365 sandbox serve --help to see its options.")
+		return 2
+	}
+	flags := flag.NewFlagSet("onboard365 sandbox serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	scenario := flags.String("scenario", sandbox.ScenarioContoso, "the `name` of the scenario: "+sandbox.ScenarioContoso+" (a dozen customers, each with a problem) or "+sandbox.ScenarioEmpty)
+	customers := flags.Int("customers", 0, fmt.Sprintf("instead of a scenario, `N` generated healthy customers (1 to %d), for measuring speed", sandbox.MaxCustomers))
+	latency := flags.Duration("latency", 0, "wait this `long` before answering each request, like a distant server (for example 50ms)")
+	faultRate := flags.Float64("fault-rate", 0, "answer this `fraction` of Graph and Partner Center requests with 429 or 503 (0 to 1)")
+	tracePath := flags.String("trace", "", "write one JSON line per request to this `file`")
+	cloudOut := flags.String("cloud-out", "", "also write the cloud description to this `file`, for onboard365 --cloud")
+	if err := flags.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if *faultRate < 0 || *faultRate > 1 {
+		fmt.Fprintln(stderr, "onboard365 sandbox serve: --fault-rate is a fraction from 0 to 1, for example 0.05 for 5%.")
+		return 2
+	}
+	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: sandbox.Faults{Latency: *latency}.Rate(*faultRate)}
+	if *tracePath != "" {
+		f, err := os.Create(*tracePath)
+		if err != nil {
+			fmt.Fprintln(stderr, "onboard365 sandbox serve: create the trace file:", err)
+			return 1
+		}
+		defer f.Close()
+		opts.Trace = f
+	}
+	srv, err := sandbox.Start(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "onboard365 sandbox serve:", err)
+		return 1
+	}
+	defer srv.Close()
+
+	description, _ := json.MarshalIndent(srv.Cloud(), "", "  ")
+	if *cloudOut != "" {
+		if err := os.WriteFile(*cloudOut, append(description, '\n'), 0o644); err != nil {
+			fmt.Fprintln(stderr, "onboard365 sandbox serve: write the cloud file:", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "%s\n", description)
+	fmt.Fprintf(stderr, "The sandbox is running at %s. Save the description above to a file and start the app with --cloud FILE. Press Ctrl+C to stop.\n", srv.Cloud().AuthorityHost)
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "Stopping the sandbox.")
+	return 0
+}
