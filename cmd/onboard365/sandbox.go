@@ -25,6 +25,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	customers := flags.Int("customers", 0, fmt.Sprintf("instead of a scenario, `N` generated healthy customers (1 to %d), for measuring speed", sandbox.MaxCustomers))
 	latency := flags.Duration("latency", 0, "wait this `long` before answering each request, like a distant server (for example 50ms)")
 	faultRate := flags.Float64("fault-rate", 0, "answer this `fraction` of Graph and Partner Center requests with 429 or 503 (0 to 1)")
+	dropRate := flags.Float64("drop-rate", 0, "cut the connection of this `fraction` of Graph and Partner Center requests without an answer")
+	malformedRate := flags.Float64("malformed-rate", 0, "answer this `fraction` of Graph and Partner Center GET requests with a cut-off JSON body")
 	tracePath := flags.String("trace", "", "write one JSON line per request to this `file`")
 	cloudOut := flags.String("cloud-out", "", "also write the cloud description to this `file`, for onboard365 --cloud")
 	if err := flags.Parse(args[1:]); err != nil {
@@ -33,11 +35,14 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return 2
 	}
-	if *faultRate < 0 || *faultRate > 1 {
-		fmt.Fprintln(stderr, "onboard365 sandbox serve: --fault-rate is a fraction from 0 to 1, for example 0.05 for 5%.")
-		return 2
+	for name, rate := range map[string]float64{"--fault-rate": *faultRate, "--drop-rate": *dropRate, "--malformed-rate": *malformedRate} {
+		if rate < 0 || rate > 1 {
+			fmt.Fprintf(stderr, "onboard365 sandbox serve: %s is a fraction from 0 to 1, for example 0.05 for 5%%.\n", name)
+			return 2
+		}
 	}
-	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: sandbox.Faults{Latency: *latency}.Rate(*faultRate)}
+	faults := sandbox.Faults{Latency: *latency, Dropped: *dropRate, Malformed: *malformedRate}.Rate(*faultRate)
+	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: faults}
 	if *tracePath != "" {
 		f, err := os.Create(*tracePath)
 		if err != nil {

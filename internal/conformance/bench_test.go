@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +124,34 @@ func BenchmarkReadAccess(b *testing.B) {
 				b.ReportMetric(float64(n), "requests/op")
 				s.Close()
 				b.StartTimer()
+			}
+		})
+	}
+}
+
+// TestBadAnswersFromTheCloudAreTypedErrors: a cut-off body or a dropped connection from the
+// sandbox reaches the caller as an error that names the request, never as a short list.
+func TestBadAnswersFromTheCloudAreTypedErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		faults sandbox.Faults
+	}{
+		{"cut-off body", sandbox.Faults{Malformed: 1}},
+		{"dropped connection", sandbox.Faults{Dropped: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, sandbox.Options{Faults: tc.faults})
+			g := h.graphFor("", graph.Options{MaxRetries: 1, Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
+			rels, err := graph.List[gdap.Relationship](context.Background(), g, "/v1.0/tenantRelationships/delegatedAdminRelationships")
+			if err == nil {
+				t.Fatalf("no error, %d relationships", len(rels))
+			}
+			if !strings.Contains(err.Error(), "/v1.0/tenantRelationships/delegatedAdminRelationships") {
+				t.Errorf("the error does not name the request: %v", err)
+			}
+			var decodeErr *graph.DecodeError
+			if tc.name == "cut-off body" && !errors.As(err, &decodeErr) {
+				t.Errorf("want a *graph.DecodeError, got %T: %v", err, err)
 			}
 		})
 	}
