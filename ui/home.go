@@ -94,6 +94,10 @@ func (s *Shell) startSandbox() {
 			} else {
 				s.opts.Cloud = c
 				s.opts.TrySandbox = nil
+				if s.opts.NewSignIn != nil {
+					s.opts.SignIn = s.opts.NewSignIn(c)
+				}
+				s.rebuild()
 				s.sandboxEntry.Hide()
 				s.refreshBanner()
 			}

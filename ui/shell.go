@@ -27,6 +27,10 @@ type Options struct {
 	// TrySandbox starts the simulated cloud and returns its description. Nil when the app already
 	// runs on the sandbox or cannot start one.
 	TrySandbox func(ctx context.Context) (cloud.Cloud, error)
+	// SignIn signs the technician in and keeps the sign-in; nil shows the Sign in task's outline.
+	// When the sandbox starts, NewSignIn (if set) gives the one for the sandbox.
+	SignIn    SignIn
+	NewSignIn func(c cloud.Cloud) SignIn
 }
 
 // Page ids, also the names of the screenshot files.
@@ -46,6 +50,9 @@ type page struct {
 	title string
 	icon  fyne.Resource
 	build func() fyne.CanvasObject
+	keep  bool // build once and keep: the page holds a wizard whose progress must survive a visit elsewhere
+
+	built fyne.CanvasObject
 }
 
 // Shell is the whole window content.
@@ -69,13 +76,13 @@ type Shell struct {
 func NewShell(opts Options) *Shell {
 	s := &Shell{opts: opts}
 	s.pages = []page{
-		{PageHome, "Home", theme.HomeIcon(), s.homePage},
-		{PageSignIn, "Sign in", theme.LoginIcon(), func() fyne.CanvasObject { return taskPage(signInTask) }},
-		{PageAppRegistry, "App registration", theme.ComputerIcon(), func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
-		{PageGDAP, "GDAP relationships", theme.AccountIcon(), func() fyne.CanvasObject { return taskPage(gdapTask) }},
-		{PageAuthenticator, "Authenticator default method", theme.ConfirmIcon(), func() fyne.CanvasObject { return taskPage(authenticatorTask) }},
-		{PageTroubleshoot, `Troubleshoot "400" errors`, theme.WarningIcon(), func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
-		{PageSettings, "Settings", theme.SettingsIcon(), s.settingsPage},
+		{id: PageHome, title: "Home", icon: theme.HomeIcon(), build: s.homePage},
+		{id: PageSignIn, title: "Sign in", icon: theme.LoginIcon(), build: s.signInPage, keep: true},
+		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
+		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: func() fyne.CanvasObject { return taskPage(gdapTask) }},
+		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: func() fyne.CanvasObject { return taskPage(authenticatorTask) }},
+		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
+		{id: PageSettings, title: "Settings", icon: theme.SettingsIcon(), build: s.settingsPage},
 	}
 
 	s.nav = widget.NewList(
@@ -134,8 +141,34 @@ func (s *Shell) asyncDone() {
 
 func (s *Shell) showIndex(i int) {
 	s.current = i
-	s.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(s.pages[i].build()))}
+	p := &s.pages[i]
+	if p.built == nil || !p.keep {
+		p.built = p.build()
+	}
+	if p.keep {
+		// A wizard has its own scrolling body and its buttons stay in view.
+		s.content.Objects = []fyne.CanvasObject{container.NewPadded(p.built)}
+	} else {
+		s.content.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(p.built))}
+	}
 	s.content.Refresh()
+}
+
+// rebuild forgets every kept page, after something they depend on changed (the cloud).
+func (s *Shell) rebuild() {
+	for i := range s.pages {
+		s.pages[i].built = nil
+	}
+}
+
+// window finds the window the shell is shown in, for dialogs.
+func (s *Shell) window() fyne.Window {
+	for _, w := range fyne.CurrentApp().Driver().AllWindows() {
+		if w.Content() == s.root {
+			return w
+		}
+	}
+	return nil
 }
 
 func (s *Shell) sidebar() fyne.CanvasObject {

@@ -48,6 +48,9 @@ type Config struct {
 	Steps   []Step
 	Summary func() fyne.CanvasObject // the last page, after the last step; nil shows "All done"
 	OnClose func()                   // called when the user leaves the wizard (Cancel or Close)
+	// AfterWork, when set, is called on the UI goroutine each time a step's Work has ended and
+	// the page shows its outcome (err is what Work returned).
+	AfterWork func(step int, err error)
 }
 
 // Wizard is a running stepper. Build it with New and place Object() in a window.
@@ -291,6 +294,9 @@ func (w *Wizard) startWork() {
 				return
 			}
 			w.finishWork(err)
+			if w.cfg.AfterWork != nil {
+				w.cfg.AfterWork(w.current, err)
+			}
 			if w.afterWork != nil {
 				w.afterWork()
 			}
