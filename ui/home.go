@@ -87,7 +87,7 @@ func (s *Shell) startSandbox() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		c, err := start(ctx)
-		fyne.Do(func() {
+		s.onUI(func() {
 			s.sandbox = sandboxStarter{}
 			if err != nil {
 				s.sandbox.problem = "The sandbox did not start. " + wizard.Sentence(err)
@@ -102,7 +102,6 @@ func (s *Shell) startSandbox() {
 				s.refreshBanner()
 			}
 			s.showIndex(s.current)
-			s.asyncDone()
 		})
 	}()
 }

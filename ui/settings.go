@@ -41,7 +41,13 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		version = "development build"
 	}
 	about := container.NewVBox(subheading("About"), paragraph("Onboard365 "+version+"."))
-	return readable(container.NewVBox(heading("Settings"), connection, widget.NewSeparator(), about))
+	page := container.NewVBox(heading("Settings"), connection, widget.NewSeparator())
+	if s.opts.Keychain != nil {
+		page.Add(s.keychainSection())
+		page.Add(widget.NewSeparator())
+	}
+	page.Add(about)
+	return readable(page)
 }
 
 // connectionCheck is a button that reaches the sign-in service and says what happened.
@@ -59,8 +65,7 @@ func (s *Shell) connectionCheck() fyne.CanvasObject {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			err := check(ctx, c)
-			fyne.Do(func() {
-				defer s.asyncDone()
+			s.onUI(func() {
 				button.Enable()
 				if err != nil {
 					icon.SetResource(theme.ErrorIcon())

@@ -31,6 +31,8 @@ type Options struct {
 	// When the sandbox starts, NewSignIn (if set) gives the one for the sandbox.
 	SignIn    SignIn
 	NewSignIn func(c cloud.Cloud) SignIn
+	// Keychain shows and forgets what the app keeps in the OS keychain; nil hides that part of Settings.
+	Keychain Keychain
 }
 
 // Page ids, also the names of the screenshot files.
@@ -69,7 +71,8 @@ type Shell struct {
 
 	sandbox sandboxStarter
 
-	afterAsync func() // test hook: called on the UI goroutine when background work has updated the page
+	afterAsync func()      // test hook: called on the UI goroutine when a wizard's work has ended
+	uiQueue    chan func() // test hook: when set, onUI hands its function here instead of to fyne.Do
 }
 
 // NewShell builds the window content and shows the home page.
@@ -132,7 +135,18 @@ func (s *Shell) Show(id string) {
 // CurrentPage returns the id of the page on screen.
 func (s *Shell) CurrentPage() string { return s.pages[s.current].id }
 
-// asyncDone runs at the end of every fyne.Do that finishes background work.
+// onUI runs f on the UI goroutine once background work is done. Tests take f from uiQueue and
+// run it on their own goroutine, which plays the UI goroutine (Fyne's test driver runs fyne.Do
+// at once on the calling goroutine, which would race with the test).
+func (s *Shell) onUI(f func()) {
+	if s.uiQueue != nil {
+		s.uiQueue <- f
+		return
+	}
+	fyne.Do(f)
+}
+
+// asyncDone runs at the end of every fyne.Do that finishes a wizard's background work.
 func (s *Shell) asyncDone() {
 	if s.afterAsync != nil {
 		s.afterAsync()

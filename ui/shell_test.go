@@ -17,14 +17,18 @@ import (
 func newShell(t *testing.T, opts Options) (*Shell, fyne.Window, func()) {
 	t.Helper()
 	test.NewTempApp(t)
-	s := NewShell(opts)
+	s := newShellForTest(opts)
 	done := make(chan struct{}, 4)
 	s.afterAsync = func() { done <- struct{}{} }
 	win := test.NewTempWindow(t, s.Object())
 	win.Resize(fyne.NewSize(1024, 700))
+	// wait lets one piece of background work finish: it runs the page update that the work
+	// handed to the UI goroutine (here, the test's goroutine), or waits for a wizard step's end.
 	wait := func() {
 		t.Helper()
 		select {
+		case f := <-s.uiQueue:
+			f()
 		case <-done:
 		case <-time.After(10 * time.Second):
 			t.Fatal("background work did not finish within 10 s")
@@ -227,4 +231,11 @@ func TestSettingsCheckConnection(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newShellForTest builds a shell whose background updates wait for the test to run them.
+func newShellForTest(opts Options) *Shell {
+	s := NewShell(opts)
+	s.uiQueue = make(chan func(), 16)
+	return s
 }

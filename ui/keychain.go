@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/ui/wizard"
+)
+
+// Keychain is what Settings shows of the app's entries in the OS keychain, and how it forgets them.
+type Keychain interface {
+	Stored(ctx context.Context) (Stored, error)
+	ForgetAll(ctx context.Context) error
+}
+
+// Stored describes what is kept, without any secret.
+type Stored struct {
+	SignedIn      bool
+	Account       string    // the signed-in account
+	Tenant        string    // its tenant
+	Renewed       time.Time // when the refresh token was last written
+	ClientID      string    // the app registration whose secret is kept; empty when none
+	SecretExpires time.Time // when that secret stops working
+}
+
+// refreshTokenLife is how long a refresh token lasts without use (Microsoft's 90 days).
+const refreshTokenLife = 90 * 24 * time.Hour
+
+// keychainSection lists what is stored and offers "Sign out and forget".
+func (s *Shell) keychainSection() fyne.CanvasObject {
+	body := container.NewVBox(paragraph("Reading this computer's keychain…"))
+	section := container.NewVBox(subheading("Stored on this computer"), body)
+	var load func()
+	load = func() {
+		kc := s.opts.Keychain
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			st, err := kc.Stored(ctx)
+			s.onUI(func() {
+				body.RemoveAll()
+				if err != nil {
+					body.Add(withIcon(theme.ErrorIcon(), wizard.Sentence(err)))
+					return
+				}
+				for _, line := range describeStored(st, time.Now()) {
+					body.Add(paragraph(line))
+				}
+				if st.SignedIn || st.ClientID != "" {
+					forget := widget.NewButtonWithIcon("Sign out and forget", theme.DeleteIcon(), func() { s.confirmForget(load) })
+					forget.Importance = widget.DangerImportance
+					body.Add(container.NewHBox(forget))
+				}
+			})
+		}()
+	}
+	load()
+	return section
+}
+
+// describeStored writes what is kept in plain sentences.
+func describeStored(st Stored, now time.Time) []string {
+	var lines []string
+	if st.SignedIn {
+		expires := st.Renewed.Add(refreshTokenLife)
+		days := int(expires.Sub(now).Hours() / 24)
+		lines = append(lines, fmt.Sprintf("Sign-in: %s, in tenant %s.", st.Account, st.Tenant),
+			fmt.Sprintf("Last renewed %s. Unless it is used, it stops working on %s (%s).",
+				st.Renewed.Local().Format("2 January 2006 15:04"), expires.Local().Format("2 January 2006"), daysLeft(days)))
+	} else {
+		lines = append(lines, "No sign-in is stored. Use Sign in to add one.")
+	}
+	if st.ClientID != "" {
+		days := int(st.SecretExpires.Sub(now).Hours() / 24)
+		lines = append(lines, fmt.Sprintf("App secret for app %s: expires on %s (%s).", st.ClientID, st.SecretExpires.Local().Format("2 January 2006"), daysLeft(days)))
+	} else {
+		lines = append(lines, "No app secret is stored.")
+	}
+	return lines
+}
+
+func daysLeft(days int) string {
+	switch {
+	case days < 0:
+		return "expired: sign in again"
+	case days == 0:
+		return "today"
+	case days == 1:
+		return "1 day left"
+	}
+	return fmt.Sprintf("%d days left", days)
+}
+
+func (s *Shell) confirmForget(reload func()) {
+	forget := func() {
+		kc := s.opts.Keychain
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := kc.ForgetAll(ctx)
+			s.onUI(func() {
+				if err != nil {
+					if win := s.window(); win != nil {
+						dialog.ShowInformation("Could not forget everything", wizard.Sentence(err), win)
+					}
+				}
+				reload()
+			})
+		}()
+	}
+	win := s.window()
+	if win == nil {
+		forget()
+		return
+	}
+	dialog.ShowConfirm("Sign out and forget?",
+		"This removes the stored sign-in and the app secret from this computer's keychain. Your tenants are not changed. You will need to sign in again.",
+		func(ok bool) {
+			if ok {
+				forget()
+			}
+		}, win)
+}
