@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/redact"
 	"github.com/onboard365/onboard365/internal/retry"
 )
 
@@ -257,7 +258,7 @@ func decodeBatch(body []byte, ids []string) ([]batchAnswer, error) {
 		}
 		j, ok := want[a.ID]
 		if !ok {
-			return nil, fmt.Errorf("response %d answers an id that was not asked (%q)", n+1, safeField(a.ID))
+			return nil, fmt.Errorf("response %d answers an id that was not asked (%q)", n+1, redact.Field(a.ID))
 		}
 		if done[j] {
 			return nil, fmt.Errorf("id %q is answered twice", a.ID)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/redact"
 )
 
 // Error is an answer from Microsoft Graph with a status other than 2xx, or a
@@ -70,10 +71,10 @@ func newError(method, path string, status int, header http.Header, body []byte) 
 		e.Code, e.Message, e.RequestID, e.Date = d.code, d.message, d.requestID, d.date
 	}
 	if e.RequestID == "" {
-		e.RequestID = safeField(header.Get("request-id"))
+		e.RequestID = redact.Field(header.Get("request-id"))
 	}
 	if e.Date == "" {
-		e.Date = safeField(header.Get("Date"))
+		e.Date = redact.Field(header.Get("Date"))
 	}
 	return e
 }
@@ -106,14 +107,14 @@ func decodeError(body []byte) (errorBody, bool) {
 	if json.Unmarshal(outer.Error, &inner) != nil {
 		return errorBody{}, false
 	}
-	d := errorBody{code: safeField(jsonString(inner.Code)), message: redact(jsonString(inner.Message))}
+	d := errorBody{code: redact.Field(jsonString(inner.Code)), message: redact.Tokens(jsonString(inner.Message))}
 	var ie struct {
 		Date      json.RawMessage `json:"date"`
 		RequestID json.RawMessage `json:"request-id"`
 	}
 	if len(inner.InnerError) > 0 && inner.InnerError[0] == '{' && json.Unmarshal(inner.InnerError, &ie) == nil {
-		d.date = safeField(jsonString(ie.Date))
-		d.requestID = safeField(jsonString(ie.RequestID))
+		d.date = redact.Field(jsonString(ie.Date))
+		d.requestID = redact.Field(jsonString(ie.RequestID))
 	}
 	return d, true
 }
@@ -125,61 +126,6 @@ func jsonString(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-// safeField keeps a code, id or date from an answer only when it is at most 64
-// characters of letters, digits and " _-:.+,". An access token is far longer,
-// so a server that echoes one cannot put it into an error message.
-func safeField(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 64 {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte(" _-:.+,", c) >= 0:
-		default:
-			return ""
-		}
-	}
-	return s
-}
-
-// redact replaces every run of 40 or more letters, digits, "-", "_" and "."
-// that holds at least two dots (the shape of a JWT access token) with
-// "[removed]", and cuts the text to 1,000 bytes.
-func redact(s string) string {
-	if len(s) > 1000 {
-		s = s[:1000]
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		j, dots := i, 0
-		for j < len(s) && isTokenByte(s[j]) {
-			if s[j] == '.' {
-				dots++
-			}
-			j++
-		}
-		switch {
-		case j == i:
-			b.WriteByte(s[i])
-			i++
-		case j-i >= 40 && dots >= 2:
-			b.WriteString("[removed]")
-			i = j
-		default:
-			b.WriteString(s[i:j])
-			i = j
-		}
-	}
-	return b.String()
-}
-
-func isTokenByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
 }
 
 // DecodeError says that an answer could not be used: its body is not the

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"github.com/onboard365/onboard365/internal/redact"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,8 +19,8 @@ func TestRedact(t *testing.T) {
 		{"see https://graph.microsoft.com/v1.0/users", "see https://graph.microsoft.com/v1.0/users"},
 		{strings.Repeat("x", 2000), strings.Repeat("x", 1000)},
 	} {
-		if got := redact(tc.in); got != tc.want {
-			t.Errorf("redact(%.60q) = %.60q, want %.60q", tc.in, got, tc.want)
+		if got := redact.Tokens(tc.in); got != tc.want {
+			t.Errorf("redact.Tokens(%.60q) = %.60q, want %.60q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -34,8 +35,8 @@ func TestSafeField(t *testing.T) {
 		{`a"b`, ""},
 		{strings.Repeat("a", 65), ""},
 	} {
-		if got := safeField(tc.in); got != tc.want {
-			t.Errorf("safeField(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := redact.Field(tc.in); got != tc.want {
+			t.Errorf("redact.Field(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -66,7 +67,7 @@ func FuzzDecodeError(f *testing.F) {
 			t.Fatalf("decodeError accepted invalid JSON %q", body)
 		}
 		for _, f := range []string{d.code, d.requestID, d.date} {
-			if safeField(f) != f {
+			if redact.Field(f) != f {
 				t.Fatalf("unsafe field %q kept", f)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/redact"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -213,7 +214,7 @@ func decodeCustomers(body []byte) (items []Customer, next *link, err error) {
 // a scheme or host is refused, so the token never leaves the base URL.
 func nextRequest(l link) (request, error) {
 	if l.Method != "" && !strings.EqualFold(l.Method, http.MethodGet) {
-		return request{}, fmt.Errorf("the next page wants method %q; only GET is expected", safeField(l.Method))
+		return request{}, fmt.Errorf("the next page wants method %q; only GET is expected", redact.Field(l.Method))
 	}
 	uri := strings.TrimSpace(l.URI)
 	if uri == "" {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/redact"
 )
 
 // mfaCode is the Partner Center error code of an App+User token whose sign-in
@@ -72,11 +72,11 @@ func newError(method, path string, status int, header http.Header, body []byte, 
 	if d, ok := decodeError(body); ok {
 		e.Code, e.Description = d.code, d.description
 	}
-	e.RequestID = safeField(header.Get("MS-RequestId"))
+	e.RequestID = redact.Field(header.Get("MS-RequestId"))
 	if e.RequestID == "" {
 		e.RequestID = sentID
 	}
-	e.CorrelationID = safeField(header.Get("MS-CorrelationId"))
+	e.CorrelationID = redact.Field(header.Get("MS-CorrelationId"))
 	return e
 }
 
@@ -102,7 +102,7 @@ func decodeError(body []byte) (errorBody, bool) {
 	if code == "" && isDigits(string(b.Code)) {
 		code = string(b.Code) // a JSON number
 	}
-	return errorBody{code: safeField(code), description: redact(jsonString(b.Description))}, true
+	return errorBody{code: redact.Field(code), description: redact.Tokens(jsonString(b.Description))}, true
 }
 
 // jsonString returns the value of a JSON string, or "" for anything else.
@@ -121,58 +121,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// safeField keeps a code or id from an answer only when it is at most 64
-// characters of letters, digits, "_" and "-". An access token is far longer,
-// so a server that echoes one cannot put it into an error message.
-func safeField(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 64 {
-		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return ""
-		}
-	}
-	return s
-}
-
-// redact replaces every run of 40 or more letters, digits, "-", "_" and "."
-// that holds at least two dots (the shape of a JWT access token) with
-// "[removed]", and cuts the text to 1,000 bytes.
-func redact(s string) string {
-	if len(s) > 1000 {
-		s = s[:1000]
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		j, dots := i, 0
-		for j < len(s) && isTokenByte(s[j]) {
-			if s[j] == '.' {
-				dots++
-			}
-			j++
-		}
-		switch {
-		case j == i:
-			b.WriteByte(s[i])
-			i++
-		case j-i >= 40 && dots >= 2:
-			b.WriteString("[removed]")
-			i = j
-		default:
-			b.WriteString(s[i:j])
-			i = j
-		}
-	}
-	return b.String()
-}
-
-func isTokenByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
 }
 
 // DecodeError says that a 2xx answer could not be used: its body is not the
