@@ -188,7 +188,7 @@ func addPassword(c *graphCall) {
 	}
 	var raw [30]byte
 	_, _ = rand.Read(raw[:])
-	secret := base64.RawURLEncoding.EncodeToString(raw[:])
+	secret := SecretMarker + "~" + base64.RawURLEncoding.EncodeToString(raw[:])
 	p := passwordCredential{keyID: newID(), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
 	a.passwords = append(a.passwords, p)
 	writeJSON(c.w, http.StatusOK, map[string]any{

@@ -1355,7 +1355,7 @@ func (id *identity) signTokens(p tokenPlan) (map[string]any, *oauthError) {
 		body["id_token"] = idt
 	}
 	if p.wantRefresh {
-		rt := randomToken(64)
+		rt := "0.A" + SecretMarker + randomToken(64)
 		id.mu.Lock()
 		id.pruneLocked(now)
 		id.refresh[rt] = &refreshGrant{

@@ -14,6 +14,11 @@ import (
 	"time"
 )
 
+// SecretMarker is part of every refresh token and client secret the sandbox issues (access tokens
+// are JWTs, recognisable by their shape), so a scan of everything the app wrote during a test run
+// can prove that no secret leaked into a log, a file or a report.
+const SecretMarker = "SBXSECRET"
+
 // Token audiences, as Microsoft writes them in the aud claim.
 const (
 	audGraph         = "https://graph.microsoft.com"
