@@ -3,8 +3,6 @@ package sandbox
 import (
 	"context"
 	"encoding/json"
-	"html"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -111,84 +109,13 @@ func (f *msalFixture) launcher(upn string, wantPrompt string) func(string) error
 			f.t.Errorf("MSAL's authorize URL: response_mode %q, code_challenge_method %q, prompt %q (want %q)",
 				q.Get("response_mode"), q.Get("code_challenge_method"), q.Get("prompt"), wantPrompt)
 		}
-		go func() { f.drove <- f.drive(authURL, upn) }()
+		// What a person does in the browser window (browser.go), in a goroutine, as a real
+		// browser runs beside the app.
+		go func() {
+			f.drove <- SignInThroughPages(context.Background(), f.browser, authURL, upn, sandboxPassword, true)
+		}()
 		return nil
 	}
-}
-
-func (f *msalFixture) drive(authURL, upn string) error {
-	b := &browser{t: f.t, s: f.s, http: f.browser}
-	p, err := fetch(f.browser, http.MethodGet, authURL, nil)
-	if err != nil {
-		return err
-	}
-	if p.isSignIn() {
-		action, fields := formOf(p)
-		fields.Set("username", upn)
-		fields.Set("password", sandboxPassword)
-		fields.Set("action", "signin")
-		if p, err = fetch(f.browser, http.MethodPost, b.s.base+action, fields); err != nil {
-			return err
-		}
-	}
-	if p.isMFA() {
-		action, fields := formOf(p)
-		fields.Set("action", "approve")
-		if p, err = fetch(f.browser, http.MethodPost, b.s.base+action, fields); err != nil {
-			return err
-		}
-	}
-	if !p.isFormPost() {
-		return &driveError{"no auto-post page at the end of the sign-in", p.body}
-	}
-	action, fields := formOf(p)
-	// The browser's job ends by posting the form to the app's loopback address, as the page's
-	// script does.
-	back, err := fetch(f.browser, http.MethodPost, action, fields)
-	if err != nil {
-		return err
-	}
-	if back.status != http.StatusOK {
-		return &driveError{"MSAL's listener refused the result", back.body}
-	}
-	return nil
-}
-
-type driveError struct{ what, page string }
-
-func (e *driveError) Error() string { return e.what + ":\n" + e.page }
-
-func fetch(c *http.Client, method, u string, form url.Values) (page, error) {
-	var req *http.Request
-	if form != nil {
-		req, _ = http.NewRequest(method, u, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	} else {
-		req, _ = http.NewRequest(method, u, nil)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return page{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return page{}, err
-	}
-	return page{status: resp.StatusCode, header: resp.Header, body: string(body)}, nil
-}
-
-// formOf is page.form without a *testing.T, for the launcher's goroutine.
-func formOf(p page) (string, url.Values) {
-	m := formActionRE.FindStringSubmatch(p.body)
-	fields := url.Values{}
-	for _, h := range hiddenInputRE.FindAllStringSubmatch(p.body, -1) {
-		fields.Set(html.UnescapeString(h[1]), html.UnescapeString(h[2]))
-	}
-	if m == nil {
-		return "", fields
-	}
-	return html.UnescapeString(m[1]), fields
 }
 
 func (f *msalFixture) waitDrive() {
@@ -338,33 +265,7 @@ func TestMSALDeviceCode(t *testing.T) {
 		t.Errorf("device code result = %+v", dc.Result)
 	}
 	go func() {
-		b := &browser{t: t, s: f.s, http: f.browser}
-		p, err := fetch(f.browser, http.MethodGet, dc.Result.VerificationURL, nil)
-		if err != nil {
-			f.drove <- err
-			return
-		}
-		action, fields := formOf(p)
-		fields.Set("otc", dc.Result.UserCode)
-		if p, err = fetch(f.browser, http.MethodPost, b.s.base+action, fields); err != nil {
-			f.drove <- err
-			return
-		}
-		action, fields = formOf(p)
-		fields.Set("username", alexUPN)
-		fields.Set("password", sandboxPassword)
-		fields.Set("action", "signin")
-		if p, err = fetch(f.browser, http.MethodPost, b.s.base+action, fields); err != nil {
-			f.drove <- err
-			return
-		}
-		action, fields = formOf(p)
-		fields.Set("action", "approve")
-		p, err = fetch(f.browser, http.MethodPost, b.s.base+action, fields)
-		if err == nil && !strings.Contains(p.body, "You’re signed in") {
-			err = &driveError{"the device sign-in did not finish", p.body}
-		}
-		f.drove <- err
+		f.drove <- EnterDeviceCode(context.Background(), f.browser, dc.Result.VerificationURL, dc.Result.UserCode, alexUPN, sandboxPassword, true)
 	}()
 	result, err := dc.AuthenticationResult(ctx)
 	f.waitDrive()

@@ -1,0 +1,136 @@
+package auth
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Verdict is the plain Yes/No answer to "is this sign-in good enough to store and to use with
+// Partner Center?".
+type Verdict struct {
+	Compliant      bool // Yes: HasMFA, TenantMatches and AccountMatches are all true
+	HasMFA         bool // the token's amr claim contains "mfa"
+	TenantMatches  bool // the token is for the partner tenant, and the account belongs to it
+	AccountMatches bool // the token is for the account that was asked for
+	// Reasons are plain sentences, one for each check that failed: what failed, why, and what
+	// to do. Empty when Compliant.
+	Reasons []string
+}
+
+// String is the verdict in one line: "Yes: ..." or "No: " and the first reason.
+func (v Verdict) String() string {
+	if v.Compliant {
+		return "Yes: this sign-in includes MFA and is for your partner tenant, so Partner Center will accept it."
+	}
+	if len(v.Reasons) == 0 {
+		return "No: this sign-in cannot be used."
+	}
+	return "No: " + v.Reasons[0]
+}
+
+// Check decides whether the claims of a partner sign-in are good enough to keep:
+//
+//   - HasMFA: amr contains "mfa" (exactly as Partner Center checks it).
+//   - TenantMatches: the token names a tenant (tid); the account's home is that tenant (an idp
+//     claim naming another identity provider means a guest or a GDAP sign-in into somebody
+//     else's tenant); and tid equals wantTenant, compared case-insensitively, when wantTenant is
+//     a tenant id (a GUID).
+//     When wantTenant is empty, "organizations" or "common", the partner tenant is not known
+//     yet and any tenant is accepted (the app should remember Tid and pass it from then on).
+//     When wantTenant is a domain (contoso.onmicrosoft.com), it is accepted too: a token does
+//     not carry its tenant's domains, and when the sign-in went to that domain's authority
+//     Entra only issues tokens of that tenant, so the idp check above is what remains to do.
+//   - AccountMatches: Upn equals wantUPN, case-insensitively, when wantUPN is given.
+func Check(c Claims, wantTenant, wantUPN string) Verdict {
+	v := Verdict{HasMFA: hasMFA(c.Amr), TenantMatches: true, AccountMatches: true}
+	if !v.HasMFA {
+		v.Reasons = append(v.Reasons, noMFAReason(c.Amr))
+	}
+	if reason := tenantProblem(c, strings.TrimSpace(wantTenant)); reason != "" {
+		v.TenantMatches = false
+		v.Reasons = append(v.Reasons, reason)
+	}
+	if want := strings.TrimSpace(wantUPN); want != "" && !strings.EqualFold(strings.TrimSpace(c.Upn), want) {
+		v.AccountMatches = false
+		got := shown(c.Upn)
+		if got == "" {
+			v.Reasons = append(v.Reasons, "The sign-in does not say which account it is for, so Onboard365 cannot confirm it is "+shown(want)+
+				". Sign in again in a private browser window with "+shown(want)+".")
+		} else {
+			v.Reasons = append(v.Reasons, "You signed in as "+got+", but Onboard365 asked for "+shown(want)+
+				". The browser may have used another account that was already signed in. Sign in again in a private browser window and type "+shown(want)+".")
+		}
+	}
+	v.Compliant = v.HasMFA && v.TenantMatches && v.AccountMatches
+	return v
+}
+
+func hasMFA(amr []string) bool {
+	for _, m := range amr {
+		if m == "mfa" {
+			return true
+		}
+	}
+	return false
+}
+
+var amrWord = regexp.MustCompile(`^[A-Za-z0-9_]{1,20}$`)
+
+func noMFAReason(amr []string) string {
+	var methods []string
+	for _, m := range amr {
+		if amrWord.MatchString(m) {
+			methods = append(methods, m)
+		}
+	}
+	how := "the sign-in lists no authentication methods"
+	if len(methods) > 0 {
+		how = "the sign-in lists only " + strings.Join(methods, ", ") + " as its methods"
+	}
+	return "This sign-in did not include multifactor authentication (MFA): " + how + ", not mfa. " +
+		"Partner Center refuses such a sign-in with 401 Unauthorized (error 900421), so Onboard365 does not store it. " +
+		"This happens when the browser reused an earlier sign-in, when a trusted-location (trusted IP) rule or \"remember MFA on this device\" skipped the MFA prompt, or when the account has no MFA method yet. " +
+		"Close the sign-in window and sign in again in a private (InPrivate or incognito) window, and approve the MFA prompt; " +
+		"if no MFA prompt appears, ask your admin to require MFA for this account on every sign-in, with no trusted-IP or remembered-device exception, " +
+		"and if the account has no MFA method, set up Microsoft Authenticator first."
+}
+
+var guidRE = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+
+// tenantProblem is the reason the token's tenant is wrong, or "".
+func tenantProblem(c Claims, want string) string {
+	tid := strings.TrimSpace(c.Tid)
+	if tid == "" {
+		return "The sign-in does not say which tenant it is for (the token has no tid), so Onboard365 cannot confirm it is your partner tenant. Sign in again; if it happens again, the sign-in did not come from Microsoft Entra."
+	}
+	if idp := strings.TrimSpace(c.Idp); idp != "" && !strings.Contains(strings.ToLower(idp), strings.ToLower(tid)) {
+		return "This sign-in is for the tenant " + shown(tid) + ", but the account's home is another organization (" + shown(idp) + "): it is a guest or delegated (GDAP) sign-in into somebody else's tenant. " +
+			"Onboard365 needs a sign-in to your own partner tenant. Check the partner tenant set in Onboard365, and sign in again with an account of your partner tenant."
+	}
+	switch strings.ToLower(want) {
+	case "", "organizations", "common":
+		return ""
+	}
+	if guidRE.MatchString(want) && !strings.EqualFold(tid, want) {
+		return "This sign-in is for the tenant " + shown(tid) + ", but Onboard365 is set up for the partner tenant " + shown(want) + ". " +
+			"Sign in again with an account of your partner tenant, or, if the partner tenant set in Onboard365 is wrong, correct it in Settings."
+	}
+	return ""
+}
+
+// shown is a value from a token made safe to show in a sentence: printable, at most 120 bytes.
+func shown(s string) string {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			continue
+		}
+		if b.Len() >= 120 {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
