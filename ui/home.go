@@ -95,7 +95,7 @@ func (s *Shell) startSandbox() {
 				s.opts.Cloud = c
 				s.opts.TrySandbox = nil
 				if s.opts.NewSignIn != nil {
-					s.opts.SignIn = s.opts.NewSignIn(c)
+					s.opts.SignIn, s.opts.Keychain = s.opts.NewSignIn(c)
 				}
 				s.rebuild()
 				s.sandboxEntry.Hide()

@@ -28,9 +28,9 @@ type Options struct {
 	// runs on the sandbox or cannot start one.
 	TrySandbox func(ctx context.Context) (cloud.Cloud, error)
 	// SignIn signs the technician in and keeps the sign-in; nil shows the Sign in task's outline.
-	// When the sandbox starts, NewSignIn (if set) gives the one for the sandbox.
-	SignIn    SignIn
-	NewSignIn func(c cloud.Cloud) SignIn
+	SignIn SignIn
+	// NewSignIn, when set, gives the sign-in and keychain of a cloud the app switches to (Try the sandbox).
+	NewSignIn func(c cloud.Cloud) (SignIn, Keychain)
 	// Keychain shows and forgets what the app keeps in the OS keychain; nil hides that part of Settings.
 	Keychain Keychain
 }

@@ -272,7 +272,10 @@ func (st *signInState) sandboxDialog(l Launch) {
 	password.SetText("sandbox")
 	approve := widget.NewCheck("Approve the MFA request (untick to see what a denied request does)", nil)
 	approve.SetChecked(true)
+	note := widget.NewLabel("This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\": alex has MFA set up, megan has none, lee is a risky technician.")
+	note.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
+		widget.NewFormItem("", note),
 		widget.NewFormItem("Account", user),
 		widget.NewFormItem("Password", password),
 		widget.NewFormItem("", approve),

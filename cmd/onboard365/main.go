@@ -19,6 +19,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
 )
@@ -46,6 +47,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	cloudFile := flags.String("cloud", "", "run on the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
 	shotsDir := flags.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
 	showVersion := flags.Bool("version", false, "print the version and exit")
+	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration (the sandbox has its own)")
+	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain (default: found at sign-in)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -63,7 +66,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	sandboxes := &sandboxes{}
 	defer sandboxes.closeAll(stderr)
-	opts, err := options(*useSandbox, *cloudFile, sandboxes)
+	accounts := &accounts{store: vault.OSKeychain(), clientID: *clientID, tenant: *tenant}
+	defer accounts.flushAll()
+	opts, err := options(*useSandbox, *cloudFile, sandboxes, accounts)
 	if err != nil {
 		fmt.Fprintln(stderr, "onboard365:", err)
 		return 1
@@ -82,12 +87,13 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // options wires the chosen cloud into what the window needs.
-func options(useSandbox bool, cloudFile string, sandboxes *sandboxes) (ui.Options, error) {
+func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *accounts) (ui.Options, error) {
 	opts := ui.Options{
 		Cloud:           cloud.Public(),
 		Version:         version,
 		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
 		TrySandbox:      sandboxes.start,
+		NewSignIn:       accounts.signInFor,
 	}
 	switch {
 	case useSandbox && cloudFile != "":
@@ -105,7 +111,43 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes) (ui.Option
 		}
 		opts.Cloud = c
 	}
+	a, err := accounts.open(opts.Cloud)
+	if err != nil {
+		return ui.Options{}, err
+	}
+	opts.SignIn, opts.Keychain = a, a
 	return opts, nil
+}
+
+// accounts keeps the sign-in of every cloud this run used, so each is flushed on exit.
+type accounts struct {
+	store            vault.Store
+	clientID, tenant string
+	opened           []*account
+}
+
+func (s *accounts) open(c cloud.Cloud) (*account, error) {
+	a, err := newAccount(c, s.store, s.clientID, s.tenant)
+	if err != nil {
+		return nil, err
+	}
+	s.opened = append(s.opened, a)
+	return a, nil
+}
+
+// signInFor gives the window the sign-in and keychain of a cloud it switched to (Try the sandbox).
+func (s *accounts) signInFor(c cloud.Cloud) (ui.SignIn, ui.Keychain) {
+	a, err := s.open(c)
+	if err != nil {
+		return nil, nil
+	}
+	return a, a
+}
+
+func (s *accounts) flushAll() {
+	for _, a := range s.opened {
+		a.flush()
+	}
 }
 
 // sandboxes keeps every sandbox this run started, so that all are stopped on exit.

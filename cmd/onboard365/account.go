@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/onboard365/onboard365/internal/auth"
+	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/vault"
+	"github.com/onboard365/onboard365/ui"
+)
+
+// account gives the window its sign-in and keychain (ui.SignIn and ui.Keychain) by wiring
+// internal/auth to internal/vault. MSAL's token cache lives in the vault's memory until a sign-in
+// passes the checks; only then is it written to the keychain (Keep).
+type account struct {
+	cloud  cloud.Cloud
+	hc     *http.Client
+	vault  *vault.Vault
+	cache  *vault.MSALCache
+	auth   *auth.Authenticator
+	noApp  bool // no client id is known for this cloud yet
+	inApp  bool // the sign-in pages are the sandbox's: the app asks for the account itself
+	users  []string
+	tenant string
+
+	mu       sync.Mutex
+	launched func(ui.Launch) // the current sign-in's way to tell the page where it opened
+	kept     bool            // the user chose to keep a sign-in in this run
+}
+
+// sandboxUsers are the accounts the sandbox's sign-in offers.
+var sandboxUsers = []string{
+	"alex@contosopartners.onmicrosoft.com",
+	"megan@contosopartners.onmicrosoft.com",
+	"lee@contosopartners.onmicrosoft.com",
+}
+
+// newAccount wires a cloud to the keychain. The sandbox keeps its sign-ins under a keychain
+// service of its own, so they never mix with a real tenant's.
+func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*account, error) {
+	hc, err := c.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	service := vault.Service
+	if c.Sandbox {
+		service += ".sandbox"
+		if clientID == "" {
+			clientID = sandbox.AppID
+		}
+	}
+	v := vault.NewForService(store, service)
+	a := &account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant}
+	if c.Sandbox {
+		a.users = sandboxUsers
+	}
+	if clientID == "" {
+		// Before the app registration exists there is no app to sign in with.
+		a.noApp = true
+		clientID = "00000000-0000-0000-0000-000000000000"
+	}
+	a.auth, err = auth.New(auth.Config{
+		Cloud: c, ClientID: clientID, Tenant: tenant, Cache: a.cache,
+		OpenURL: a.open, OnLaunch: a.onLaunch,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set up the sign-in: %w", err)
+	}
+	return a, nil
+}
+
+// open hands the sign-in address to a browser, or for the sandbox to the page, which asks for
+// the account in the app and completes the sign-in over HTTP (no browser, no certificate warning).
+func (a *account) open(url string) error {
+	if !a.inApp {
+		if l := auth.OpenPrivateWindow(url); !l.Opened {
+			return errors.New("no browser could be started on this computer")
+		}
+		return nil
+	}
+	a.tell(ui.Launch{URL: url, InAppUsers: a.users, InApp: func(ctx context.Context, user, password string, approve bool) error {
+		return sandbox.SignInThroughPages(ctx, a.hc, url, user, password, approve)
+	}})
+	return nil
+}
+
+func (a *account) onLaunch(l auth.Launch) {
+	if a.inApp {
+		return // open told the page already
+	}
+	var failed error
+	if !l.Opened {
+		failed = errors.New("no browser could be opened")
+	}
+	a.tell(ui.Launch{URL: l.URL, Browser: l.Browser, Private: l.Private, Failed: failed})
+}
+
+func (a *account) tell(l ui.Launch) {
+	a.mu.Lock()
+	launched := a.launched
+	a.mu.Unlock()
+	if launched != nil {
+		launched(l)
+	}
+}
+
+var errNoApp = errors.New("Onboard365 needs its app registration in your partner tenant before it can sign you in. " +
+	"Start it with --client-id and the application (client) id of an app registration that allows public client flows, " +
+	"or try everything in the sandbox first")
+
+// Interactive signs in with a fresh session.
+func (a *account) Interactive(ctx context.Context, hint string, launched func(ui.Launch)) (ui.Evidence, error) {
+	if a.noApp {
+		return ui.Evidence{}, errNoApp
+	}
+	a.mu.Lock()
+	a.launched = launched
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		a.launched = nil
+		a.mu.Unlock()
+	}()
+	res, err := a.auth.SignIn(ctx, hint)
+	if err != nil {
+		return ui.Evidence{}, err
+	}
+	return evidence(res.Claims, res.Verdict), nil
+}
+
+// DeviceCode signs in on another device.
+func (a *account) DeviceCode(ctx context.Context, show func(ui.DeviceCode)) (ui.Evidence, error) {
+	if a.noApp {
+		return ui.Evidence{}, errNoApp
+	}
+	res, err := a.auth.SignInWithDeviceCode(ctx, func(c auth.DeviceCode) {
+		show(ui.DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message})
+	})
+	if err != nil {
+		return ui.Evidence{}, err
+	}
+	return evidence(res.Claims, res.Verdict), nil
+}
+
+func (a *account) CheckPartnerCenter(ctx context.Context) error {
+	return a.auth.CheckPartnerCenter(ctx, nil)
+}
+
+// Keep writes the sign-in to the keychain.
+func (a *account) Keep(ctx context.Context) error {
+	if err := a.cache.Flush(ctx); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	a.kept = true
+	a.mu.Unlock()
+	return nil
+}
+
+// Discard forgets everything of a sign-in that failed the checks: MSAL's copy in memory is
+// replaced by what the keychain holds.
+func (a *account) Discard(ctx context.Context) error {
+	_ = a.auth.SignOut(ctx)
+	return a.cache.Discard(ctx)
+}
+
+// Inspect decodes a pasted access token on this computer.
+func (a *account) Inspect(token, wantTenant, wantUPN string) (ui.Evidence, error) {
+	c, err := auth.ParseClaims(token)
+	if err != nil {
+		return ui.Evidence{}, err
+	}
+	return evidence(c, auth.Check(c, wantTenant, wantUPN)), nil
+}
+
+// evidence turns claims and a verdict into what the page shows: nothing secret.
+func evidence(c auth.Claims, v auth.Verdict) ui.Evidence {
+	ev := ui.Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Account: c.Upn}
+	add := func(name, value string) {
+		if value != "" {
+			ev.Claims = append(ev.Claims, [2]string{name, value})
+		}
+	}
+	add("Sign-in methods (amr)", strings.Join(c.Amr, ", "))
+	add("Tenant (tid)", c.Tid)
+	add("Account (upn)", c.Upn)
+	add("Home tenant (idp)", c.Idp)
+	add("For (aud)", c.Aud)
+	add("Permissions (scp)", c.Scp)
+	if !c.Exp.IsZero() {
+		add("Expires (exp)", c.Exp.Local().Format("2 January 2006 15:04"))
+	}
+	return ev
+}
+
+// Stored says what the keychain holds, without secrets.
+func (a *account) Stored(ctx context.Context) (ui.Stored, error) {
+	sum, err := a.cache.Summary(ctx)
+	if err != nil {
+		return ui.Stored{}, err
+	}
+	var st ui.Stored
+	for _, acct := range sum.Accounts {
+		if acct.HasRefreshToken && !acct.RefreshTokenStored.IsZero() {
+			st = ui.Stored{SignedIn: true, Account: acct.Username, Tenant: acct.HomeTenantID, Renewed: acct.RefreshTokenStored}
+			break
+		}
+	}
+	clientID, _, expires, err := a.vault.ClientSecret(ctx)
+	switch {
+	case err == nil:
+		st.ClientID, st.SecretExpires = clientID, expires
+	case !errors.Is(err, vault.ErrNotFound):
+		return st, err
+	}
+	return st, nil
+}
+
+// ForgetAll signs out and removes every entry the app keeps in the keychain.
+func (a *account) ForgetAll(ctx context.Context) error {
+	_ = a.auth.SignOut(ctx)
+	if err := a.vault.DeleteAll(ctx); err != nil {
+		return err
+	}
+	return a.cache.Discard(ctx)
+}
+
+// flush writes what MSAL renewed since the last write, before the app exits: only for a sign-in
+// the user chose to keep, in this run or an earlier one. A sign-in never kept stays unstored.
+func (a *account) flush() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a.mu.Lock()
+	kept := a.kept
+	a.mu.Unlock()
+	if !kept {
+		sum, err := a.cache.Summary(ctx)
+		if err != nil || !sum.Stored {
+			return
+		}
+	}
+	_ = a.cache.Flush(ctx)
+}
