@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -70,7 +71,7 @@ func describeStored(st Stored, now time.Time) []string {
 	var lines []string
 	if st.SignedIn {
 		expires := st.Renewed.Add(refreshTokenLife)
-		days := int(expires.Sub(now).Hours() / 24)
+		days := wholeDays(expires.Sub(now))
 		lines = append(lines, fmt.Sprintf("Sign-in: %s, in tenant %s.", st.Account, st.Tenant),
 			fmt.Sprintf("Last renewed %s. Unless it is used, it stops working on %s (%s).",
 				st.Renewed.Local().Format("2 January 2006 15:04"), expires.Local().Format("2 January 2006"), daysLeft(days)))
@@ -78,12 +79,17 @@ func describeStored(st Stored, now time.Time) []string {
 		lines = append(lines, "No sign-in is stored. Use Sign in to add one.")
 	}
 	if st.ClientID != "" {
-		days := int(st.SecretExpires.Sub(now).Hours() / 24)
+		days := wholeDays(st.SecretExpires.Sub(now))
 		lines = append(lines, fmt.Sprintf("App secret for app %s: expires on %s (%s).", st.ClientID, st.SecretExpires.Local().Format("2 January 2006"), daysLeft(days)))
 	} else {
 		lines = append(lines, "No app secret is stored.")
 	}
 	return lines
+}
+
+// wholeDays counts a started day as a day left, so "renewed just now" reads 90 days, not 89.
+func wholeDays(d time.Duration) int {
+	return int(math.Ceil(d.Hours() / 24))
 }
 
 func daysLeft(days int) string {

@@ -30,7 +30,7 @@ func TestDescribeStored(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	lines := strings.Join(describeStored(Stored{
 		SignedIn: true, Account: "alex@contoso", Tenant: "t1", Renewed: now.Add(-2 * 24 * time.Hour),
-		ClientID: "app-1", SecretExpires: now.Add(20*24*time.Hour + time.Hour),
+		ClientID: "app-1", SecretExpires: now.Add(20*24*time.Hour - time.Hour),
 	}, now), "\n")
 	for _, want := range []string{"Sign-in: alex@contoso, in tenant t1.", "(88 days left)", "App secret for app app-1", "(20 days left)"} {
 		if !strings.Contains(lines, want) {

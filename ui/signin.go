@@ -253,7 +253,7 @@ func (st *signInState) signInBody() fyne.CanvasObject {
 		body.Add(container.NewHBox(code, copyCode))
 	}
 	if st.evidence.Account != "" {
-		body.Add(paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict."))
+		body.Objects = []fyne.CanvasObject{paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")}
 	}
 	return body
 }
@@ -298,9 +298,9 @@ func (st *signInState) verdictBody() fyne.CanvasObject {
 	ev := st.evidence
 	body := container.NewVBox()
 	if ev.Compliant {
-		body.Add(verdictBanner(true, "Yes. This sign-in used MFA, in the right tenant, with the right account."))
+		body.Add(verdictBanner(true, "This sign-in used MFA, in the right tenant, with the right account."))
 	} else {
-		body.Add(verdictBanner(false, "No. Partner Center will refuse this sign-in."))
+		body.Add(verdictBanner(false, "Partner Center will refuse this sign-in."))
 		for _, r := range ev.Reasons {
 			body.Add(paragraph("• " + r))
 		}
@@ -332,9 +332,9 @@ func (st *signInState) tokenChecker() fyne.CanvasObject {
 			return
 		}
 		if ev.Compliant {
-			result.Add(verdictBanner(true, "Yes: this token carries MFA."))
+			result.Add(verdictBanner(true, "This token carries MFA."))
 		} else {
-			result.Add(verdictBanner(false, "No: Partner Center would refuse this token."))
+			result.Add(verdictBanner(false, "Partner Center would refuse this token."))
 			for _, r := range ev.Reasons {
 				result.Add(paragraph("• " + r))
 			}

@@ -73,13 +73,13 @@ func TestSignInCompliantIsKept(t *testing.T) {
 	if svc.hint != "alex@contosopartners.onmicrosoft.com" || svc.interactiveCalls != 1 {
 		t.Fatalf("signed in with hint %q, %d calls", svc.hint, svc.interactiveCalls)
 	}
-	if got := texts(win); !strings.Contains(got, "A private window of Chrome opened") || !strings.Contains(got, "Microsoft answered for alex@") {
+	if got := texts(win); !strings.Contains(got, "Microsoft answered for alex@") {
 		t.Errorf("the sign-in step does not say how it went:\n%s", got)
 	}
 	test.Tap(button(t, win, "Next"))
 	wait() // the Partner Center check
 	got := texts(win)
-	for _, want := range []string{"Yes. This sign-in used MFA", "Partner Center answered: it accepts this sign-in.", "pwd, mfa"} {
+	for _, want := range []string{"This sign-in used MFA", "Partner Center answered: it accepts this sign-in.", "pwd, mfa"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}
@@ -114,7 +114,7 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"No. Partner Center will refuse this sign-in.", "did not use MFA", "Nothing from this sign-in was stored.", "Partner Center refused it"} {
+	for _, want := range []string{"Partner Center will refuse this sign-in.", "did not use MFA", "Nothing from this sign-in was stored.", "Partner Center refused it"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}
@@ -168,10 +168,27 @@ func TestCheckATokenDecodesLocally(t *testing.T) {
 	if svc.inspectedWithToken != "eyJhbGciOiJub25lIn0.eyJhbXIiOlsicHdkIl19." {
 		t.Fatalf("inspected %q", svc.inspectedWithToken)
 	}
-	if got := texts(win); !strings.Contains(got, "No: Partner Center would refuse this token.") || !strings.Contains(got, "The token has no MFA claim.") {
+	if got := texts(win); !strings.Contains(got, "Partner Center would refuse this token.") || !strings.Contains(got, "The token has no MFA claim.") {
 		t.Errorf("the token check does not show its verdict:\n%s", got)
 	}
 	if svc.interactiveCalls != 0 {
 		t.Error("checking a token must not sign in")
+	}
+}
+
+func TestLaunchMessages(t *testing.T) {
+	for _, tc := range []struct {
+		l    Launch
+		want string
+	}{
+		{Launch{Private: true, Browser: "Chrome"}, "A private window of Chrome opened."},
+		{Launch{Private: true}, "A private window of your browser opened."},
+		{Launch{}, "Your normal browser opened"},
+		{Launch{Failed: errors.New("none")}, "No browser could be opened. Copy the address below"},
+		{Launch{InApp: func(context.Context, string, string, bool) error { return nil }}, "Sign in to the sandbox in the window that opened in Onboard365."},
+	} {
+		if got := launchMessage(tc.l); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("launchMessage(%+v) = %q, want it to start %q", tc.l, got, tc.want)
+		}
 	}
 }
