@@ -83,11 +83,9 @@ func (s *Shell) startSandbox() {
 	s.Show(PageHome)
 	s.showIndex(s.current)
 	start := s.opts.TrySandbox
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	s.background(30*time.Second, func(ctx context.Context) func() {
 		c, err := start(ctx)
-		s.onUI(func() {
+		return func() {
 			s.sandbox = sandboxStarter{}
 			if err != nil {
 				s.sandbox.problem = "The sandbox did not start. " + wizard.Sentence(err)
@@ -102,8 +100,8 @@ func (s *Shell) startSandbox() {
 				s.refreshBanner()
 			}
 			s.showIndex(s.current)
-		})
-	}()
+		}
+	})
 }
 
 // refreshBanner shows, above every page, that the app runs on the sandbox.

@@ -41,11 +41,9 @@ func (s *Shell) keychainSection() fyne.CanvasObject {
 	var load func()
 	load = func() {
 		kc := s.opts.Keychain
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
+		s.background(20*time.Second, func(ctx context.Context) func() {
 			st, err := kc.Stored(ctx)
-			s.onUI(func() {
+			return func() {
 				body.RemoveAll()
 				if err != nil {
 					body.Add(withIcon(theme.ErrorIcon(), wizard.Sentence(err)))
@@ -59,8 +57,8 @@ func (s *Shell) keychainSection() fyne.CanvasObject {
 					forget.Importance = widget.DangerImportance
 					body.Add(container.NewHBox(forget))
 				}
-			})
-		}()
+			}
+		})
 	}
 	load()
 	return section
@@ -107,19 +105,17 @@ func daysLeft(days int) string {
 func (s *Shell) confirmForget(reload func()) {
 	forget := func() {
 		kc := s.opts.Keychain
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
+		s.background(20*time.Second, func(ctx context.Context) func() {
 			err := kc.ForgetAll(ctx)
-			s.onUI(func() {
+			return func() {
 				if err != nil {
 					if win := s.window(); win != nil {
 						dialog.ShowInformation("Could not forget everything", wizard.Sentence(err), win)
 					}
 				}
 				reload()
-			})
-		}()
+			}
+		})
 	}
 	win := s.window()
 	if win == nil {

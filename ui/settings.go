@@ -61,11 +61,9 @@ func (s *Shell) connectionCheck() fyne.CanvasObject {
 		result.Importance = widget.MediumImportance
 		result.SetText("Reaching the sign-in service…")
 		check, c := s.opts.CheckConnection, s.opts.Cloud
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
+		s.background(20*time.Second, func(ctx context.Context) func() {
 			err := check(ctx, c)
-			s.onUI(func() {
+			return func() {
 				button.Enable()
 				if err != nil {
 					icon.SetResource(theme.ErrorIcon())
@@ -76,8 +74,8 @@ func (s *Shell) connectionCheck() fyne.CanvasObject {
 				icon.SetResource(theme.ConfirmIcon())
 				result.Importance = widget.SuccessImportance
 				result.SetText("The sign-in service answered, so this computer can reach this cloud.")
-			})
-		}()
+			}
+		})
 	})
 	return container.NewVBox(container.NewHBox(button), container.NewBorder(nil, nil, icon, nil, result))
 }

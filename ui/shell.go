@@ -5,6 +5,8 @@ package ui
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -72,7 +74,8 @@ type Shell struct {
 	sandbox sandboxStarter
 
 	afterAsync func()      // test hook: called on the UI goroutine when a wizard's work has ended
-	uiQueue    chan func() // test hook: when set, onUI hands its function here instead of to fyne.Do
+	uiQueue    chan func() // set by Headless: onUI hands its function here instead of to fyne.Do
+	pending    atomic.Int32
 }
 
 // NewShell builds the window content and shows the home page.
@@ -135,15 +138,48 @@ func (s *Shell) Show(id string) {
 // CurrentPage returns the id of the page on screen.
 func (s *Shell) CurrentPage() string { return s.pages[s.current].id }
 
-// onUI runs f on the UI goroutine once background work is done. Tests take f from uiQueue and
-// run it on their own goroutine, which plays the UI goroutine (Fyne's test driver runs fyne.Do
-// at once on the calling goroutine, which would race with the test).
+// background runs work off the UI goroutine with a time limit; the function it returns updates
+// the page on the UI goroutine.
+func (s *Shell) background(limit time.Duration, work func(ctx context.Context) (update func())) {
+	s.pending.Add(1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), limit)
+		defer cancel()
+		update := work(ctx)
+		s.onUI(func() {
+			defer s.pending.Add(-1)
+			update()
+		})
+	}()
+}
+
+// onUI runs f on the UI goroutine. After Headless, f goes to a queue that Settle (or a test) runs.
 func (s *Shell) onUI(f func()) {
 	if s.uiQueue != nil {
 		s.uiQueue <- f
 		return
 	}
 	fyne.Do(f)
+}
+
+// Headless makes background work hand its page updates to Settle instead of fyne.Do. It is for
+// Fyne's test driver, which runs fyne.Do at once on whatever goroutine calls it: there, updates
+// must run on the goroutine that drives the window (a test, or the screenshot command).
+func (s *Shell) Headless() { s.uiQueue = make(chan func(), 64) }
+
+// Settle runs, on the calling goroutine, the page updates of background work until none is
+// pending; false if some is still pending after limit. Only after Headless.
+func (s *Shell) Settle(limit time.Duration) bool {
+	deadline := time.After(limit)
+	for s.pending.Load() > 0 {
+		select {
+		case f := <-s.uiQueue:
+			f()
+		case <-deadline:
+			return false
+		}
+	}
+	return true
 }
 
 // asyncDone runs at the end of every fyne.Do that finishes a wizard's background work.

@@ -236,6 +236,6 @@ func TestSettingsCheckConnection(t *testing.T) {
 // newShellForTest builds a shell whose background updates wait for the test to run them.
 func newShellForTest(opts Options) *Shell {
 	s := NewShell(opts)
-	s.uiQueue = make(chan func(), 16)
+	s.Headless()
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -38,11 +39,13 @@ func Write(dir string, opts ui.Options, sizes []fyne.Size) ([]string, error) {
 		app.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), variant.value})
 		for _, size := range sizes {
 			shell := ui.NewShell(opts)
+			shell.Headless()
 			win := test.NewWindow(shell.Object())
 			win.Resize(size)
 			for i, id := range shell.PageIDs() {
 				shell.Show(id)
-				settle(win, size)
+				shell.Settle(20 * time.Second) // what the page reads in the background (Settings: the keychain)
+				relayout(win, size)
 				name := fmt.Sprintf("%02d-%s-%dx%d-%s.png", i+1, id, int(size.Width), int(size.Height), variant.name)
 				path := filepath.Join(dir, name)
 				if err := writePNG(path, win.Canvas()); err != nil {
@@ -57,9 +60,9 @@ func Write(dir string, opts ui.Options, sizes []fyne.Size) ([]string, error) {
 	return written, nil
 }
 
-// settle lays the window out a second time. Word-wrapped text knows its height only once it has
+// relayout lays the window out a second time. Word-wrapped text knows its height only once it has
 // its width; a real window catches up on the next frame, the headless one needs telling.
-func settle(win fyne.Window, size fyne.Size) {
+func relayout(win fyne.Window, size fyne.Size) {
 	win.Resize(size.SubtractWidthHeight(1, 1))
 	win.Resize(size)
 }
