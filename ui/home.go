@@ -92,8 +92,8 @@ func (s *Shell) startSandbox() {
 			} else {
 				s.opts.Cloud = c
 				s.opts.TrySandbox = nil
-				if s.opts.NewSignIn != nil {
-					s.opts.SignIn, s.opts.Keychain = s.opts.NewSignIn(c)
+				if s.opts.Connect != nil {
+					s.opts.Services = s.opts.Connect(c)
 				}
 				s.rebuild()
 				s.sandboxEntry.Hide()

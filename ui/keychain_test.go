@@ -48,7 +48,7 @@ func TestDescribeStored(t *testing.T) {
 
 func TestSettingsSignOutAndForget(t *testing.T) {
 	kc := &fakeKeychain{stored: Stored{SignedIn: true, Account: "alex@contoso", Tenant: "t1", Renewed: time.Now()}}
-	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Keychain: kc})
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Keychain: kc}})
 	s.Show(PageSettings)
 	wait()
 	if !strings.Contains(texts(win), "Sign-in: alex@contoso") {
@@ -78,7 +78,7 @@ func TestSettingsSignOutAndForget(t *testing.T) {
 
 func TestSettingsKeychainUnavailable(t *testing.T) {
 	kc := &fakeKeychain{err: errors.New("Onboard365 could not reach this computer's keychain (the Secret Service). Nothing was stored.")}
-	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Keychain: kc})
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Keychain: kc}})
 	s.Show(PageSettings)
 	wait()
 	if !strings.Contains(texts(win), "could not reach this computer's keychain") {

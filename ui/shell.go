@@ -29,12 +29,17 @@ type Options struct {
 	// TrySandbox starts the simulated cloud and returns its description. Nil when the app already
 	// runs on the sandbox or cannot start one.
 	TrySandbox func(ctx context.Context) (cloud.Cloud, error)
-	// SignIn signs the technician in and keeps the sign-in; nil shows the Sign in task's outline.
-	SignIn SignIn
-	// NewSignIn, when set, gives the sign-in and keychain of a cloud the app switches to (Try the sandbox).
-	NewSignIn func(c cloud.Cloud) (SignIn, Keychain)
-	// Keychain shows and forgets what the app keeps in the OS keychain; nil hides that part of Settings.
-	Keychain Keychain
+	// Services are what the pages do with the cloud.
+	Services
+	// Connect, when set, gives the services of a cloud the app switches to (Try the sandbox).
+	Connect func(c cloud.Cloud) Services
+}
+
+// Services are the parts of the app that work on one cloud. A nil one shows its task's outline.
+type Services struct {
+	SignIn   SignIn   // signs the technician in and keeps the sign-in
+	Keychain Keychain // shows and forgets what the app keeps in the OS keychain (Settings)
+	GDAP     GDAP     // checks and fixes the customers' GDAP relationships
 }
 
 // Page ids, also the names of the screenshot files.
@@ -85,7 +90,7 @@ func NewShell(opts Options) *Shell {
 		{id: PageHome, title: "Home", icon: theme.HomeIcon(), build: s.homePage},
 		{id: PageSignIn, title: "Sign in", icon: theme.LoginIcon(), build: s.signInPage, keep: true},
 		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
-		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: func() fyne.CanvasObject { return taskPage(gdapTask) }},
+		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: s.gdapPage, keep: true},
 		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: func() fyne.CanvasObject { return taskPage(authenticatorTask) }},
 		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
 		{id: PageSettings, title: "Settings", icon: theme.SettingsIcon(), build: s.settingsPage},

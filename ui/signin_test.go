@@ -64,7 +64,7 @@ func entryIn(t *testing.T, win fyne.Window) *widget.Entry {
 
 func TestSignInCompliantIsKept(t *testing.T) {
 	svc := &fakeSignIn{evidence: compliant}
-	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), SignIn: svc})
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
 	s.Show(PageSignIn)
 
 	test.Type(entryIn(t, win), "alex@contosopartners.onmicrosoft.com")
@@ -104,7 +104,7 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 			Reasons: []string{"The sign-in did not use MFA: the token's amr claim has no mfa."}, Claims: [][2]string{{"amr", "pwd"}}},
 		pcErr: errors.New("partner Center refused the sign-in because it has no MFA (error 900421)"),
 	}
-	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), SignIn: svc})
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
 	s.Show(PageSignIn)
 	test.Tap(button(t, win, "Sign in"))
 	wait()
@@ -130,7 +130,7 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 
 func TestSignInFailureIsASentenceAndNothingIsKept(t *testing.T) {
 	svc := &fakeSignIn{signInErr: errors.New("sign in: AADSTS50126: Error validating credentials due to invalid username or password.")}
-	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), SignIn: svc})
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
 	s.Show(PageSignIn)
 	test.Tap(button(t, win, "Sign in"))
 	wait()
@@ -145,7 +145,7 @@ func TestSignInFailureIsASentenceAndNothingIsKept(t *testing.T) {
 
 func TestCheckATokenDecodesLocally(t *testing.T) {
 	svc := &fakeSignIn{}
-	s, win, _ := newShell(t, Options{Cloud: cloud.Public(), SignIn: svc})
+	s, win, _ := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
 	s.Show(PageSignIn)
 	var acc *widget.Accordion
 	for _, o := range visible(win.Content()) {

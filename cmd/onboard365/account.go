@@ -248,3 +248,8 @@ func (a *account) flush() {
 	}
 	_ = a.cache.Flush(ctx)
 }
+
+// services are what the window does on this account's cloud.
+func (a *account) services() ui.Services {
+	return ui.Services{SignIn: a, Keychain: a}
+}

@@ -93,7 +93,7 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *
 		Version:         version,
 		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
 		TrySandbox:      sandboxes.start,
-		NewSignIn:       accounts.signInFor,
+		Connect:         accounts.servicesFor,
 	}
 	switch {
 	case useSandbox && cloudFile != "":
@@ -115,7 +115,7 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *
 	if err != nil {
 		return ui.Options{}, err
 	}
-	opts.SignIn, opts.Keychain = a, a
+	opts.Services = a.services()
 	return opts, nil
 }
 
@@ -135,13 +135,13 @@ func (s *accounts) open(c cloud.Cloud) (*account, error) {
 	return a, nil
 }
 
-// signInFor gives the window the sign-in and keychain of a cloud it switched to (Try the sandbox).
-func (s *accounts) signInFor(c cloud.Cloud) (ui.SignIn, ui.Keychain) {
+// servicesFor gives the window the services of a cloud it switched to (Try the sandbox).
+func (s *accounts) servicesFor(c cloud.Cloud) ui.Services {
 	a, err := s.open(c)
 	if err != nil {
-		return nil, nil
+		return ui.Services{}
 	}
-	return a, a
+	return a.services()
 }
 
 func (s *accounts) flushAll() {

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/internal/cloud"
+)
+
+// fakeGDAP plays internal/gdap for the page: two customers, one failing until its fix is applied.
+type fakeGDAP struct {
+	checks  int
+	applied []string
+	fixed   bool
+}
+
+func (f *fakeGDAP) Profiles() []Profile {
+	return []Profile{
+		{Name: "Liongard inspectors", Description: "What Liongard's inspectors read.", Roles: []string{"Global Reader", "Reports Reader"}},
+		{Name: "CIPP", Description: "What CIPP manages.", Roles: []string{"User Administrator"}},
+	}
+}
+
+func (f *fakeGDAP) Check(ctx context.Context, profile string, progress func(done, total int)) ([]CustomerVerdict, error) {
+	f.checks++
+	progress(1, 2)
+	progress(2, 2)
+	northwind := CustomerVerdict{Customer: "Northwind Traders", Status: StatusFail,
+		Problems: []string{"Reports Reader is granted but bound to no group."}}
+	if f.fixed {
+		northwind = CustomerVerdict{Customer: "Northwind Traders", Status: StatusPass, Sentence: "Every role is granted to a group you are in."}
+	}
+	return []CustomerVerdict{
+		{Customer: "Fabrikam", Status: StatusPass, Sentence: "Every role is granted to a group you are in."},
+		northwind,
+	}, nil
+}
+
+func (f *fakeGDAP) Plan(profile string) []PlannedFix {
+	if f.fixed {
+		return nil
+	}
+	return []PlannedFix{
+		{ID: "fix-1", Customer: "Northwind Traders", What: "assign Reports Reader to AdminAgents", Why: "the role is granted but no group holds it"},
+		{ID: "fix-2", Customer: "Northwind Traders", What: "request a new relationship with Teams Administrator", Why: "roles cannot be added to a relationship"},
+	}
+}
+
+func (f *fakeGDAP) Apply(ctx context.Context, ids []string, progress func(done, total int)) []FixOutcome {
+	f.applied = ids
+	f.fixed = true
+	var out []FixOutcome
+	for i, id := range ids {
+		progress(i+1, len(ids))
+		out = append(out, FixOutcome{ID: id, Customer: "Northwind Traders", Done: true, Sentence: "Reports Reader now belongs to AdminAgents."})
+	}
+	return out
+}
+
+func (f *fakeGDAP) Export(format string, w io.Writer) error {
+	_, err := io.WriteString(w, "customer,status\n")
+	return err
+}
+
+func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
+	svc := &fakeGDAP{}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{GDAP: svc}})
+	s.Show(PageGDAP)
+	if got := texts(win); !strings.Contains(got, "Roles: Global Reader, Reports Reader.") {
+		t.Fatalf("the profile's roles are not shown:\n%s", got)
+	}
+	test.Tap(button(t, win, "Check every customer"))
+	wait()
+	got := texts(win)
+	if !strings.Contains(got, "2 customers checked: 1 pass, 1 fail") {
+		t.Fatalf("no count of the verdicts:\n%s", got)
+	}
+	if strings.Index(got, "Northwind Traders") > strings.Index(got, "Fabrikam") {
+		t.Error("the failing customer must come first")
+	}
+
+	// The filter narrows the list.
+	var filter *widget.Entry
+	for _, o := range visible(win.Content()) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Filter by customer name" {
+			filter = e
+		}
+	}
+	test.Type(filter, "fabri")
+	if got := texts(win); strings.Contains(got, "Reports Reader is granted") || !strings.Contains(got, "Fabrikam") {
+		t.Errorf("the filter did not narrow the list:\n%s", got)
+	}
+	filter.SetText("")
+
+	test.Tap(button(t, win, "Review the fixes"))
+	var second *widget.Check
+	for _, o := range visible(win.Content()) {
+		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "request a new relationship") {
+			second = c
+		}
+	}
+	if second == nil || !second.Checked {
+		t.Fatal("every planned fix must be listed and ticked")
+	}
+	test.Tap(second) // untick it
+	test.Tap(button(t, win, "Apply the ticked fixes"))
+	wait()
+	if len(svc.applied) != 1 || svc.applied[0] != "fix-1" {
+		t.Fatalf("applied %v, want only the ticked fix-1", svc.applied)
+	}
+	if svc.checks != 2 {
+		t.Errorf("the customers were read %d times, want 2 (before and after)", svc.checks)
+	}
+	got = texts(win)
+	for _, want := range []string{"1 of 1 fixes applied. Now: 2 pass, 0 fail", "Reports Reader now belongs to AdminAgents."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("after applying the page does not say %q:\n%s", want, got)
+		}
+	}
+	test.Tap(button(t, win, "Finish"))
+	if got := texts(win); !strings.Contains(got, "Before: 1 pass, 1 fail") || !strings.Contains(got, "[Export CSV]") {
+		t.Errorf("no summary with before and after:\n%s", got)
+	}
+	var csv bytes.Buffer
+	if err := svc.Export("csv", &csv); err != nil || csv.Len() == 0 {
+		t.Error("export wrote nothing")
+	}
+}
+
+func TestGDAPNothingToFixSaysSo(t *testing.T) {
+	svc := &fakeGDAP{fixed: true}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{GDAP: svc}})
+	s.Show(PageGDAP)
+	test.Tap(button(t, win, "Check every customer"))
+	wait()
+	test.Tap(button(t, win, "Review the fixes"))
+	if got := texts(win); !strings.Contains(got, "There is nothing Onboard365 can fix for this profile") {
+		t.Errorf("Next with nothing to fix must say so:\n%s", got)
+	}
+}
