@@ -11,6 +11,8 @@ import (
 
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
@@ -251,5 +253,25 @@ func (a *account) flush() {
 
 // services are what the window does on this account's cloud.
 func (a *account) services() ui.Services {
-	return ui.Services{SignIn: a, Keychain: a}
+	g := &gdapService{partner: a.partnerGraph}
+	if store, err := roles.DefaultProfileStore(); err == nil {
+		g.custom = store.Load
+	}
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g}
+}
+
+// errSignInFirst is what a task says when nobody is signed in.
+var errSignInFirst = errors.New("nobody is signed in yet: open Sign in, sign in with your partner account and keep the sign-in, then come back")
+
+// partnerGraph is a Microsoft Graph client for the signed-in technician's own tenant, using the
+// sign-in of this run or the one kept in the keychain.
+func (a *account) partnerGraph(ctx context.Context) (*graph.Client, error) {
+	if _, ok := a.auth.Account(); !ok {
+		if _, ok, err := a.auth.Restore(ctx); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, errSignInFirst
+		}
+	}
+	return graph.New(a.cloud.GraphURL, a.hc, a.auth.TokenSource("", auth.GraphScope), graph.Options{}), nil
 }

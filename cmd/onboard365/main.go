@@ -7,6 +7,7 @@
 //	onboard365 --screenshot DIR every page rendered to PNG files, no display needed
 //	onboard365 --version        the version
 //	onboard365 sandbox serve    the sandbox on its own; prints a cloud file for --cloud
+//	onboard365 check gdap       every customer's GDAP relationships against a role profile (check.go)
 package main
 
 import (
@@ -40,6 +41,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "sandbox" {
 		return runSandbox(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "check" {
+		return runCheck(ctx, args[1:], stdout, stderr)
 	}
 	flags := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	flags.SetOutput(stderr)

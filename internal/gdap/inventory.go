@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/graph"
@@ -25,6 +26,8 @@ type Relationship struct {
 	CreatedDateTime    *time.Time          `json:"createdDateTime"`
 	ActivatedDateTime  *time.Time          `json:"activatedDateTime"`
 	EndDateTime        *time.Time          `json:"endDateTime"`
+	LastModified       *time.Time          `json:"lastModifiedDateTime"`
+	ETag               string              `json:"@odata.etag"` // for If-Match on PATCH
 }
 
 // CustomerParticipant is delegatedAdminRelationshipCustomerParticipant.
@@ -75,35 +78,86 @@ const relationshipsPath = "/v1.0/tenantRelationships/delegatedAdminRelationships
 const pageSize = 300
 
 // ReadAccess lists every relationship and, through $batch, the access assignments of each.
-// Requests run within the client's concurrency limit; items that Graph throttles are retried by
-// the client. It fails only when the relationships cannot be listed; a relationship whose
-// assignments cannot be read carries the reason in Err.
+// Requests run within the client's concurrency limit, 20 relationships to a $batch and several
+// $batch calls at once; items that Graph throttles are retried by the client. It fails only when
+// the relationships cannot be listed; a relationship whose assignments cannot be read (its item
+// failed, or its whole $batch call did) carries the reason in Err.
+//
+// progress, when not nil, is called with 0 once the relationships are listed and then as each
+// $batch of relationships is done, one call at a time, from the goroutines that read them.
 func ReadAccess(ctx context.Context, c *graph.Client, progress Progress) ([]RelationshipAccess, error) {
 	rels, err := graph.List[Relationship](ctx, c, relationshipsPath+"?$top="+fmt.Sprint(pageSize))
 	if err != nil {
 		return nil, fmt.Errorf("list the GDAP relationships: %w", err)
 	}
 	out := make([]RelationshipAccess, len(rels))
-	reqs := make([]graph.BatchRequest, len(rels))
 	for i, r := range rels {
 		out[i].Relationship = r
-		reqs[i] = graph.BatchRequest{ID: r.ID, Method: "GET",
-			URL: "/tenantRelationships/delegatedAdminRelationships/" + url.PathEscape(r.ID) + "/accessAssignments"}
 	}
 	if progress != nil {
 		progress(0, len(rels))
 	}
-	answers, err := c.Batch(ctx, "v1.0", reqs)
-	if err != nil {
-		return nil, fmt.Errorf("read the access assignments of %d relationships: %w", len(rels), err)
+
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	chunks := make(chan []int)
+	for w := 0; w < batchWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for idx := range chunks {
+				readChunk(ctx, c, out, idx)
+				if progress != nil {
+					mu.Lock()
+					done += len(idx)
+					progress(done, len(rels))
+					mu.Unlock()
+				}
+			}
+		}()
 	}
-	for i, a := range answers {
-		out[i].Assignments, out[i].Err = decodeAssignments(a)
+	for start := 0; start < len(rels); start += batchChunk {
+		idx := make([]int, 0, batchChunk)
+		for i := start; i < min(start+batchChunk, len(rels)); i++ {
+			idx = append(idx, i)
+		}
+		chunks <- idx
 	}
-	if progress != nil {
-		progress(len(rels), len(rels))
-	}
+	close(chunks)
+	wg.Wait()
 	return out, nil
+}
+
+// batchChunk is how many relationships one $batch call reads (Graph's limit is 20 requests),
+// and batchWorkers how many such calls may be under way at once; the client's own concurrency
+// limit decides how many are on the wire.
+const (
+	batchChunk   = 20
+	batchWorkers = 8
+)
+
+// readChunk reads the access assignments of the relationships out[idx...] in one $batch.
+func readChunk(ctx context.Context, c *graph.Client, out []RelationshipAccess, idx []int) {
+	reqs := make([]graph.BatchRequest, len(idx))
+	for j, i := range idx {
+		id := out[i].Relationship.ID
+		reqs[j] = graph.BatchRequest{ID: id, Method: "GET",
+			URL: "/tenantRelationships/delegatedAdminRelationships/" + url.PathEscape(id) + "/accessAssignments"}
+	}
+	answers, err := c.Batch(ctx, "v1.0", reqs)
+	for j, i := range idx {
+		switch {
+		case err != nil:
+			out[i].Err = fmt.Errorf("read the access assignments of relationship %s: %w", out[i].Relationship.ID, err)
+		case j >= len(answers):
+			out[i].Err = fmt.Errorf("read the access assignments of relationship %s: the $batch answer has no item for it", out[i].Relationship.ID)
+		default:
+			out[i].Assignments, out[i].Err = decodeAssignments(answers[j])
+		}
+	}
 }
 
 // ReadAccessOneByOne does what ReadAccess does with one request at a time and no $batch: the

@@ -404,6 +404,14 @@ func DocumentedPaths() []DocumentedPath {
 		},
 		{
 			Method:   "POST",
+			Path:     "/v1.0/groups/{id}/members/$ref",
+			LearnURL: "https://learn.microsoft.com/graph/api/group-post-members",
+			Why: "Adds a member to a group; on Learn but absent from permissions.json (which lists only GET " +
+				"/groups/{id}/members). Least privileged GroupMember.ReadWrite.All; for a role-assignable group " +
+				"the signed-in user also needs Privileged Role Administrator (or to own the group).",
+		},
+		{
+			Method:   "POST",
 			Path:     "/v1.0/$batch",
 			LearnURL: "https://learn.microsoft.com/graph/json-batching",
 			Why: "JSON batching endpoint (at most 20 requests); it needs no permission of its own, each " +

@@ -212,12 +212,28 @@ func patchRelationship(c *graphCall) {
 	if r == nil || !c.checkIfMatch(r.etag) {
 		return
 	}
-	if r.status != "created" {
-		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Only a relationship in status 'created' can be changed; this one is '"+r.status+"'.")
-		return
-	}
 	var body relationshipBody
 	if !c.readJSON(&body) {
+		return
+	}
+	// An active relationship may change only whether it extends itself (and not to extend one that
+	// grants Global Administrator); everything else only while it is being created.
+	onlyAutoExtend := body.AutoExtend != nil && body.DisplayName == nil && body.Duration == nil && body.AccessDetails == nil
+	switch {
+	case r.status == "created":
+	case onlyAutoExtend && (r.status == "active" || r.status == "expiring"):
+		for _, role := range r.roles {
+			if role == roleGlobalAdmin && *body.AutoExtend != "PT0S" {
+				writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "A relationship that includes the Global Administrator role cannot be extended automatically.")
+				return
+			}
+		}
+		if *body.AutoExtend != "PT0S" && *body.AutoExtend != "P180D" {
+			writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "The autoExtendDuration must be PT0S or P180D.")
+			return
+		}
+	default:
+		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Only a relationship in status 'created' can be changed (an active one only its autoExtendDuration); this one is '"+r.status+"'.")
 		return
 	}
 	if body.DisplayName != nil {

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/onboard365/onboard365/internal/gdap"
+	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/sandbox"
+)
+
+// The sandbox's default scenario has failures, so every run on it exits 1.
+func TestCheckGDAPOnTheSandbox(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no custom profiles of the person running the tests
+	tests := []struct {
+		format string
+		check  func(t *testing.T, out string)
+	}{
+		{"table", func(t *testing.T, out string) {
+			for _, want := range []string{"STATUS", "CUSTOMER", "Northwind Traders", "roles not granted", "12 customers: 5 pass, 4 fail, 3 with warnings",
+				"Northwind Traders: the relationship does not grant Teams Administrator and Reports Reader"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the table lacks %q:\n%s", want, out)
+				}
+			}
+			lines := strings.Split(out, "\n")
+			if !strings.HasPrefix(lines[3], "Fail") || !strings.Contains(out, "Pass    Fabrikam") && !strings.Contains(out, "Pass  ") {
+				t.Errorf("the table is not worst first in columns:\n%s", out)
+			}
+		}},
+		{"json", func(t *testing.T, out string) {
+			var r gdap.Report
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("not a Report: %v\n%s", err, out)
+			}
+			if r.Profile != roles.ProfileLiongard || len(r.Customers) != 12 || r.Summary.Fail != 4 || r.CheckedAt.IsZero() {
+				t.Errorf("report %+v", r)
+			}
+			if c := r.Customers[0]; c.Status != gdap.Fail || len(c.Problems) == 0 || c.Problems[0].Sentence == "" {
+				t.Errorf("first customer %+v", c)
+			}
+		}},
+		{"csv", func(t *testing.T, out string) {
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 13 || rows[0][0] != "Customer" {
+				t.Errorf("%d rows: %v", len(rows), rows[0])
+			}
+		}},
+		{"html", func(t *testing.T, out string) {
+			if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.Contains(out, "Northwind Traders") {
+				t.Errorf("not the page: %.200s", out)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"check", "gdap", "--sandbox", "--format", tt.format}, &stdout, &stderr)
+			if code != 1 {
+				t.Fatalf("exit code %d, want 1 (the sandbox has failures); stderr: %s", code, stderr.String())
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("stderr: %s", stderr.String())
+			}
+			tt.check(t, stdout.String())
+			if strings.Contains(stdout.String(), sandbox.SecretMarker) || strings.Contains(stdout.String(), "eyJ") {
+				t.Error("the output holds a token or secret")
+			}
+		})
+	}
+}
+
+func TestCheckGDAPWithACustomProfile(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	store, err := roles.DefaultProfileStore()
+	if err != nil {
+		t.Skip("no config folder:", err)
+	}
+	if err := store.Save([]roles.Profile{{Name: "Reports only", Roles: []string{roles.ReportsReader}}}); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"check", "gdap", "--sandbox", "--profile", "reports only", "--format", "json"}, &stdout, &stderr)
+	var r gdap.Report
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil || code != 1 {
+		t.Fatalf("exit %d, %v: %s", code, err, stderr.String())
+	}
+	if r.Profile != "Reports only" {
+		t.Errorf("profile %q", r.Profile)
+	}
+}
+
+func TestCheckUsage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		wantStderr string
+		wantStdout string
+	}{
+		{"no check named", []string{"check"}, 2, `the only check is "gdap"`, ""},
+		{"unknown check", []string{"check", "dap"}, 2, `the only check is "gdap"`, ""},
+		{"help", []string{"check", "gdap", "--help"}, 0, "needs no sign-in", ""},
+		{"help of check", []string{"check", "--help"}, 0, "", "onboard365 check gdap"},
+		{"bad format", []string{"check", "gdap", "--format", "xml"}, 2, "--format is table, json, csv or html", ""},
+		{"unknown profile", []string{"check", "gdap", "--profile", "Nope", "--sandbox"}, 2, `no role profile called "Nope"`, ""},
+		{"unknown flag", []string{"check", "gdap", "--nope"}, 2, "flag provided but not defined", ""},
+		{"extra argument", []string{"check", "gdap", "extra"}, 2, `"extra" is not an option`, ""},
+		{"sandbox and cloud", []string{"check", "gdap", "--sandbox", "--cloud", "x.json"}, 2, "either --sandbox or --cloud", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr %s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) || !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+// Without --sandbox the check needs the app registration's client id and a kept sign-in; without
+// a client id it says so before touching the keychain or the network.
+func TestCheckGDAPNeedsTheApp(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"check", "gdap"}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	if !strings.Contains(stderr.String(), "app registration") || !strings.Contains(stderr.String(), "--client-id") || stdout.Len() != 0 {
+		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+}
+
+func TestCheckExitCode(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []gdap.Status
+		want     int
+	}{
+		{"no customers", nil, 0},
+		{"all pass", []gdap.Status{gdap.Pass, gdap.Pass}, 0},
+		{"a warning", []gdap.Status{gdap.Pass, gdap.Warning}, 1},
+		{"could not check", []gdap.Status{gdap.CouldNotCheck}, 1},
+		{"a failure", []gdap.Status{gdap.Fail, gdap.Pass}, 1},
+	}
+	for _, tt := range tests {
+		var vs []gdap.Verdict
+		for _, s := range tt.statuses {
+			vs = append(vs, gdap.Verdict{Status: s})
+		}
+		if got := checkExitCode(vs); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

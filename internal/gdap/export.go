@@ -1,0 +1,245 @@
+package gdap
+
+import (
+	"encoding/csv"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/onboard365/onboard365/internal/roles"
+)
+
+// Report is the GDAP check as stable JSON: what `onboard365 check gdap --format json` prints and
+// what an exported report holds. It carries names, ids, statuses and sentences only, never a
+// token or secret. Fields are only ever added, never renamed or removed.
+//
+//	{
+//	  "profile":   "Liongard inspectors",           // the profile checked against
+//	  "checkedAt": "2026-05-04T09:30:00Z",          // when the inventory was read (RFC 3339, UTC)
+//	  "summary":   {"pass": 8, "fail": 3, "warning": 1, "couldNotCheck": 0},
+//	  "customers": [                                // worst first, then by name
+//	    {
+//	      "tenantId": "…",                          // the customer's tenant id
+//	      "name":     "Northwind Traders",
+//	      "status":   "fail",                       // pass | fail | warning | couldNotCheck
+//	      "sentence": "Northwind Traders: …",       // the verdict in plain words
+//	      "problems": [                             // worst first; empty when the customer passes
+//	        {
+//	          "kind":            "missingRoles",    // missingRoles | unboundRoles | technicianNotInGroup |
+//	                                                // requiredGroupMissing | expiring | globalAdminAutoExtend |
+//	                                                // approvalPending | noActiveRelationship | couldNotRead
+//	          "status":          "fail",            // what this problem makes the customer: fail | warning | couldNotCheck
+//	          "sentence":        "…",               // the problem in plain words
+//	          "roles":           [{"id": "69091246-…", "name": "Teams Administrator"}],
+//	          "relationshipIds": ["…"],             // omitted when empty
+//	          "groupIds":        ["…"],             // omitted when empty
+//	          "requiredGroup":   "AdminAgents",     // requiredGroupMissing only
+//	          "days":            12,                // expiring: days left; approvalPending: days waited
+//	          "approvalLink":    "https://admin.microsoft.com/…"  // approvalPending only
+//	        }
+//	      ]
+//	    }
+//	  ]
+//	}
+type Report struct {
+	Profile   string           `json:"profile"`
+	CheckedAt time.Time        `json:"checkedAt"`
+	Summary   Summary          `json:"summary"`
+	Customers []CustomerReport `json:"customers"`
+}
+
+// Summary counts customers by status.
+type Summary struct {
+	Pass          int `json:"pass"`
+	Fail          int `json:"fail"`
+	Warning       int `json:"warning"`
+	CouldNotCheck int `json:"couldNotCheck"`
+}
+
+// CustomerReport is one customer's verdict in a Report.
+type CustomerReport struct {
+	TenantID string          `json:"tenantId"`
+	Name     string          `json:"name"`
+	Status   Status          `json:"status"`
+	Sentence string          `json:"sentence"`
+	Problems []ProblemReport `json:"problems"`
+}
+
+// ProblemReport is one problem in a Report.
+type ProblemReport struct {
+	Kind            ProblemKind `json:"kind"`
+	Status          Status      `json:"status"`
+	Sentence        string      `json:"sentence"`
+	Roles           []RoleRef   `json:"roles"`
+	RelationshipIDs []string    `json:"relationshipIds,omitempty"`
+	GroupIDs        []string    `json:"groupIds,omitempty"`
+	RequiredGroup   string      `json:"requiredGroup,omitempty"`
+	Days            int         `json:"days,omitempty"`
+	ApprovalLink    string      `json:"approvalLink,omitempty"`
+}
+
+// RoleRef names a role by id and display name.
+type RoleRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// NewReport puts verdicts into a Report.
+func NewReport(profile string, checkedAt time.Time, verdicts []Verdict) Report {
+	r := Report{Profile: profile, CheckedAt: checkedAt.UTC().Truncate(time.Second), Customers: make([]CustomerReport, 0, len(verdicts))}
+	for _, v := range verdicts {
+		switch v.Status {
+		case Pass:
+			r.Summary.Pass++
+		case Fail:
+			r.Summary.Fail++
+		case Warning:
+			r.Summary.Warning++
+		case CouldNotCheck:
+			r.Summary.CouldNotCheck++
+		}
+		cr := CustomerReport{TenantID: v.Customer.TenantID, Name: v.Customer.Name, Status: v.Status, Sentence: v.Sentence, Problems: []ProblemReport{}}
+		for _, p := range v.Problems {
+			pr := ProblemReport{Kind: p.Kind, Status: p.Kind.Severity(), Sentence: p.Sentence, Roles: roleRefs(p.Roles),
+				RelationshipIDs: p.RelationshipIDs, GroupIDs: p.GroupIDs, RequiredGroup: p.RequiredGroup, Days: p.Days, ApprovalLink: p.ApprovalLink}
+			cr.Problems = append(cr.Problems, pr)
+		}
+		r.Customers = append(r.Customers, cr)
+	}
+	return r
+}
+
+func roleRefs(ids []string) []RoleRef {
+	out := make([]RoleRef, len(ids))
+	for i, id := range ids {
+		out[i] = RoleRef{ID: id, Name: roles.Name(id)}
+	}
+	return out
+}
+
+// StatusWord is a status as a person reads it: "Pass", "Fail", "Warning", "Could not check".
+func StatusWord(s Status) string {
+	switch s {
+	case Pass:
+		return "Pass"
+	case Fail:
+		return "Fail"
+	case Warning:
+		return "Warning"
+	case CouldNotCheck:
+		return "Could not check"
+	}
+	return string(s)
+}
+
+// csvHeader is the first row of WriteCSV.
+var csvHeader = []string{"Customer", "Tenant ID", "Status", "Problem", "Roles", "Relationship IDs", "Group IDs", "Approval link", "Sentence"}
+
+// WriteCSV writes one row per problem (one row for a customer without problems) with a header
+// row, for a spreadsheet. Cells that a spreadsheet would run as a formula are written as text.
+func WriteCSV(w io.Writer, verdicts []Verdict) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, v := range verdicts {
+		base := []string{v.Customer.Name, v.Customer.TenantID, StatusWord(v.Status)}
+		if len(v.Problems) == 0 {
+			if err := cw.Write(safeCells(append(base, "", "", "", "", "", v.Sentence))); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, p := range v.Problems {
+			names := make([]string, len(p.Roles))
+			for i, id := range p.Roles {
+				names[i] = roles.Name(id)
+			}
+			row := append(append([]string(nil), base...), string(p.Kind), strings.Join(names, "; "),
+				strings.Join(p.RelationshipIDs, "; "), strings.Join(p.GroupIDs, "; "), p.ApprovalLink, p.Sentence)
+			if err := cw.Write(safeCells(row)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// safeCells keeps a spreadsheet from running a cell as a formula (names come from customers).
+func safeCells(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
+}
+
+// WriteHTML writes a printable page: a summary and a table of customers with their problems.
+// It is one file with its style inline; html/template escapes every name and sentence.
+func WriteHTML(w io.Writer, verdicts []Verdict, title string) error {
+	type row struct {
+		Verdict
+		Word, Class string
+	}
+	data := struct {
+		Title   string
+		Summary Summary
+		Rows    []row
+		Total   int
+	}{Title: title, Total: len(verdicts)}
+	data.Summary = NewReport("", time.Time{}, verdicts).Summary
+	for _, v := range verdicts {
+		data.Rows = append(data.Rows, row{Verdict: v, Word: StatusWord(v.Status), Class: string(v.Status)})
+	}
+	return htmlReport.Execute(w, data)
+}
+
+var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+	"roleNames": func(ids []string) string {
+		names := make([]string, len(ids))
+		for i, id := range ids {
+			names[i] = roles.Name(id)
+		}
+		return strings.Join(names, ", ")
+	},
+	"word": func(s string) string { return StatusWord(Status(s)) },
+	"sev":  func(k ProblemKind) string { return string(k.Severity()) },
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body { font-family: "Segoe UI", system-ui, -apple-system, sans-serif; margin: 2em; color: #1b1b1b; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+p.summary span { display: inline-block; margin-right: 1.2em; }
+table { border-collapse: collapse; width: 100%; margin-top: 1em; }
+th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; }
+th { background: #f3f3f3; }
+.badge { font-weight: 600; white-space: nowrap; }
+.pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
+ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
+.roles, .ids { color: #555; font-size: 0.9em; }
+.ids { font-family: Consolas, monospace; word-break: break-all; }
+@media print { body { margin: 0.5cm; } tr { page-break-inside: avoid; } a { color: inherit; } }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p class="summary"><span>{{.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
+<table>
+<thead><tr><th>Customer</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
+<tbody>
+{{range .Rows}}<tr>
+<td>{{.Customer.Name}}<div class="ids">{{.Customer.TenantID}}</div></td>
+<td class="badge {{.Class}}">{{.Word}}</td>
+<td>{{if .Problems}}<ul>{{range .Problems}}<li><span class="badge {{sev .Kind}}">{{word (sev .Kind)}}</span> {{.Sentence}}{{if .Roles}}<div class="roles">Roles: {{roleNames .Roles}}</div>{{end}}{{if .ApprovalLink}}<div><a href="{{.ApprovalLink}}">Approval link</a></div>{{end}}</li>{{end}}</ul>{{else}}{{.Sentence}}{{end}}</td>
+</tr>
+{{end}}</tbody>
+</table>
+</body>
+</html>
+`))
