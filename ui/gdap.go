@@ -294,11 +294,15 @@ func (st *gdapState) fixList() fyne.CanvasObject {
 	list := container.NewVBox(paragraph(fmt.Sprintf("%d fixes for %s.", len(st.fixes), st.profile)))
 	for _, f := range st.fixes {
 		f := f
-		check := widget.NewCheck(f.Customer+": "+f.What, func(on bool) { st.chosen[f.ID] = on })
+		// The check box has no text of its own: a check's text does not wrap, and a long one
+		// would widen the page past the window.
+		check := widget.NewCheck("", func(on bool) { st.chosen[f.ID] = on })
 		check.SetChecked(st.chosen[f.ID])
+		what := widget.NewLabelWithStyle(f.Customer+": "+f.What, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		what.Wrapping = fyne.TextWrapWord
 		why := paragraph("Why: " + f.Why)
-		why.Importance = widget.LowImportance
-		list.Add(container.NewVBox(check, container.NewPadded(why)))
+		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, container.NewVBox(what, why)))
+		list.Add(widget.NewSeparator())
 	}
 	return list
 }

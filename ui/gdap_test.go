@@ -99,15 +99,16 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 	filter.SetText("")
 
 	test.Tap(button(t, win, "Review the fixes"))
-	var second *widget.Check
+	var checks []*widget.Check
 	for _, o := range visible(win.Content()) {
-		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "request a new relationship") {
-			second = c
+		if c, ok := o.(*widget.Check); ok {
+			checks = append(checks, c)
 		}
 	}
-	if second == nil || !second.Checked {
-		t.Fatal("every planned fix must be listed and ticked")
+	if len(checks) != 2 || !checks[0].Checked || !checks[1].Checked || !strings.Contains(texts(win), "Northwind Traders: request a new relationship") {
+		t.Fatalf("every planned fix must be listed and ticked:\n%s", texts(win))
 	}
+	second := checks[1]
 	test.Tap(second) // untick it
 	test.Tap(button(t, win, "Apply the ticked fixes"))
 	wait()

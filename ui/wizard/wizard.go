@@ -233,15 +233,28 @@ func (w *Wizard) setBody(content func() fyne.CanvasObject) {
 	w.body.Refresh()
 }
 
+// stripBudget is how many characters of step titles fit in the numbered strip of a 1024-pixel
+// window; past it, only the current step shows its title and the others their number.
+const stripBudget = 75
+
 func (w *Wizard) refreshStrip() {
 	w.strip.RemoveAll()
 	n := len(w.cfg.Steps)
-	for i := 0; i <= n; i++ {
-		title := "Summary"
+	titles := make([]string, n+1)
+	total := 0
+	for i := range titles {
+		titles[i] = "Summary"
 		if i < n {
-			title = w.cfg.Steps[i].Title
+			titles[i] = w.cfg.Steps[i].Title
 		}
-		label := widget.NewLabel(fmt.Sprintf("%d. %s", i+1, title))
+		total += len(titles[i]) + 4
+	}
+	for i := 0; i <= n; i++ {
+		text := fmt.Sprintf("%d. %s", i+1, titles[i])
+		if total > stripBudget && i != w.current {
+			text = fmt.Sprintf("%d", i+1)
+		}
+		label := widget.NewLabel(text)
 		icon := theme.RadioButtonIcon()
 		switch {
 		case i < w.current:
