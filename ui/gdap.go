@@ -25,8 +25,13 @@ type GDAP interface {
 	Profiles() []Profile
 	// Check reads every customer and judges it against the profile.
 	Check(ctx context.Context, profile string, progress func(done, total int)) ([]CustomerVerdict, error)
-	// Plan lists the fixes for the last Check's problems.
-	Plan(profile string) []PlannedFix
+	// Plan lists the fixes for the last Check's problems; groupPattern names new groups, with
+	// "{role}" for the role's name ("" for the default, "GDAP - {role}").
+	Plan(profile, groupPattern string) []PlannedFix
+	// Roles lists the roles a profile of one's own can be built from.
+	Roles() []RoleChoice
+	// SaveProfile keeps a profile of the user's own in the app's settings (not secret).
+	SaveProfile(name string, roleIDs []string) error
 	// Apply makes the chosen fixes (by id), one customer's failure never stopping the rest.
 	Apply(ctx context.Context, fixIDs []string, progress func(done, total int)) []FixOutcome
 	// Export writes the last Check's verdicts as "csv" or "html".
@@ -53,6 +58,11 @@ type CustomerVerdict struct {
 	Status   string   // one of the Status constants
 	Sentence string   // what is wrong (or right), in plain words
 	Problems []string // one sentence per problem
+}
+
+// RoleChoice is one Entra role to tick when building a profile.
+type RoleChoice struct {
+	ID, Name, Allows, Risk string
 }
 
 // PlannedFix is one change the app proposes, with its reason.
@@ -94,6 +104,8 @@ type gdapState struct {
 	shell *Shell
 
 	profile  string
+	pattern  string // how new groups are named
+	byName   bool   // sort the verdicts by name rather than worst first
 	verdicts []CustomerVerdict
 	before   []CustomerVerdict
 	fixes    []PlannedFix
@@ -107,6 +119,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 	if len(profiles) > 0 {
 		st.profile = profiles[0].Name
 	}
+	st.pattern = "GDAP - {role}"
 	return wizard.New(wizard.Config{
 		Title: "GDAP relationships",
 		Steps: []wizard.Step{
@@ -129,11 +142,30 @@ func (st *gdapState) wizard() *wizard.Wizard {
 					choice := widget.NewRadioGroup(names, func(name string) { st.profile = name; show(name) })
 					choice.SetSelected(st.profile)
 					show(st.profile)
-					return container.NewVBox(choice, detail)
+					build := widget.NewButtonWithIcon("Build a profile of your own…", theme.ContentAddIcon(), func() {
+						st.buildProfile(func(name string) {
+							profiles = st.svc.Profiles()
+							names = names[:0]
+							for _, p := range profiles {
+								names = append(names, p.Name)
+							}
+							choice.Options = names
+							choice.SetSelected(name)
+						})
+					})
+					pattern := widget.NewEntry()
+					pattern.SetText(st.pattern)
+					pattern.OnChanged = func(text string) { st.pattern = text }
+					return container.NewVBox(choice, container.NewHBox(build), detail,
+						widget.NewForm(widget.NewFormItem("Name new groups like", pattern)),
+						paragraph("When a role needs a group of its own, Onboard365 creates one with this name; {role} stands for the role's name."))
 				},
 				Validate: func() error {
 					if st.profile == "" {
 						return errors.New("choose a role profile first")
+					}
+					if !strings.Contains(st.pattern, "{role}") {
+						return errors.New("the name for new groups must hold {role}, so that each role's group has its own name")
 					}
 					return nil
 				},
@@ -150,7 +182,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 						return err
 					}
 					st.verdicts, st.before = v, v
-					st.fixes = st.svc.Plan(st.profile)
+					st.fixes = st.svc.Plan(st.profile, st.pattern)
 					st.chosen = map[string]bool{}
 					for _, f := range st.fixes {
 						st.chosen[f.ID] = true
@@ -232,7 +264,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	draw := func() {
 		rows.RemoveAll()
 		shown := 0
-		for _, v := range sortedVerdicts(st.verdicts) {
+		for _, v := range sortedVerdicts(st.verdicts, st.byName) {
 			if st.filter != "" && !strings.Contains(strings.ToLower(v.Customer), strings.ToLower(st.filter)) {
 				continue
 			}
@@ -247,18 +279,27 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	filter.SetPlaceHolder("Filter by customer name")
 	filter.SetText(st.filter)
 	filter.OnChanged = func(text string) { st.filter = text; draw() }
+	sortBy := widget.NewSelect([]string{"Worst first", "By name"}, func(choice string) {
+		st.byName = choice == "By name"
+		draw()
+	})
+	if st.byName {
+		sortBy.SetSelected("By name")
+	} else {
+		sortBy.SetSelected("Worst first")
+	}
 	draw()
 	return container.NewVBox(
 		paragraph(fmt.Sprintf("%d customers checked: %s.", len(st.verdicts), counts(st.verdicts))),
-		container.NewBorder(nil, nil, nil, st.exportButtons(), filter),
+		container.NewBorder(nil, nil, nil, container.NewHBox(sortBy, st.exportButtons()), filter),
 		rows,
 	)
 }
 
-func sortedVerdicts(v []CustomerVerdict) []CustomerVerdict {
+func sortedVerdicts(v []CustomerVerdict, byName bool) []CustomerVerdict {
 	out := append([]CustomerVerdict(nil), v...)
 	sort.SliceStable(out, func(i, j int) bool {
-		if ri, rj := statusRank(out[i].Status), statusRank(out[j].Status); ri != rj {
+		if ri, rj := statusRank(out[i].Status), statusRank(out[j].Status); ri != rj && !byName {
 			return ri < rj
 		}
 		return strings.ToLower(out[i].Customer) < strings.ToLower(out[j].Customer)
@@ -377,4 +418,45 @@ func (st *gdapState) exportButtons() fyne.CanvasObject {
 		widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), save("csv", "gdap-check.csv")),
 		widget.NewButtonWithIcon("Export report", theme.DocumentPrintIcon(), save("html", "gdap-check.html")),
 	)
+}
+
+// buildProfile asks for a name and the roles of a profile of the user's own, and saves it.
+func (st *gdapState) buildProfile(saved func(name string)) {
+	win := st.shell.window()
+	if win == nil {
+		return
+	}
+	name := widget.NewEntry()
+	name.SetPlaceHolder("For example: Our RMM")
+	chosen := map[string]bool{}
+	list := container.NewVBox()
+	for _, r := range st.svc.Roles() {
+		r := r
+		check := widget.NewCheck("", func(on bool) { chosen[r.ID] = on })
+		text := paragraph(r.Name + " (" + r.Risk + " risk): " + r.Allows)
+		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, text))
+	}
+	scroll := container.NewVScroll(list)
+	scroll.SetMinSize(fyne.NewSize(560, 320))
+	problem := paragraph("")
+	problem.Importance = widget.DangerImportance
+	content := container.NewBorder(widget.NewForm(widget.NewFormItem("Name", name)), problem, nil, nil, scroll)
+	var d dialog.Dialog
+	d = dialog.NewCustomConfirm("Build a profile of your own", "Save", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		var ids []string
+		for _, r := range st.svc.Roles() {
+			if chosen[r.ID] {
+				ids = append(ids, r.ID)
+			}
+		}
+		if err := st.svc.SaveProfile(strings.TrimSpace(name.Text), ids); err != nil {
+			dialog.ShowInformation("The profile was not saved", wizard.Sentence(err), win)
+			return
+		}
+		saved(strings.TrimSpace(name.Text))
+	}, win)
+	d.Show()
 }

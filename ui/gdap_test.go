@@ -42,7 +42,13 @@ func (f *fakeGDAP) Check(ctx context.Context, profile string, progress func(done
 	}, nil
 }
 
-func (f *fakeGDAP) Plan(profile string) []PlannedFix {
+func (f *fakeGDAP) Roles() []RoleChoice {
+	return []RoleChoice{{ID: "r1", Name: "Reports Reader", Allows: "read reports", Risk: "low"}}
+}
+
+func (f *fakeGDAP) SaveProfile(name string, ids []string) error { return nil }
+
+func (f *fakeGDAP) Plan(profile, pattern string) []PlannedFix {
 	if f.fixed {
 		return nil
 	}
@@ -83,6 +89,16 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 	}
 	if strings.Index(got, "Northwind Traders") > strings.Index(got, "Fabrikam") {
 		t.Error("the failing customer must come first")
+	}
+
+	// Sorting by name puts Fabrikam first.
+	for _, o := range visible(win.Content()) {
+		if sel, ok := o.(*widget.Select); ok {
+			sel.SetSelected("By name")
+		}
+	}
+	if got := texts(win); strings.Index(got, "Fabrikam") > strings.Index(got, "Northwind Traders") {
+		t.Error("sorting by name did not put Fabrikam first")
 	}
 
 	// The filter narrows the list.

@@ -255,7 +255,7 @@ func (a *account) flush() {
 func (a *account) services() ui.Services {
 	g := &gdapService{partner: a.partnerGraph}
 	if store, err := roles.DefaultProfileStore(); err == nil {
-		g.custom = store.Load
+		g.store = &store
 	}
 	return ui.Services{SignIn: a, Keychain: a, GDAP: g}
 }

@@ -19,7 +19,7 @@ import (
 // fixes and the export are about what the person saw.
 type gdapService struct {
 	partner func(ctx context.Context) (*graph.Client, error)
-	custom  func() ([]roles.Profile, error) // the user's own profiles; nil means none
+	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
 
 	mu       sync.Mutex
 	profile  roles.Profile
@@ -31,8 +31,8 @@ type gdapService struct {
 // profiles are the built-in profiles and then the user's own.
 func (g *gdapService) profiles() []roles.Profile {
 	all := roles.BuiltIn()
-	if g.custom != nil {
-		if mine, err := g.custom(); err == nil {
+	if g.store != nil {
+		if mine, err := g.store.Load(); err == nil {
 			all = append(all, mine...)
 		}
 	}
@@ -95,10 +95,10 @@ func uiVerdicts(vs []gdap.Verdict) []ui.CustomerVerdict {
 	return out
 }
 
-func (g *gdapService) Plan(string) []ui.PlannedFix {
+func (g *gdapService) Plan(_, groupPattern string) []ui.PlannedFix {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.fixes = gdap.Plan(g.verdicts, g.inv, g.profile, gdap.PlanOptions{})
+	g.fixes = gdap.Plan(g.verdicts, g.inv, g.profile, gdap.PlanOptions{GroupPattern: groupPattern})
 	out := make([]ui.PlannedFix, len(g.fixes))
 	for i, f := range g.fixes {
 		out[i] = ui.PlannedFix{ID: f.ID, Customer: fixCustomer(f), What: describeFix(f), Why: f.Reason}
@@ -189,4 +189,37 @@ func (g *gdapService) Export(format string, w io.Writer) error {
 		return gdap.WriteHTML(w, verdicts, title)
 	}
 	return fmt.Errorf("cannot export as %q", format)
+}
+
+func (g *gdapService) Roles() []ui.RoleChoice {
+	var out []ui.RoleChoice
+	for _, r := range roles.Catalog() {
+		out = append(out, ui.RoleChoice{ID: r.ID, Name: r.Name, Allows: r.Allows, Risk: strings.ToLower(string(r.Risk))})
+	}
+	return out
+}
+
+// SaveProfile adds (or replaces) a profile of the user's own.
+func (g *gdapService) SaveProfile(name string, roleIDs []string) error {
+	if g.store == nil {
+		return fmt.Errorf("profiles of your own cannot be kept on this computer: no settings folder was found")
+	}
+	if name == "" {
+		return fmt.Errorf("give the profile a name")
+	}
+	if len(roleIDs) == 0 {
+		return fmt.Errorf("tick at least one role for the profile")
+	}
+	mine, err := g.store.Load()
+	if err != nil {
+		return err
+	}
+	p := roles.Profile{Name: name, Description: "Your own profile.", Roles: roleIDs}
+	kept := mine[:0]
+	for _, m := range mine {
+		if m.Name != name {
+			kept = append(kept, m)
+		}
+	}
+	return g.store.Save(append(kept, p))
 }

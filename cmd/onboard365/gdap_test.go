@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
 )
@@ -49,7 +51,7 @@ func TestGDAPServiceOnTheSandbox(t *testing.T) {
 			t.Errorf("%s: %s, want %s", name, status[name], want)
 		}
 	}
-	fixes := svc.Plan("Liongard inspectors")
+	fixes := svc.Plan("Liongard inspectors", "")
 	if len(fixes) == 0 {
 		t.Fatal("no fixes planned")
 	}
@@ -85,5 +87,29 @@ func TestGDAPServiceOnTheSandbox(t *testing.T) {
 	var html bytes.Buffer
 	if err := svc.Export("html", &html); err != nil || !strings.Contains(html.String(), "Northwind Traders") {
 		t.Errorf("the HTML report: %v", err)
+	}
+}
+
+func TestGDAPServiceKeepsProfilesOfYourOwn(t *testing.T) {
+	store := &roles.ProfileStore{Path: filepath.Join(t.TempDir(), "profiles.json")}
+	svc := &gdapService{store: store}
+	if err := svc.SaveProfile("Our RMM", nil); err == nil {
+		t.Error("a profile without roles was kept")
+	}
+	rs := svc.Roles()
+	if len(rs) < 20 {
+		t.Fatalf("%d roles to choose from", len(rs))
+	}
+	if err := svc.SaveProfile("Our RMM", []string{rs[0].ID, rs[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range svc.Profiles() {
+		if p.Name == "Our RMM" && len(p.Roles) == 2 {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the saved profile is not offered: %+v", svc.Profiles())
 	}
 }
