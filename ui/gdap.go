@@ -65,9 +65,9 @@ type RoleChoice struct {
 	ID, Name, Allows, Risk string
 }
 
-// PlannedFix is one change the app proposes, with its reason.
+// PlannedFix is one change the app proposes: What says what it changes and why, in one sentence.
 type PlannedFix struct {
-	ID, Customer, What, Why string
+	ID, Customer, What string
 }
 
 // FixOutcome says how one fix went.
@@ -200,7 +200,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 			},
 			{
 				Title:   "Review the fixes",
-				Intro:   "Here is every change Onboard365 would make, with the reason for each. Untick what you do not want. Nothing changes until you press Apply.",
+				Intro:   "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
 				Content: func() fyne.CanvasObject { return st.fixList() },
 				Validate: func() error {
 					if len(st.chosenIDs()) == 0 {
@@ -339,10 +339,8 @@ func (st *gdapState) fixList() fyne.CanvasObject {
 		// would widen the page past the window.
 		check := widget.NewCheck("", func(on bool) { st.chosen[f.ID] = on })
 		check.SetChecked(st.chosen[f.ID])
-		what := widget.NewLabelWithStyle(f.Customer+": "+f.What, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		what.Wrapping = fyne.TextWrapWord
-		why := paragraph("Why: " + f.Why)
-		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, container.NewVBox(what, why)))
+		customer := widget.NewLabelWithStyle(f.Customer, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, container.NewVBox(customer, paragraph(f.What))))
 		list.Add(widget.NewSeparator())
 	}
 	return list

@@ -53,8 +53,8 @@ func (f *fakeGDAP) Plan(profile, pattern string) []PlannedFix {
 		return nil
 	}
 	return []PlannedFix{
-		{ID: "fix-1", Customer: "Northwind Traders", What: "assign Reports Reader to AdminAgents", Why: "the role is granted but no group holds it"},
-		{ID: "fix-2", Customer: "Northwind Traders", What: "request a new relationship with Teams Administrator", Why: "roles cannot be added to a relationship"},
+		{ID: "fix-1", Customer: "Northwind Traders", What: "Assign Reports Reader to AdminAgents: the role is granted but no group holds it."},
+		{ID: "fix-2", Customer: "Northwind Traders", What: "Request a new relationship with Teams Administrator: roles cannot be added to a relationship."},
 	}
 }
 
@@ -121,7 +121,7 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 			checks = append(checks, c)
 		}
 	}
-	if len(checks) != 2 || !checks[0].Checked || !checks[1].Checked || !strings.Contains(texts(win), "Northwind Traders: request a new relationship") {
+	if len(checks) != 2 || !checks[0].Checked || !checks[1].Checked || !strings.Contains(texts(win), "Request a new relationship with Teams Administrator") {
 		t.Fatalf("every planned fix must be listed and ticked:\n%s", texts(win))
 	}
 	second := checks[1]

@@ -101,7 +101,7 @@ func (g *gdapService) Plan(_, groupPattern string) []ui.PlannedFix {
 	g.fixes = gdap.Plan(g.verdicts, g.inv, g.profile, gdap.PlanOptions{GroupPattern: groupPattern})
 	out := make([]ui.PlannedFix, len(g.fixes))
 	for i, f := range g.fixes {
-		out[i] = ui.PlannedFix{ID: f.ID, Customer: fixCustomer(f), What: describeFix(f), Why: f.Reason}
+		out[i] = ui.PlannedFix{ID: f.ID, Customer: fixCustomer(f), What: f.Reason}
 	}
 	return out
 }
@@ -111,30 +111,6 @@ func fixCustomer(f gdap.Fix) string {
 		return f.Customer.Name
 	}
 	return "Your partner tenant"
-}
-
-// describeFix says in a few words what a fix changes.
-func describeFix(f gdap.Fix) string {
-	rs := make([]string, len(f.Roles))
-	for i, id := range f.Roles {
-		rs[i] = roles.Name(id)
-	}
-	list := strings.Join(rs, ", ")
-	switch f.Kind {
-	case gdap.CreateGroup:
-		return fmt.Sprintf("create the security group %q and add you to it", f.GroupName)
-	case gdap.AddTechnicianToGroup:
-		return fmt.Sprintf("add you to the group %q", f.GroupName)
-	case gdap.AddAccessAssignment:
-		return fmt.Sprintf("assign %s to the group %q in the relationship %q", list, f.GroupName, f.RelationshipName)
-	case gdap.UpdateAccessAssignment:
-		return fmt.Sprintf("add %s to what the group %q holds in the relationship %q", list, f.GroupName, f.RelationshipName)
-	case gdap.SetAutoExtend:
-		return fmt.Sprintf("let the relationship %q extend itself by 180 days", f.RelationshipName)
-	case gdap.RequestNewRelationship:
-		return fmt.Sprintf("request a new relationship %q with %s, for the customer to approve", f.RelationshipName, list)
-	}
-	return string(f.Kind)
 }
 
 func (g *gdapService) Apply(ctx context.Context, ids []string, progress func(done, total int)) []ui.FixOutcome {
@@ -166,11 +142,11 @@ func (g *gdapService) Apply(ctx context.Context, ids []string, progress func(don
 		case r.Done && r.Note != "":
 			o.Sentence = r.Note
 		case r.Done:
-			o.Sentence = "Done: " + describeFix(r.Fix) + "."
+			o.Sentence = "Done. " + r.Fix.Reason
 		case r.Explanation != "":
 			o.Sentence = r.Explanation
 		default:
-			o.Sentence = "Not applied: " + describeFix(r.Fix) + "."
+			o.Sentence = "Not applied. " + r.Fix.Reason
 		}
 		out[i] = o
 	}
