@@ -128,14 +128,7 @@ func BenchmarkCheck1000(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				tr := &lockedBuffer{}
-				s, err := sandbox.Start(sandbox.Options{Customers: 1000, Faults: sandbox.Faults{Latency: 50 * time.Millisecond}, Trace: tr})
-				if err != nil {
-					b.Fatal(err)
-				}
-				hc, _ := s.Cloud().HTTPClient()
-				src := &issued{s: s, req: sandbox.TokenRequest{UPN: technician, Audience: graphAud, Scopes: graphScopes}}
-				c := graph.New(s.Cloud().GraphURL, hc, src, graph.Options{MaxConcurrency: bc.conc})
+				h, c := startDistant(b, bc.conc)
 				runtime.GC()
 				var before runtime.MemStats
 				runtime.ReadMemStats(&before)
@@ -162,12 +155,7 @@ func BenchmarkCheck1000(b *testing.B) {
 						b.Fatalf("%s: %s", v.Customer.Name, v.Sentence)
 					}
 				}
-				n := 0
-				for _, e := range tr.entries(b) {
-					if e.Host == "graph" && !e.InBatch {
-						n++
-					}
-				}
+				n := requestsSent(b, h)
 				b.ReportMetric(wall.Seconds(), "wall-s/op")
 				b.ReportMetric(float64(n), "requests/op")
 				b.ReportMetric(float64(mem.heapInuse)/(1<<20), "peak-heap-MB")
@@ -193,7 +181,7 @@ func BenchmarkCheck1000(b *testing.B) {
 					}
 				}
 				checkTimes.Unlock()
-				s.Close()
+				h.s.Close()
 				b.StartTimer()
 			}
 		})
