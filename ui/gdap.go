@@ -96,7 +96,7 @@ func (s *Shell) gdapPage() fyne.CanvasObject {
 		return taskPage(gdapTask)
 	}
 	st := &gdapState{svc: s.opts.GDAP, shell: s}
-	return st.wizard().Object()
+	return readable(st.wizard().Object())
 }
 
 type gdapState struct {

@@ -65,7 +65,7 @@ func (s *Shell) signInPage() fyne.CanvasObject {
 		return taskPage(signInTask)
 	}
 	st := &signInState{svc: s.opts.SignIn, shell: s}
-	return container.NewBorder(nil, nil, nil, nil, st.wizard().Object())
+	return readable(st.wizard().Object())
 }
 
 // signInState is what the Sign in wizard has learned so far.
