@@ -266,6 +266,12 @@ var errSignInFirst = errors.New("nobody is signed in yet: open Sign in, sign in 
 // partnerGraph is a Microsoft Graph client for the signed-in technician's own tenant, using the
 // sign-in of this run or the one kept in the keychain.
 func (a *account) partnerGraph(ctx context.Context) (*graph.Client, error) {
+	return a.tenantGraph(ctx, "")
+}
+
+// tenantGraph is a Microsoft Graph client for one tenant: a customer's (by tenant id, reached
+// through GDAP with the technician's sign-in) or, for "", the partner's own.
+func (a *account) tenantGraph(ctx context.Context, tenantID string) (*graph.Client, error) {
 	if _, ok := a.auth.Account(); !ok {
 		if _, ok, err := a.auth.Restore(ctx); err != nil {
 			return nil, err
@@ -273,5 +279,5 @@ func (a *account) partnerGraph(ctx context.Context) (*graph.Client, error) {
 			return nil, errSignInFirst
 		}
 	}
-	return graph.New(a.cloud.GraphURL, a.hc, a.auth.TokenSource("", auth.GraphScope), graph.Options{}), nil
+	return graph.New(a.cloud.GraphURL, a.hc, a.auth.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
 }
