@@ -284,3 +284,16 @@ func trimZeros(s string) string {
 	}
 	return t
 }
+
+// SignInErrors lists every Microsoft Entra sign-in error (AADSTS code) the table knows, in table
+// order, each under its main spelling; for the user guide's troubleshooting section.
+func SignInErrors() []Explanation {
+	var out []Explanation
+	for _, t := range table {
+		if t.fam == famAAD {
+			e, _ := findIn(famAAD, t.ids[0])
+			out = append(out, e)
+		}
+	}
+	return out
+}

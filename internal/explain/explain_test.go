@@ -426,3 +426,26 @@ func TestString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestSignInErrorsListsEveryAADSTSRowOnce(t *testing.T) {
+	got := SignInErrors()
+	seen := map[string]bool{}
+	for _, e := range got {
+		if !strings.HasPrefix(e.Code, "AADSTS") || !e.Known || e.What == "" || e.Do == "" || e.LearnURL == "" {
+			t.Errorf("incomplete or foreign entry: %+v", e)
+		}
+		if seen[e.Code] {
+			t.Errorf("%s listed twice", e.Code)
+		}
+		seen[e.Code] = true
+		if l, ok := Lookup(e.Code); !ok || l != e {
+			t.Errorf("Lookup(%s) = %+v, want the listed %+v", e.Code, l, e)
+		}
+	}
+	// DOMAIN.md's AADSTS codes are all there.
+	for _, c := range []string{"AADSTS50076", "AADSTS50079", "AADSTS50158", "AADSTS53003", "AADSTS65001", "AADSTS90094", "AADSTS90099", "AADSTS700082", "AADSTS7000222", "AADSTS50173", "AADSTS530034", "AADSTS530035"} {
+		if !seen[c] {
+			t.Errorf("%s is missing from SignInErrors", c)
+		}
+	}
+}
