@@ -36,11 +36,7 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		connection.Add(s.connectionCheck())
 	}
 
-	version := s.opts.Version
-	if version == "" {
-		version = "development build"
-	}
-	about := container.NewVBox(subheading("About"), paragraph("Onboard365 "+version+"."))
+	about := s.aboutSection()
 	page := container.NewVBox(heading("Settings"), connection, widget.NewSeparator())
 	if s.opts.Keychain != nil {
 		page.Add(s.keychainSection())

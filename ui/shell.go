@@ -24,6 +24,8 @@ type Options struct {
 	Cloud cloud.Cloud
 	// Version is the app's version, shown in Settings.
 	Version string
+	// About is the rest of what Settings says about this build: commit, Go version, licences.
+	About About
 	// CheckConnection reaches the cloud's sign-in service; nil hides the button.
 	CheckConnection func(ctx context.Context, c cloud.Cloud) error
 	// TrySandbox starts the simulated cloud and returns its description. Nil when the app already

@@ -5,7 +5,7 @@
 //	onboard365 --sandbox        the app, on the sandbox: nothing touches a real tenant
 //	onboard365 --cloud FILE     the app, on the cloud a file describes
 //	onboard365 --screenshot DIR every page rendered to PNG files, no display needed
-//	onboard365 --version        the version
+//	onboard365 --version        the version and the commit it was built from
 //	onboard365 sandbox serve    the sandbox on its own; prints a cloud file for --cloud
 //	onboard365 check gdap       every customer's GDAP relationships against a role profile (check.go)
 package main
@@ -64,7 +64,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "onboard365", version)
+		printVersion(stdout)
 		return 0
 	}
 
@@ -95,6 +95,7 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *
 	opts := ui.Options{
 		Cloud:           cloud.Public(),
 		Version:         version,
+		About:           aboutThisBuild(),
 		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
 		TrySandbox:      sandboxes.start,
 		Connect:         accounts.servicesFor,
