@@ -53,8 +53,12 @@ func (c *graphCall) needsLicence(planID, what string) bool {
 }
 
 func registrationJSON(u *user, now string) map[string]any {
-	methods := make([]any, len(u.methods))
-	for i, m := range u.methods {
+	shown := u.methods
+	if u.reportMethods != nil {
+		shown = u.reportMethods // Microsoft refreshes the report every few hours
+	}
+	methods := make([]any, len(shown))
+	for i, m := range shown {
 		methods[i] = m
 	}
 	preferred := u.preferred
@@ -67,7 +71,7 @@ func registrationJSON(u *user, now string) map[string]any {
 	}
 	return map[string]any{
 		"id": u.id, "userPrincipalName": u.upn, "userDisplayName": u.displayName, "userType": strings.ToLower(u.userType),
-		"isAdmin": u.isAdmin, "isMfaRegistered": len(u.methods) > 0, "isMfaCapable": len(u.methods) > 0,
+		"isAdmin": u.isAdmin, "isMfaRegistered": len(shown) > 0, "isMfaCapable": len(shown) > 0,
 		"isSsprRegistered": false, "isSsprEnabled": false, "isSsprCapable": false, "isPasswordlessCapable": false,
 		"methodsRegistered": methods, "isSystemPreferredAuthenticationMethodEnabled": u.systemPreferred,
 		"systemPreferredAuthenticationMethods": system, "userPreferredMethodForSecondaryAuthentication": preferred,
@@ -138,7 +142,7 @@ func patchSignInPreferences(c *graphCall) {
 		return
 	}
 	u := c.userByIDOrUPN(c.r.PathValue("userId"))
-	if u == nil {
+	if u == nil || !c.mayChangeMethodsOf(u) {
 		return
 	}
 	var body struct {

@@ -32,7 +32,7 @@ import (
 // Options choose the scenario and the faults of a sandbox. The zero value is the default
 // scenario with no faults.
 type Options struct {
-	Scenario  string           // ScenarioContoso (default) or ScenarioEmpty; ignored when Customers > 0
+	Scenario  string           // ScenarioContoso (default), ScenarioEmpty or ScenarioLargeTenant; ignored when Customers > 0
 	Customers int              // > 0: a generated scenario with this many customers (up to 5,000)
 	Faults    Faults           // injected trouble
 	Trace     io.Writer        // when set, one JSON line per request (method, path template, status, time)
@@ -107,12 +107,14 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 		return generated(opts.Customers, now), nil
 	case opts.Scenario == "" || opts.Scenario == ScenarioContoso:
 		return contosoPartners(now), nil
+	case opts.Scenario == ScenarioLargeTenant:
+		return largeTenant(now), nil
 	case opts.Scenario == ScenarioEmpty:
 		w := contosoPartners(now)
 		w.customers, w.relationships = nil, nil
 		return w, nil
 	}
-	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %q and %q", opts.Scenario, ScenarioContoso, ScenarioEmpty)
+	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %q, %q and %q", opts.Scenario, ScenarioContoso, ScenarioEmpty, ScenarioLargeTenant)
 }
 
 // Cloud describes this sandbox to the rest of the app.

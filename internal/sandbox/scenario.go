@@ -106,6 +106,7 @@ func contosoPartners(now time.Time) *world {
 			}
 		}},
 		{"Proseware", "proseware", "users whose default MFA method is a text message", func(w *world, c *tenant, r *relationship) {
+			c.users = append(c.users, prosewareMethodCases(c)...) // an admin, a guest, no method, a report behind
 			c.users = append(c.users,
 				&user{id: stableID(c.domain, "user", "pat"), upn: "pat@" + c.domain, displayName: "Pat Fernandez", userType: "Member",
 					methods: []string{"microsoftAuthenticatorPush", "mobilePhone"}, preferred: "sms"},

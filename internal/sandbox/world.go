@@ -48,6 +48,7 @@ type user struct {
 	id, upn, displayName, password string
 	userType                       string   // Member or Guest
 	methods                        []string // methodsRegistered, as userRegistrationDetails writes them
+	reportMethods                  []string // what the sign-in methods report still shows when it lags behind methods; nil when current
 	preferred                      string   // userPreferredMethodForSecondaryAuthentication
 	systemPreferred                bool     // isSystemPreferredAuthenticationMethodEnabled
 	isAdmin                        bool
