@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/authmethods"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/partnercenter"
@@ -203,6 +204,7 @@ func exercise(t *testing.T, h *harness, ref *reference.Reference) {
 	if err := pg.Do(ctx, "PATCH", "/beta/users/"+fixable+"/authentication/signInPreferences", map[string]any{"userPreferredMethodForSecondaryAuthentication": "push"}, nil); err != nil {
 		t.Errorf("patch signInPreferences: %v", err)
 	}
+	exerciseAuthenticatorWizard(ctx, t, pg)
 
 	// Conditional Access and sign-in logs, in the customer whose policy blocks the partner.
 	litware := tenantOf(t, access, "Litware")
@@ -333,6 +335,27 @@ func exerciseGDAPCheck(ctx context.Context, t *testing.T, g *graph.Client) {
 		gdap.UpdateAccessAssignment, gdap.SetAutoExtend, gdap.RequestNewRelationship} {
 		if !kinds[k] {
 			t.Errorf("no %s fix was exercised", k)
+		}
+	}
+}
+
+// exerciseAuthenticatorWizard makes the Authenticator wizard's requests in a customer: licences,
+// the report (paged, and filtered by name in a v1.0 $batch with Authenticator registrations), and
+// the sign-in preferences changed and read again in a beta $batch.
+func exerciseAuthenticatorWizard(ctx context.Context, t *testing.T, c *graph.Client) {
+	if check := authmethods.Precheck(ctx, c, "Proseware", authmethods.PartnerAccess()); check.Licence != authmethods.HasP1 {
+		t.Errorf("Authenticator pre-check: %+v", check)
+	}
+	if _, err := authmethods.Read(ctx, c, nil); err != nil {
+		t.Errorf("Authenticator report: %v", err)
+	}
+	found, err := authmethods.Find(ctx, c, []string{"pat@proseware.onmicrosoft.com", "kim@proseware.onmicrosoft.com"})
+	if err != nil || found[0].Found == nil {
+		t.Fatalf("Authenticator lookup: %v", err)
+	}
+	for _, r := range authmethods.Apply(ctx, c, []authmethods.Change{{UserID: found[0].Found.ID, UPN: found[0].UPN}}, nil) {
+		if !r.Done || r.Now != "push" {
+			t.Errorf("Authenticator apply: %+v", r)
 		}
 	}
 }
@@ -496,6 +519,8 @@ func TestClientTypesUseGraphNames(t *testing.T) {
 		{gdap.AccessContainer{}, "delegatedAdminAccessContainer"},
 		{gdap.Group{}, "group"},
 		{gdap.Technician{}, "user"},
+		{authmethods.Registration{}, "userRegistrationDetails"},
+		{authmethods.SubscribedSku{}, "subscribedSku"},
 	}
 	for _, tt := range tests {
 		rt := reflect.TypeOf(tt.v)

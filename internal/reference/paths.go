@@ -417,6 +417,13 @@ func DocumentedPaths() []DocumentedPath {
 			Why: "JSON batching endpoint (at most 20 requests); it needs no permission of its own, each " +
 				"request inside the batch needs its own and must itself pass Allows.",
 		},
+		{
+			Method:   "POST",
+			Path:     "/beta/$batch",
+			LearnURL: "https://learn.microsoft.com/graph/json-batching",
+			Why: "The same JSON batching endpoint on beta, for beta requests (signInPreferences); each request " +
+				"inside needs its own permission and must itself pass AllowsOrDocumented.",
+		},
 	}
 }
 
