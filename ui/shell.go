@@ -42,6 +42,8 @@ type Services struct {
 	SignIn   SignIn   // signs the technician in and keeps the sign-in
 	Keychain Keychain // shows and forgets what the app keeps in the OS keychain (Settings)
 	GDAP     GDAP     // checks and fixes the customers' GDAP relationships
+	// Authenticator finds users whose default MFA method is not Authenticator, and switches them.
+	Authenticator Authenticator
 }
 
 // Page ids, also the names of the screenshot files.
@@ -93,7 +95,7 @@ func NewShell(opts Options) *Shell {
 		{id: PageSignIn, title: "Sign in", icon: theme.LoginIcon(), build: s.signInPage, keep: true},
 		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
 		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: s.gdapPage, keep: true},
-		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: func() fyne.CanvasObject { return taskPage(authenticatorTask) }},
+		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: s.authenticatorPage, keep: true},
 		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
 		{id: PageSettings, title: "Settings", icon: theme.SettingsIcon(), build: s.settingsPage},
 	}
@@ -188,6 +190,10 @@ func (s *Shell) Settle(limit time.Duration) bool {
 	}
 	return true
 }
+
+// OnAsyncDone sets a function that runs on the UI goroutine each time a wizard's background work
+// has ended and its page shows the outcome: for tests that drive the window from outside ui.
+func (s *Shell) OnAsyncDone(f func()) { s.afterAsync = f }
 
 // asyncDone runs at the end of every fyne.Do that finishes a wizard's background work.
 func (s *Shell) asyncDone() {

@@ -257,7 +257,7 @@ func (a *account) services() ui.Services {
 	if store, err := roles.DefaultProfileStore(); err == nil {
 		g.store = &store
 	}
-	return ui.Services{SignIn: a, Keychain: a, GDAP: g}
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph)}
 }
 
 // errSignInFirst is what a task says when nobody is signed in.

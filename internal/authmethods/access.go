@@ -152,6 +152,18 @@ type Check struct {
 	NeedsGDAP bool
 }
 
+// capitalised makes every sentence start with a capital letter (a tenant named "your partner
+// tenant" starts some of them).
+func (c Check) capitalised() Check {
+	for i, s := range c.Stops {
+		c.Stops[i] = upperFirst(s)
+	}
+	for i, s := range c.Notes {
+		c.Notes[i] = upperFirst(s)
+	}
+	return c
+}
+
 // OK says whether the wizard may go on.
 func (c Check) OK() bool { return len(c.Stops) == 0 }
 
@@ -159,6 +171,10 @@ func (c Check) OK() bool { return len(c.Stops) == 0 }
 // methods report needs it) and that access includes a role that reads the report and one that
 // changes default methods. tenant is the tenant's name for the sentences.
 func Precheck(ctx context.Context, c *graph.Client, tenant string, access Access) Check {
+	return precheck(ctx, c, tenant, access).capitalised()
+}
+
+func precheck(ctx context.Context, c *graph.Client, tenant string, access Access) Check {
 	ch := Check{Tenant: tenant, Access: access, Licence: LicenceUnknown}
 	skus, err := graph.List[SubscribedSku](ctx, c, skusPath)
 	var ge *graph.Error
@@ -231,12 +247,19 @@ func sentence(s string) string {
 	if s == "" {
 		return "Something went wrong and no reason was given."
 	}
-	r, size := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[size:]
+	s = upperFirst(s)
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
 	return s
+}
+
+func upperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // ErrNoP1 is the error of a read refused because the tenant has no Entra ID P1.

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/internal/authmethods"
+	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/ui"
+)
+
+// authScopes are the Graph permissions the wizard uses: GDAP and groups for the role check,
+// licences, the sign-in methods report, and users' sign-in preferences.
+const authScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
+	"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
+
+// tenantTokens issues the technician's tokens for one tenant, once.
+type tenantTokens struct {
+	s      *sandbox.Server
+	tenant string
+	once   sync.Once
+	tok    string
+	err    error
+}
+
+func (t *tenantTokens) Token(context.Context) (string, error) {
+	t.once.Do(func() {
+		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: "alex@contosopartners.onmicrosoft.com", Tenant: t.tenant,
+			Audience: "https://graph.microsoft.com", Scopes: authScopes})
+	})
+	return t.tok, t.err
+}
+
+// sandboxAuthService is the page's service on a sandbox, as the technician.
+func sandboxAuthService(t *testing.T) (*sandbox.Server, *authService, func(tenant string) *graph.Client) {
+	t.Helper()
+	s, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	hc, err := s.Cloud().HTTPClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(tenant string) *graph.Client {
+		return graph.New(s.Cloud().GraphURL, hc, &tenantTokens{s: s, tenant: tenant}, graph.Options{})
+	}
+	return s, newAuthService(func(_ context.Context, tenant string) (*graph.Client, error) { return client(tenant), nil }), client
+}
+
+// The window, driven headless from this package.
+
+func visibleObjects(o fyne.CanvasObject) []fyne.CanvasObject {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	out := []fyne.CanvasObject{o}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			out = append(out, visibleObjects(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			out = append(out, visibleObjects(c)...)
+		}
+	}
+	return out
+}
+
+// asButton finds the button in o: a widget.Button, or a widget of the app's own that embeds one
+// (a wizard's Back and Next).
+func asButton(o fyne.CanvasObject) (text string, tap fyne.Tappable, ok bool) {
+	if b, ok := o.(*widget.Button); ok {
+		return b.Text, b, true
+	}
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return "", nil, false
+	}
+	f := v.Elem().FieldByName("Button")
+	tap, isTap := o.(fyne.Tappable)
+	if !f.IsValid() || f.Type() != reflect.TypeOf(widget.Button{}) || !isTap {
+		return "", nil, false
+	}
+	return f.Addr().Interface().(*widget.Button).Text, tap, true
+}
+
+func windowText(win fyne.Window) string {
+	var b strings.Builder
+	for _, o := range visibleObjects(win.Content()) {
+		if w, ok := o.(*widget.Label); ok {
+			b.WriteString(w.Text + "\n")
+		} else if text, _, ok := asButton(o); ok {
+			b.WriteString("[" + text + "]\n")
+		}
+	}
+	return b.String()
+}
+
+func tapButton(t *testing.T, win fyne.Window, text string) {
+	t.Helper()
+	for _, o := range visibleObjects(win.Content()) {
+		if got, tap, ok := asButton(o); ok && got == text {
+			test.Tap(tap)
+			return
+		}
+	}
+	t.Fatalf("no button %q in:\n%s", text, windowText(win))
+}
+
+func chooseTenant(t *testing.T, win fyne.Window, name string) {
+	t.Helper()
+	for _, o := range visibleObjects(win.Content()) {
+		if sel, ok := o.(*widget.Select); ok && sel.PlaceHolder == "Choose a customer, or your partner tenant" {
+			sel.SetSelected(name)
+			return
+		}
+	}
+	t.Fatalf("no tenant drop-down in:\n%s", windowText(win))
+}
+
+func mustSay(t *testing.T, win fyne.Window, wants ...string) {
+	t.Helper()
+	got := windowText(win)
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("the page does not say %q:\n%s", w, got)
+		}
+	}
+}
+
+// TestAuthenticatorPageOnTheSandbox walks the page headless on the sandbox scenario: Proseware's
+// text-message users are found and sorted, exactly the fixable ones are switched, the others are
+// left alone, and reading again shows push; Lamna Healthcare stops at the first step.
+func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
+	s, svc, client := sandboxAuthService(t)
+	test.NewTempApp(t)
+	shell := ui.NewShell(ui.Options{Cloud: s.Cloud(), Services: ui.Services{Authenticator: svc}})
+	shell.Headless()
+	done := make(chan struct{}, 4)
+	shell.OnAsyncDone(func() { done <- struct{}{} })
+	win := test.NewTempWindow(t, shell.Object())
+	win.Resize(fyne.NewSize(1024, 700))
+	settle := func() {
+		t.Helper()
+		if !shell.Settle(20 * time.Second) {
+			t.Fatal("the page's background work did not end within 20 s")
+		}
+	}
+	waitStep := func() {
+		t.Helper()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the wizard step did not finish within 20 s")
+		}
+	}
+
+	shell.Show(ui.PageAuthenticator)
+	settle() // the customers
+	chooseTenant(t, win, "Proseware")
+	settle() // the checks
+	mustSay(t, win, "Ready: Proseware passed the checks.", "Admins' default method needs Privileged Authentication Administrator")
+
+	tapButton(t, win, "Read the users")
+	waitStep()
+	mustSay(t, win,
+		"Proseware: 10 users. Can be switched to Authenticator: 3; System-preferred MFA decides: 1; Authenticator not set up: 2; No sign-in method set up: 1; Guests: 1; Already Authenticator: 2.",
+		"Pat Fernandez", "Sam Okafor", "Dana Whitfield (IT manager)", "Admin", "Jo Weber", "Kim Larsen", "Robin Moss (new starter)",
+		"Chris Doe (guest from Fabrikam)", "3 of these users must set up Microsoft Authenticator themselves", "2 users ticked.")
+
+	var instructions bytes.Buffer
+	if err := svc.ExportInstructions(&instructions); err != nil || strings.Count(instructions.String(), "<section>") != 3 ||
+		!strings.Contains(instructions.String(), "For Kim Larsen (kim@proseware.onmicrosoft.com)") {
+		t.Errorf("printable instructions for Kim, Sasha and Robin: %v\n%s", err, instructions.String())
+	}
+
+	tapButton(t, win, "Review the changes")
+	mustSay(t, win, "2 users in Proseware will default to a Microsoft Authenticator notification.",
+		"Pat Fernandez (pat@proseware.onmicrosoft.com): the default changes from a text message to a Microsoft Authenticator notification",
+		"Sam Okafor (sam@proseware.onmicrosoft.com): the default changes from a text message")
+	tapButton(t, win, "Apply the changes")
+	waitStep()
+	mustSay(t, win, "2 of 2 users switched. Read again, 2 now default to a Microsoft Authenticator notification.",
+		"Pat Fernandez: Done: it now defaults to a Microsoft Authenticator notification.")
+
+	// What Microsoft (the sandbox) holds now, read without the page.
+	tid := ""
+	tenants, _ := svc.Tenants(context.Background())
+	for _, tn := range tenants {
+		if tn.Name == "Proseware" {
+			tid = tn.ID
+		}
+	}
+	regs, err := authmethods.Read(context.Background(), client(tid), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"pat": "push", "sam": "push", "kim": "sms", "jo": "sms", "dana": "sms", "sasha": "sms", "admin": "push", "reception": "push", "robin": "none"}
+	for _, r := range regs {
+		short := strings.SplitN(r.UserPrincipalName, "@", 2)[0]
+		if w, ok := want[short]; ok && r.Preferred != w {
+			t.Errorf("%s defaults to %s, want %s", short, r.Preferred, w)
+		}
+	}
+
+	// Lamna Healthcare has no Entra ID P1: the wizard stops at step 1 and says why.
+	tapButton(t, win, "Finish")
+	tapButton(t, win, "Start again")
+	chooseTenant(t, win, "Lamna Healthcare")
+	settle()
+	tapButton(t, win, "Read the users")
+	mustSay(t, win, "Step 1 of 4: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
+}
+
+// TestAuthenticatorServiceFindsNamedUsers is the ticket case on the sandbox: names typed, each bad
+// one a sentence, Sasha (who set up Authenticator after the report was made) switchable.
+func TestAuthenticatorServiceFindsNamedUsers(t *testing.T) {
+	_, svc, _ := sandboxAuthService(t)
+	ctx := context.Background()
+	tenants, err := svc.Tenants(ctx)
+	if err != nil || len(tenants) != 13 || tenants[0].Name != partnerName {
+		t.Fatalf("tenants: %v %v", tenants, err)
+	}
+	var proseware string
+	for _, tn := range tenants {
+		if tn.Name == "Proseware" {
+			proseware = tn.ID
+		}
+	}
+	list, err := svc.FindUsers(ctx, proseware, "sasha@proseware.onmicrosoft.com\nnobody@proseware.onmicrosoft.com, Kim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Users) != 1 || !list.Users[0].CanFix || !list.Users[0].Ticked || len(list.Problems) != 2 ||
+		!strings.Contains(list.Problems[0], `"Kim" is not a sign-in name`) || !strings.Contains(list.Problems[1], "Nobody signs in as nobody@") {
+		t.Fatalf("list: %+v", list)
+	}
+	out := svc.Apply(ctx, []string{list.Users[0].ID}, nil)
+	if len(out) != 1 || !out[0].Done || !out[0].NowPush {
+		t.Fatalf("apply: %+v", out)
+	}
+	if _, err := svc.FindUsers(ctx, proseware, "just words"); err == nil {
+		t.Error("text without a sign-in name must be refused with a sentence")
+	}
+	if !strings.Contains(svc.Instructions(), "your Proseware account") {
+		t.Errorf("instructions: %s", svc.Instructions())
+	}
+}

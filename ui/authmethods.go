@@ -1,0 +1,630 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/ui/wizard"
+)
+
+// Authenticator is what the "Authenticator default method" page needs from the rest of the app
+// (internal/authmethods and internal/gdap, wired in cmd): find the users of a tenant whose default
+// MFA method is not a Microsoft Authenticator notification, and switch the chosen ones.
+type Authenticator interface {
+	// Tenants lists where the wizard can work: the partner's own tenant first (ID ""), then
+	// every customer.
+	Tenants(ctx context.Context) ([]Tenant, error)
+	// Check runs the pre-checks for one tenant: Entra ID P1, and roles to read and change.
+	Check(ctx context.Context, tenantID string) (AccessCheck, error)
+	// ReadUsers reads every user's sign-in methods in the tenant and sorts them into groups.
+	ReadUsers(ctx context.Context, tenantID string, progress func(read int)) (UserList, error)
+	// FindUsers looks up only the users named in text (sign-in names, one or several).
+	FindUsers(ctx context.Context, tenantID, text string) (UserList, error)
+	// Plan lists the change for each chosen user (by id) of the last list.
+	Plan(userIDs []string) []PlannedChange
+	// Apply makes the changes for the chosen users, then reads each of them again.
+	Apply(ctx context.Context, userIDs []string, progress func(done, total int)) []ChangeOutcome
+	// Instructions is the text that tells a user how to set up Microsoft Authenticator.
+	Instructions() string
+	// ExportInstructions writes the instructions as a printable page for each user of the last
+	// list who must set up Authenticator themselves.
+	ExportInstructions(w io.Writer) error
+}
+
+// Tenant is a tenant the wizard can work on.
+type Tenant struct {
+	ID   string // "" for the partner's own tenant
+	Name string
+}
+
+// AccessCheck is the outcome of the pre-checks.
+type AccessCheck struct {
+	OK        bool
+	Stops     []string // why the wizard cannot go on, one sentence each
+	Notes     []string // worth knowing, does not stop it
+	NeedsGDAP bool     // a stop is about roles, which the GDAP relationships wizard fixes
+}
+
+// UserList is what reading the users found.
+type UserList struct {
+	Users    []UserRow    // every user, the ones to switch first
+	Groups   []GroupCount // how many users each group has, in the order they are shown
+	Problems []string     // names that found nobody or could not be looked up, one sentence each
+}
+
+// GroupCount is one group and how many users are in it.
+type GroupCount struct {
+	Group string
+	Count int
+}
+
+// UserRow is one user.
+type UserRow struct {
+	ID, Name, UPN string
+	Group         string // the group the user is in, in a few words
+	Fine          bool   // the group of users who need nothing
+	Sentence      string // why, and what can be done
+	Admin         bool   // holds an admin role: marked, never ticked at first
+	CanFix        bool   // may be ticked
+	Ticked        bool   // ticked at first
+	NeedsSetUp    bool   // must set up Authenticator themselves: the instructions are for them
+}
+
+// PlannedChange is one change: What says what changes for whom and why.
+type PlannedChange struct {
+	UserID, What string
+}
+
+// ChangeOutcome says how one change went and what is true now.
+type ChangeOutcome struct {
+	UserID, Name string
+	Done         bool   // Microsoft accepted it
+	NowPush      bool   // read again, the user defaults to an Authenticator notification
+	Sentence     string // what happened and what is true now
+}
+
+// maxRows is how many users the page lists at once; search narrows the rest.
+const maxRows = 150
+
+// Filters of the user list, and whose users the wizard reads.
+const (
+	showAttention = "Users who need attention"
+	showEveryone  = "Every user"
+	modeEveryone  = "Every user in the tenant"
+	modeNamed     = "Only the users I name"
+)
+
+// authenticatorPage is the "Authenticator default method" wizard.
+func (s *Shell) authenticatorPage() fyne.CanvasObject {
+	if s.opts.Authenticator == nil {
+		return taskPage(authenticatorTask)
+	}
+	st := &authState{svc: s.opts.Authenticator, shell: s, show: showAttention}
+	obj := readable(st.wizard().Object())
+	st.loadTenants()
+	return obj
+}
+
+type authState struct {
+	svc   Authenticator
+	shell *Shell
+
+	tenants    []Tenant
+	tenantsErr error
+	loading    bool
+
+	tenant   Tenant
+	chosen   bool
+	check    *AccessCheck
+	checkErr error
+	checking bool
+
+	onlyNamed bool
+	names     string
+
+	list     UserList
+	listKey  string // tenant and names the list is for, to keep ticks when coming back to it
+	ticked   map[string]bool
+	applied  bool
+	search   string
+	show     string
+	plan     []PlannedChange
+	outcomes []ChangeOutcome
+
+	step1 *fyne.Container // the first step's body, redrawn as the tenants and the checks arrive
+	rows  *fyne.Container // the user list, redrawn as the search changes
+}
+
+func (st *authState) wizard() *wizard.Wizard {
+	st.step1 = container.NewVBox()
+	return wizard.New(wizard.Config{
+		Title: "Authenticator default method",
+		Steps: []wizard.Step{
+			{
+				Title: "Choose the tenant",
+				Intro: "Choose whose users to look at. Onboard365 first checks that the tenant has Entra ID P1 and that your GDAP access can read and change sign-in methods there.",
+				Content: func() fyne.CanvasObject {
+					st.drawStep1()
+					return st.step1
+				},
+				Validate:  st.validateStep1,
+				NextLabel: "Read the users",
+			},
+			{
+				Title: "Read the users",
+				Intro: "Onboard365 reads every user's sign-in methods from Microsoft's report and sorts them into groups. Nothing is changed.",
+				Work:  st.readUsers,
+				Content: func() fyne.CanvasObject {
+					return st.userView()
+				},
+				Validate: func() error {
+					if len(st.tickedIDs()) == 0 {
+						if st.countFixable() == 0 {
+							return errors.New("there is nobody Onboard365 can switch: everyone listed already uses Authenticator or must act themselves (see the instructions)")
+						}
+						return errors.New("tick at least one user to switch, or press Cancel to leave everything as it is")
+					}
+					return nil
+				},
+				NextLabel: "Review the changes",
+			},
+			{
+				Title:   "Review the changes",
+				Intro:   "Here is every change Onboard365 would make, and why. Nothing changes until you press Apply.",
+				Content: func() fyne.CanvasObject { return st.planView() },
+				Validate: func() error {
+					if len(st.plan) == 0 {
+						return errors.New("there is no change to make: go back and tick a user who can be switched")
+					}
+					return nil
+				},
+				NextLabel: "Apply the changes",
+			},
+			{
+				Title: "Apply and read again",
+				Intro: "Onboard365 switches each ticked user to Authenticator notifications, then reads each of them again to show what is true now.",
+				Work: func(ctx context.Context, report func(wizard.Progress)) error {
+					ids := st.tickedIDs()
+					report(wizard.Progress{Total: len(ids), Message: fmt.Sprintf("Switching %d users…", len(ids))})
+					st.outcomes = st.svc.Apply(ctx, ids, func(done, total int) {
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Switched %d of %d users; each is read again at the end…", done, total)})
+					})
+					st.applied = true
+					return nil
+				},
+				Content:   func() fyne.CanvasObject { return st.outcomeView() },
+				NextLabel: "Finish",
+			},
+		},
+		Summary:   func() fyne.CanvasObject { return st.summary() },
+		OnClose:   func() { st.shell.Show(PageHome) },
+		AfterWork: func(int, error) { st.shell.asyncDone() },
+	})
+}
+
+// loadTenants reads the partner's customers off the UI goroutine.
+func (st *authState) loadTenants() {
+	if st.loading {
+		return
+	}
+	st.loading, st.tenantsErr = true, nil
+	st.drawStep1()
+	st.shell.background(2*time.Minute, func(ctx context.Context) func() {
+		tenants, err := st.svc.Tenants(ctx)
+		return func() {
+			st.loading = false
+			st.tenants, st.tenantsErr = tenants, err
+			st.drawStep1()
+		}
+	})
+}
+
+// choose picks a tenant and checks it off the UI goroutine.
+func (st *authState) choose(t Tenant) {
+	st.tenant, st.chosen = t, true
+	st.check, st.checkErr, st.checking = nil, nil, true
+	st.drawStep1()
+	st.shell.background(time.Minute, func(ctx context.Context) func() {
+		c, err := st.svc.Check(ctx, t.ID)
+		return func() {
+			if st.tenant.ID != t.ID { // the person chose another tenant meanwhile
+				return
+			}
+			st.checking = false
+			st.check, st.checkErr = &c, err
+			if err != nil {
+				st.check = nil
+			}
+			st.drawStep1()
+		}
+	})
+}
+
+func (st *authState) drawStep1() {
+	if st.step1 == nil {
+		return
+	}
+	st.step1.RemoveAll()
+	switch {
+	case st.loading:
+		st.step1.Add(withIcon(theme.SearchIcon(), "Reading your customers…"))
+		st.step1.Refresh()
+		return
+	case st.tenantsErr != nil:
+		st.step1.Add(withIcon(theme.ErrorIcon(), "Onboard365 could not list your customers. "+wizard.Sentence(st.tenantsErr)))
+		st.step1.Add(container.NewHBox(widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), st.loadTenants)))
+		st.step1.Refresh()
+		return
+	}
+	names := make([]string, len(st.tenants))
+	for i, t := range st.tenants {
+		names[i] = t.Name
+	}
+	pick := widget.NewSelect(names, func(name string) {
+		for _, t := range st.tenants {
+			if t.Name == name && (!st.chosen || t.ID != st.tenant.ID) {
+				st.choose(t)
+				return
+			}
+		}
+	})
+	pick.PlaceHolder = "Choose a customer, or your partner tenant"
+	if st.chosen {
+		pick.Selected = st.tenant.Name
+	}
+	st.step1.Add(widget.NewForm(widget.NewFormItem("Tenant", pick)))
+
+	switch {
+	case st.checking:
+		st.step1.Add(withIcon(theme.SearchIcon(), "Checking "+st.tenant.Name+"…"))
+	case st.checkErr != nil:
+		st.step1.Add(withIcon(theme.ErrorIcon(), "The checks could not run. "+wizard.Sentence(st.checkErr)))
+		st.step1.Add(container.NewHBox(widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { st.choose(st.tenant) })))
+	case st.check != nil:
+		for _, s := range st.check.Stops {
+			st.step1.Add(withIcon(theme.ErrorIcon(), s))
+		}
+		if st.check.OK {
+			st.step1.Add(withIcon(theme.ConfirmIcon(), "Ready: "+st.tenant.Name+" passed the checks."))
+		}
+		for _, n := range st.check.Notes {
+			st.step1.Add(withIcon(theme.InfoIcon(), n))
+		}
+		if st.check.NeedsGDAP {
+			st.step1.Add(container.NewHBox(widget.NewButtonWithIcon("Open GDAP relationships", theme.NavigateNextIcon(), func() { st.shell.Show(PageGDAP) })))
+		}
+	}
+
+	mode := widget.NewRadioGroup([]string{modeEveryone, modeNamed}, func(choice string) {
+		if named := choice == modeNamed; named != st.onlyNamed {
+			st.onlyNamed = named
+			st.drawStep1()
+		}
+	})
+	mode.Selected = modeEveryone
+	if st.onlyNamed {
+		mode.Selected = modeNamed
+	}
+	st.step1.Add(subheading("Whose default method"))
+	st.step1.Add(mode)
+	if st.onlyNamed {
+		names := widget.NewMultiLineEntry()
+		names.SetPlaceHolder("Sign-in names, one per line or separated by commas, for example pat@contoso.com")
+		names.SetText(st.names)
+		names.Wrapping = fyne.TextWrapWord
+		names.SetMinRowsVisible(3)
+		names.OnChanged = func(text string) { st.names = text }
+		st.step1.Add(names)
+		st.step1.Add(paragraph("Useful for a ticket about one person: only these users are read, which is quicker on a large tenant."))
+	}
+	st.step1.Refresh()
+}
+
+func (st *authState) validateStep1() error {
+	switch {
+	case st.loading:
+		return errors.New("wait a moment: Onboard365 is still reading your customers")
+	case !st.chosen:
+		return errors.New("choose a customer, or your partner tenant, first")
+	case st.checking:
+		return errors.New("wait a moment: Onboard365 is still checking " + st.tenant.Name)
+	case st.checkErr != nil:
+		return errors.New("the checks of " + st.tenant.Name + " could not run; press Check again")
+	case st.check == nil:
+		return errors.New("choose the tenant again so that Onboard365 can check it")
+	case !st.check.OK:
+		return errors.New(strings.TrimSuffix(strings.Join(st.check.Stops, " "), "."))
+	case st.onlyNamed && strings.TrimSpace(st.names) == "":
+		return errors.New("type the sign-in name of at least one user, such as pat@contoso.com, or choose every user in the tenant")
+	}
+	return nil
+}
+
+func (st *authState) readUsers(ctx context.Context, report func(wizard.Progress)) error {
+	var (
+		list UserList
+		err  error
+		key  = st.tenant.ID + "\x00" + fmt.Sprint(st.onlyNamed) + "\x00" + st.names
+	)
+	if st.onlyNamed {
+		report(wizard.Progress{Message: "Looking up the users you named…"})
+		list, err = st.svc.FindUsers(ctx, st.tenant.ID, st.names)
+	} else {
+		report(wizard.Progress{Message: "Reading the sign-in methods of " + st.tenant.Name + "'s users…"})
+		list, err = st.svc.ReadUsers(ctx, st.tenant.ID, func(read int) {
+			report(wizard.Progress{Message: fmt.Sprintf("Read %d users…", read)})
+		})
+	}
+	if err != nil {
+		return err
+	}
+	// Coming back to the same list keeps the person's ticks, unless changes were applied since.
+	keep := key == st.listKey && !st.applied && st.ticked != nil
+	ticked := map[string]bool{}
+	for _, u := range list.Users {
+		if keep {
+			ticked[u.ID] = st.ticked[u.ID] && u.CanFix
+		} else {
+			ticked[u.ID] = u.Ticked && u.CanFix
+		}
+	}
+	if !keep { // a new list starts with the users who need attention
+		st.search, st.show = "", showAttention
+	}
+	st.list, st.listKey, st.ticked, st.applied = list, key, ticked, false
+	return nil
+}
+
+func (st *authState) tickedIDs() []string {
+	var ids []string
+	for _, u := range st.list.Users {
+		if st.ticked[u.ID] && u.CanFix {
+			ids = append(ids, u.ID)
+		}
+	}
+	return ids
+}
+
+func (st *authState) countFixable() int {
+	n := 0
+	for _, u := range st.list.Users {
+		if u.CanFix {
+			n++
+		}
+	}
+	return n
+}
+
+// groupsLine says how many users each group has.
+func groupsLine(gs []GroupCount) string {
+	var parts []string
+	total := 0
+	for _, g := range gs {
+		total += g.Count
+		if g.Count > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %d", g.Group, g.Count))
+		}
+	}
+	if total == 0 {
+		return "No users."
+	}
+	return fmt.Sprintf("%d users. %s.", total, strings.Join(parts, "; "))
+}
+
+// userView is the list of users with their groups, a search, a group filter, and the
+// instructions for users who must act themselves.
+func (st *authState) userView() fyne.CanvasObject {
+	body := container.NewVBox(paragraph(st.tenant.Name + ": " + groupsLine(st.list.Groups)))
+	for _, p := range st.list.Problems {
+		body.Add(withIcon(theme.WarningIcon(), p))
+	}
+	setUp := 0
+	for _, u := range st.list.Users {
+		if u.NeedsSetUp {
+			setUp++
+		}
+	}
+	if setUp > 0 {
+		body.Add(card(theme.ColorNamePrimary, widget.NewIcon(theme.InfoIcon()),
+			paragraph(fmt.Sprintf("%d of these users must set up Microsoft Authenticator themselves: Microsoft lets nobody else do it. "+
+				"Give them the instructions; once they have done it, run this wizard again.", setUp)),
+			container.NewHBox(
+				widget.NewButtonWithIcon("Copy the instructions", theme.ContentCopyIcon(), func() {
+					fyne.CurrentApp().Clipboard().SetContent(st.svc.Instructions())
+				}),
+				widget.NewButtonWithIcon("Save them for printing…", theme.DocumentPrintIcon(), st.saveInstructions),
+			)))
+	}
+
+	search := widget.NewEntry()
+	search.SetPlaceHolder("Search by name or sign-in name")
+	search.SetText(st.search)
+	search.OnChanged = func(text string) { st.search = text; st.drawRows() }
+	options := []string{showAttention, showEveryone}
+	for _, g := range st.list.Groups {
+		if g.Count > 0 {
+			options = append(options, g.Group)
+		}
+	}
+	show := widget.NewSelect(options, func(choice string) { st.show = choice; st.drawRows() })
+	show.Selected = st.show
+	tickAll := widget.NewButtonWithIcon("Tick all that can be switched", theme.CheckButtonCheckedIcon(), func() {
+		for _, u := range st.list.Users {
+			st.ticked[u.ID] = u.CanFix && !u.Admin
+		}
+		st.drawRows()
+	})
+	untickAll := widget.NewButtonWithIcon("Untick all", theme.CheckButtonIcon(), func() {
+		st.ticked = map[string]bool{}
+		st.drawRows()
+	})
+	st.rows = container.NewVBox()
+	st.drawRows()
+	body.Add(container.NewBorder(nil, nil, nil, show, search))
+	body.Add(container.NewHBox(tickAll, untickAll))
+	body.Add(st.rows)
+	return body
+}
+
+func (st *authState) visibleUser(u UserRow) bool {
+	switch st.show {
+	case showEveryone:
+	case showAttention, "":
+		if u.Fine {
+			return false
+		}
+	default:
+		if u.Group != st.show {
+			return false
+		}
+	}
+	q := strings.ToLower(strings.TrimSpace(st.search))
+	return q == "" || strings.Contains(strings.ToLower(u.Name), q) || strings.Contains(strings.ToLower(u.UPN), q)
+}
+
+func (st *authState) drawRows() {
+	if st.rows == nil {
+		return
+	}
+	st.rows.RemoveAll()
+	shown, matching := 0, 0
+	for _, u := range st.list.Users {
+		if !st.visibleUser(u) {
+			continue
+		}
+		matching++
+		if shown == maxRows {
+			continue
+		}
+		shown++
+		st.rows.Add(st.userRow(u))
+	}
+	switch {
+	case matching == 0 && st.show == showAttention && st.search == "":
+		st.rows.Add(withIcon(theme.ConfirmIcon(), "Nobody needs attention: every user already defaults to a Microsoft Authenticator notification."))
+	case matching == 0:
+		st.rows.Add(paragraph("No user matches the search."))
+	case matching > shown:
+		st.rows.Add(paragraph(fmt.Sprintf("Showing %d of %d users; search by name to find the others. Ticks apply to every user, shown or not.", shown, matching)))
+	}
+	st.rows.Add(paragraph(fmt.Sprintf("%d users ticked.", len(st.tickedIDs()))))
+	st.rows.Refresh()
+}
+
+func (st *authState) userRow(u UserRow) fyne.CanvasObject {
+	// The check box has no text of its own: a check's text does not wrap.
+	check := widget.NewCheck("", func(on bool) {
+		st.ticked[u.ID] = on
+	})
+	check.SetChecked(st.ticked[u.ID])
+	if !u.CanFix {
+		check.Disable()
+	}
+	name := widget.NewLabelWithStyle(u.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	group := widget.NewLabel(u.Group)
+	group.Importance = widget.LowImportance
+	if u.CanFix {
+		group.Importance = widget.HighImportance
+	}
+	head := container.NewHBox(name, group)
+	if u.Admin {
+		admin := widget.NewLabelWithStyle("Admin", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		admin.Importance = widget.WarningImportance
+		head.Add(admin)
+	}
+	upn := widget.NewLabel(u.UPN)
+	upn.Truncation = fyne.TextTruncateEllipsis
+	lines := container.NewVBox(head, upn, paragraph(u.Sentence))
+	return container.NewVBox(container.NewBorder(nil, nil, container.NewVBox(check), nil, lines), widget.NewSeparator())
+}
+
+func (st *authState) saveInstructions() {
+	win := st.shell.window()
+	if win == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if err := st.svc.ExportInstructions(w); err != nil {
+			dialog.ShowInformation("The instructions were not saved", wizard.Sentence(err), win)
+		}
+	}, win)
+	d.SetFileName("set-up-microsoft-authenticator.html")
+	d.Show()
+}
+
+func (st *authState) planView() fyne.CanvasObject {
+	st.plan = st.svc.Plan(st.tickedIDs())
+	body := container.NewVBox(paragraph(fmt.Sprintf("%d users in %s will default to a Microsoft Authenticator notification. "+
+		"Microsoft sends their next verification request to the app. Nothing else about them changes.", len(st.plan), st.tenant.Name)))
+	for i, p := range st.plan {
+		if i == maxRows {
+			body.Add(paragraph(fmt.Sprintf("…and %d more.", len(st.plan)-maxRows)))
+			break
+		}
+		body.Add(withIcon(theme.NavigateNextIcon(), p.What))
+	}
+	return body
+}
+
+func (st *authState) doneCount() (done, push int) {
+	for _, o := range st.outcomes {
+		if o.Done {
+			done++
+		}
+		if o.NowPush {
+			push++
+		}
+	}
+	return done, push
+}
+
+func (st *authState) outcomeView() fyne.CanvasObject {
+	done, push := st.doneCount()
+	body := container.NewVBox(paragraph(fmt.Sprintf("%d of %d users switched. Read again, %d now default to a Microsoft Authenticator notification.",
+		done, len(st.outcomes), push)))
+	for i, o := range st.outcomes {
+		if i == maxRows {
+			body.Add(paragraph(fmt.Sprintf("…and %d more.", len(st.outcomes)-maxRows)))
+			break
+		}
+		icon := theme.ConfirmIcon()
+		if !o.Done || !o.NowPush {
+			icon = theme.ErrorIcon()
+		}
+		body.Add(withIcon(icon, o.Name+": "+o.Sentence))
+	}
+	return body
+}
+
+func (st *authState) summary() fyne.CanvasObject {
+	done, push := st.doneCount()
+	body := container.NewVBox(
+		paragraph(fmt.Sprintf("%s: %d users switched to Microsoft Authenticator notifications; %d checked afterwards default to it.", st.tenant.Name, done, push)),
+		paragraph("Before: "+groupsLine(st.list.Groups)),
+	)
+	setUp := 0
+	for _, u := range st.list.Users {
+		if u.NeedsSetUp {
+			setUp++
+		}
+	}
+	if setUp > 0 {
+		body.Add(paragraph(fmt.Sprintf("%d users must still set up Microsoft Authenticator themselves. Once they have, start again to switch them.", setUp)))
+	}
+	body.Add(paragraph("Press Start again to check another tenant, or the same one again: running it again changes nothing that is already right."))
+	return body
+}
