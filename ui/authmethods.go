@@ -470,7 +470,7 @@ func (st *authState) userView() fyne.CanvasObject {
 	})
 	st.rows = container.NewVBox()
 	st.drawRows()
-	body.Add(container.NewBorder(nil, nil, nil, show, search))
+	body.Add(widget.NewForm(widget.NewFormItem("Search", search), widget.NewFormItem("Show", show)))
 	body.Add(container.NewHBox(tickAll, untickAll))
 	body.Add(st.rows)
 	return body

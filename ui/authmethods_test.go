@@ -38,8 +38,8 @@ func (f *fakeAuthenticator) Check(_ context.Context, id string) (AccessCheck, er
 }
 
 func (f *fakeAuthenticator) users() UserList {
-	pat := UserRow{ID: "pat", Name: "Pat Fernandez", UPN: "pat@proseware.onmicrosoft.com", Group: "Can be switched to Authenticator", Sentence: "Defaults to a text message.", CanFix: true, Ticked: true}
-	sam := UserRow{ID: "sam", Name: "Sam Okafor", UPN: "sam@proseware.onmicrosoft.com", Group: "Can be switched to Authenticator", Sentence: "Defaults to a text message.", CanFix: true, Ticked: true}
+	pat := UserRow{ID: "pat", Name: "Pat Fernandez", UPN: "pat@proseware.onmicrosoft.com", Group: "Default is not Authenticator", Sentence: "Defaults to a text message.", CanFix: true, Ticked: true}
+	sam := UserRow{ID: "sam", Name: "Sam Okafor", UPN: "sam@proseware.onmicrosoft.com", Group: "Default is not Authenticator", Sentence: "Defaults to a text message.", CanFix: true, Ticked: true}
 	if f.switched {
 		for _, u := range []*UserRow{&pat, &sam} {
 			u.Group, u.Fine, u.CanFix, u.Ticked, u.Sentence = "Already Authenticator", true, false, false, "Already defaults to a Microsoft Authenticator notification."
@@ -48,11 +48,11 @@ func (f *fakeAuthenticator) users() UserList {
 	return UserList{
 		Users: []UserRow{
 			pat, sam,
-			{ID: "dana", Name: "Dana Whitfield", UPN: "dana@proseware.onmicrosoft.com", Group: "Can be switched to Authenticator", Sentence: "This user is an admin.", Admin: true},
+			{ID: "dana", Name: "Dana Whitfield", UPN: "dana@proseware.onmicrosoft.com", Group: "Default is not Authenticator", Sentence: "This user is an admin.", Admin: true},
 			{ID: "kim", Name: "Kim Larsen", UPN: "kim@proseware.onmicrosoft.com", Group: "Authenticator not set up", Sentence: "Only the user can add it.", NeedsSetUp: true},
 			{ID: "reception", Name: "Reception", UPN: "reception@proseware.onmicrosoft.com", Group: "Already Authenticator", Fine: true, Sentence: "Already defaults to a Microsoft Authenticator notification."},
 		},
-		Groups: []GroupCount{{"Can be switched to Authenticator", 3}, {"Authenticator not set up", 1}, {"Already Authenticator", 1}},
+		Groups: []GroupCount{{"Default is not Authenticator", 3}, {"Authenticator not set up", 1}, {"Already Authenticator", 1}},
 	}
 }
 
@@ -65,7 +65,7 @@ func (f *fakeAuthenticator) FindUsers(_ context.Context, _, text string) (UserLi
 	f.found = text
 	l := f.users()
 	l.Users = l.Users[:1]
-	l.Groups = []GroupCount{{"Can be switched to Authenticator", 1}}
+	l.Groups = []GroupCount{{"Default is not Authenticator", 1}}
 	l.Problems = []string{"Nobody signs in as nobody@proseware.onmicrosoft.com in this tenant."}
 	return l, nil
 }
@@ -145,7 +145,7 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 	wait()
 	got = texts(win)
 	for _, want := range []string{
-		"Proseware: 5 users. Can be switched to Authenticator: 3; Authenticator not set up: 1; Already Authenticator: 1.",
+		"Proseware: 5 users. Default is not Authenticator: 3; Authenticator not set up: 1; Already Authenticator: 1.",
 		"Pat Fernandez", "Admin", "1 of these users must set up Microsoft Authenticator themselves", "[Copy the instructions]", "2 users ticked.",
 	} {
 		if !strings.Contains(got, want) {

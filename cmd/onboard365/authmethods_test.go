@@ -177,7 +177,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	tapButton(t, win, "Read the users")
 	waitStep()
 	mustSay(t, win,
-		"Proseware: 10 users. Can be switched to Authenticator: 3; System-preferred MFA decides: 1; Authenticator not set up: 2; No sign-in method set up: 1; Guests: 1; Already Authenticator: 2.",
+		"Proseware: 10 users. Default is not Authenticator: 3; System-preferred MFA decides: 1; Authenticator not set up: 2; No sign-in method set up: 1; Guests: 1; Already Authenticator: 2.",
 		"Pat Fernandez", "Sam Okafor", "Dana Whitfield (IT manager)", "Admin", "Jo Weber", "Kim Larsen", "Robin Moss (new starter)",
 		"Chris Doe (guest from Fabrikam)", "3 of these users must set up Microsoft Authenticator themselves", "2 users ticked.")
 

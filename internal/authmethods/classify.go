@@ -97,7 +97,7 @@ func (c Category) rank() int {
 func (c Category) Words() string {
 	switch c {
 	case Fixable:
-		return "Can be switched to Authenticator"
+		return "Default is not Authenticator"
 	case SystemPreferred:
 		return "System-preferred MFA decides"
 	case NoAuthenticator:
@@ -182,8 +182,9 @@ func classify(r Registration, access Access, live bool) Finding {
 		f.Ticked = false
 		if access.Checked && !access.CanChangeAdmins() {
 			f.CanFix = false
-			f.Sentence += " This user is an admin: changing an admin's sign-in method needs Privileged Authentication Administrator, " +
-				"which your GDAP access does not include, so Onboard365 cannot do it."
+			f.Sentence = "Defaults to " + now + " although Microsoft Authenticator is set up. This user is an admin: changing an admin's " +
+				"sign-in method needs Privileged Authentication Administrator, which your GDAP access does not include, so Onboard365 " +
+				"leaves it alone. Add that role through GDAP relationships, or change it in the Entra admin center."
 		} else {
 			f.Sentence += " This user is an admin, so it is not ticked: tick it if you mean to change an admin's sign-in method."
 		}
@@ -191,8 +192,8 @@ func classify(r Registration, access Access, live bool) Finding {
 	return f
 }
 
-// ClassifyAll classifies every user and sorts them: the groups in the order of Categories, then
-// by name.
+// ClassifyAll classifies every user and sorts them: the groups in the order of Categories, in
+// each the users who can be switched first, then by name.
 func ClassifyAll(regs []Registration, access Access) []Finding {
 	out := make([]Finding, len(regs))
 	for i, r := range regs {
@@ -201,6 +202,9 @@ func ClassifyAll(regs []Registration, access Access) []Finding {
 	sort.SliceStable(out, func(i, j int) bool {
 		if a, b := out[i].Category.rank(), out[j].Category.rank(); a != b {
 			return a < b
+		}
+		if out[i].CanFix != out[j].CanFix { // within a group, those that can be switched first
+			return out[i].CanFix
 		}
 		return strings.ToLower(out[i].User.Name()) < strings.ToLower(out[j].User.Name())
 	})
