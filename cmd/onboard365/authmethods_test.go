@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
@@ -257,5 +258,74 @@ func TestAuthenticatorServiceFindsNamedUsers(t *testing.T) {
 	}
 	if !strings.Contains(svc.Instructions(), "your Proseware account") {
 		t.Errorf("instructions: %s", svc.Instructions())
+	}
+}
+
+// TestCheckAuthenticatorOnTheSandbox runs "onboard365 check authenticator" on the sandbox: a
+// table and JSON for Proseware (exit 1: users to switch), the reason for Lamna Healthcare, exit 0
+// for Fabrikam, and usage errors.
+func TestCheckAuthenticatorOnTheSandbox(t *testing.T) {
+	tests := []struct {
+		args  []string
+		code  int
+		check func(t *testing.T, out, errOut string)
+	}{
+		{[]string{"--customer", "proseware"}, exitProblem, func(t *testing.T, out, _ string) {
+			for _, want := range []string{"Authenticator default method in Proseware", "10 users. Default is not Authenticator: 3;",
+				"GROUP", "pat@proseware.onmicrosoft.com", "no (admin)", "Kim Larsen: Defaults to a text message and has not set up Microsoft Authenticator"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the table lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "reception@") {
+				t.Error("users who need nothing are not listed")
+			}
+		}},
+		{[]string{"--customer", "Proseware", "--format", "json", "--user", "sasha@proseware.onmicrosoft.com, x@proseware.onmicrosoft.com"}, exitProblem, func(t *testing.T, out, _ string) {
+			var r AuthenticatorReport
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("not a report: %v\n%s", err, out)
+			}
+			if r.Tenant != "Proseware" || !r.Check.OK || r.NeedAttention != 1 || len(r.Users) != 1 || !r.Users[0].CanSwitch ||
+				len(r.Problems) != 1 || !strings.Contains(out, `"needsGdap": false`) {
+				t.Errorf("report %+v", r)
+			}
+		}},
+		{[]string{"--customer", "Lamna Healthcare"}, exitProblem, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "Stopped: Lamna Healthcare has no Microsoft Entra ID P1 licence.") {
+				t.Errorf("no reason:\n%s", out)
+			}
+		}},
+		{[]string{"--customer", "Fabrikam"}, exitAllPass, func(t *testing.T, out, _ string) {
+			if !strings.Contains(out, "Every user already defaults to a Microsoft Authenticator notification.") {
+				t.Errorf("no verdict:\n%s", out)
+			}
+		}},
+		{[]string{"--customer", "Nobody Inc"}, exitProblem, func(t *testing.T, _, errOut string) {
+			if !strings.Contains(errOut, `You have no customer called "Nobody Inc". Your customers are "Adatum Corporation"`) {
+				t.Errorf("stderr: %s", errOut)
+			}
+		}},
+		{[]string{}, exitUsage, func(t *testing.T, _, errOut string) {
+			if !strings.Contains(errOut, "--customer NAME") {
+				t.Errorf("stderr: %s", errOut)
+			}
+		}},
+		{[]string{"--customer", "Proseware", "--format", "csv"}, exitUsage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			args := append([]string{"check", "authenticator"}, tt.args...)
+			if len(tt.args) > 0 {
+				args = append(args, "--sandbox")
+			}
+			if code := run(args, &out, &errOut); code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out.String(), errOut.String())
+			}
+			if tt.check != nil {
+				tt.check(t, out.String(), errOut.String())
+			}
+		})
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
@@ -47,12 +46,15 @@ Options:
 
 // runCheck handles "onboard365 check gdap ...".
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "authenticator" {
+		return runCheckAuthenticator(ctx, args[1:], stdout, stderr) // authmethods.go
+	}
 	if len(args) == 0 || args[0] != "gdap" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprint(stdout, checkUsage)
 			return exitAllPass
 		}
-		fmt.Fprintln(stderr, `onboard365 check: the only check is "gdap". Run onboard365 check gdap --help to see its options.`)
+		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap" and "authenticator". Run onboard365 check gdap --help (or authenticator --help) to see the options.`)
 		return exitUsage
 	}
 	flags := flag.NewFlagSet("onboard365 check gdap", flag.ContinueOnError)
@@ -209,6 +211,16 @@ func (t *checkSandboxToken) Token(context.Context) (string, error) {
 // signedInGraph returns a Graph client for the partner tenant with the sign-in kept in the OS
 // keychain.
 func signedInGraph(ctx context.Context, cloudFile, clientID, tenant string) (*graph.Client, error) {
+	a, err := signedInAccount(ctx, cloudFile, clientID, tenant)
+	if err != nil {
+		return nil, err
+	}
+	return a.tenantGraph(ctx, "")
+}
+
+// signedInAccount opens the sign-in kept in the OS keychain, for commands that run without the
+// window.
+func signedInAccount(ctx context.Context, cloudFile, clientID, tenant string) (*account, error) {
 	c := cloud.Public()
 	if cloudFile != "" {
 		var err error
@@ -232,7 +244,7 @@ func signedInGraph(ctx context.Context, cloudFile, clientID, tenant string) (*gr
 	} else if !ok {
 		return nil, errors.New("you are not signed in. Open Onboard365, sign in to your partner tenant and keep the sign-in, then run this check again (or try it with --sandbox)")
 	}
-	return graph.New(c.GraphURL, a.hc, a.auth.TokenSource("", auth.GraphScope), graph.Options{}), nil
+	return a, nil
 }
 
 // writeCheck prints the verdicts in the chosen format.
