@@ -141,8 +141,9 @@ type authState struct {
 	plan     []PlannedChange
 	outcomes []ChangeOutcome
 
-	step1 *fyne.Container // the first step's body, redrawn as the tenants and the checks arrive
-	rows  *fyne.Container // the user list, redrawn as the search changes
+	step1       *fyne.Container // the first step's body, redrawn as the tenants and the checks arrive
+	rows        *fyne.Container // the user list, redrawn as the search changes
+	tickedLabel *widget.Label   // how many users are ticked
 }
 
 func (st *authState) wizard() *wizard.Wizard {
@@ -517,14 +518,24 @@ func (st *authState) drawRows() {
 	case matching > shown:
 		st.rows.Add(paragraph(fmt.Sprintf("Showing %d of %d users; search by name to find the others. Ticks apply to every user, shown or not.", shown, matching)))
 	}
-	st.rows.Add(paragraph(fmt.Sprintf("%d users ticked.", len(st.tickedIDs()))))
+	st.tickedLabel = paragraph("")
+	st.countTicked()
+	st.rows.Add(st.tickedLabel)
 	st.rows.Refresh()
+}
+
+// countTicked says how many users are ticked, shown or not.
+func (st *authState) countTicked() {
+	if st.tickedLabel != nil {
+		st.tickedLabel.SetText(fmt.Sprintf("%d users ticked.", len(st.tickedIDs())))
+	}
 }
 
 func (st *authState) userRow(u UserRow) fyne.CanvasObject {
 	// The check box has no text of its own: a check's text does not wrap.
 	check := widget.NewCheck("", func(on bool) {
 		st.ticked[u.ID] = on
+		st.countTicked()
 	})
 	check.SetChecked(st.ticked[u.ID])
 	if !u.CanFix {

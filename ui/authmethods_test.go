@@ -182,6 +182,9 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 	}
 
 	test.Tap(checks(win)[1]) // untick Sam
+	if got := texts(win); !strings.Contains(got, "1 users ticked.") {
+		t.Errorf("the count of ticked users does not follow the ticks:\n%s", got)
+	}
 	test.Tap(button(t, win, "Review the changes"))
 	got = texts(win)
 	if !strings.Contains(got, "1 users in Proseware will default to a Microsoft Authenticator notification.") ||
