@@ -195,6 +195,10 @@ func (s *Shell) Settle(limit time.Duration) bool {
 // has ended and its page shows the outcome: for tests that drive the window from outside ui.
 func (s *Shell) OnAsyncDone(f func()) { s.afterAsync = f }
 
+// OnWorkDone sets f to be called each time a wizard's background work has ended and its page
+// was updated (for a driver such as the user guide's screenshot tour).
+func (s *Shell) OnWorkDone(f func()) { s.afterAsync = f }
+
 // asyncDone runs at the end of every fyne.Do that finishes a wizard's background work.
 func (s *Shell) asyncDone() {
 	if s.afterAsync != nil {
