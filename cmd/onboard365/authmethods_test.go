@@ -17,6 +17,7 @@ import (
 	"github.com/onboard365/onboard365/internal/authmethods"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
 )
 
@@ -327,5 +328,107 @@ func TestCheckAuthenticatorOnTheSandbox(t *testing.T) {
 				tt.check(t, out.String(), errOut.String())
 			}
 		})
+	}
+}
+
+// keychainInMemory is a keychain that lives in memory, for a sign-in that must not touch the
+// computer's own.
+type keychainInMemory struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (m *keychainInMemory) Get(service, user string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.items[service+"\x00"+user]
+	if !ok {
+		return "", vault.ErrNotFound
+	}
+	return v, nil
+}
+
+func (m *keychainInMemory) Set(service, user, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.items[service+"\x00"+user] = value
+	return nil
+}
+
+func (m *keychainInMemory) Delete(service, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, service+"\x00"+user)
+	return nil
+}
+
+// TestAuthenticatorServiceWithTheAppsOwnSignIn signs in to the sandbox the way the window does and
+// runs the page's service on the tokens that sign-in gives: the app's consented permissions must
+// reach the licences, the report and the sign-in preferences of a customer.
+func TestAuthenticatorServiceWithTheAppsOwnSignIn(t *testing.T) {
+	s, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, err := newAccount(s.Cloud(), &keychainInMemory{items: map[string]string{}}, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = a.Interactive(ctx, "", func(l ui.Launch) {
+		if l.InApp == nil {
+			t.Error("the sandbox's sign-in is not in the app")
+			return
+		}
+		go func() {
+			if err := l.InApp(ctx, "alex@contosopartners.onmicrosoft.com", "sandbox", true); err != nil {
+				t.Errorf("sign in: %v", err)
+			}
+		}()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := a.services().Authenticator
+	tenants, err := svc.Tenants(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proseware string
+	for _, tn := range tenants {
+		if tn.Name == "Proseware" {
+			proseware = tn.ID
+		}
+	}
+	check, err := svc.Check(ctx, proseware)
+	if err != nil || !check.OK {
+		t.Fatalf("check: %+v %v", check, err)
+	}
+	list, err := svc.ReadUsers(ctx, proseware, nil)
+	if err != nil || len(list.Users) != 10 {
+		t.Fatalf("read: %d users, %v", len(list.Users), err)
+	}
+	var ids []string
+	for _, u := range list.Users {
+		if u.Ticked {
+			ids = append(ids, u.ID)
+		}
+	}
+	for _, o := range svc.Apply(ctx, ids, nil) {
+		if !o.Done || !o.NowPush {
+			t.Errorf("%s: %s", o.Name, o.Sentence)
+		}
+	}
+	if len(ids) != 2 {
+		t.Errorf("%d users ticked, want Pat and Sam", len(ids))
+	}
+	// The partner's own tenant: no GDAP, the technician's own admin roles.
+	if check, err := svc.Check(ctx, ""); err != nil || !check.OK {
+		t.Errorf("partner tenant check: %+v %v", check, err)
+	}
+	if _, err := svc.ReadUsers(ctx, "", nil); err != nil {
+		t.Errorf("partner tenant read: %v", err)
 	}
 }
