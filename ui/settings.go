@@ -42,6 +42,10 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		page.Add(s.keychainSection())
 		page.Add(widget.NewSeparator())
 	}
+	if welcome := s.welcomeSection(); welcome != nil {
+		page.Add(welcome)
+		page.Add(widget.NewSeparator())
+	}
 	page.Add(about)
 	return readable(page)
 }

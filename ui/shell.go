@@ -35,6 +35,9 @@ type Options struct {
 	Services
 	// Connect, when set, gives the services of a cloud the app switches to (Try the sandbox).
 	Connect func(c cloud.Cloud) Services
+	// Preferences, when set, remembers the answer to the first-run welcome (welcome.go); nil
+	// (tests, screenshots) means no welcome.
+	Preferences Preferences
 }
 
 // Services are the parts of the app that work on one cloud. A nil one shows its task's outline.
@@ -78,7 +81,8 @@ type Shell struct {
 	nav          *widget.List
 	banner       *fyne.Container
 	content      *fyne.Container
-	sandboxEntry *fyne.Container // the sidebar's "Try the sandbox", hidden once it is on
+	sandboxEntry *fyne.Container   // the sidebar's "Try the sandbox", hidden once it is on
+	welcome      fyne.CanvasObject // the first-run welcome while it is shown (welcome.go)
 
 	sandbox sandboxStarter
 
@@ -119,6 +123,7 @@ func NewShell(opts Options) *Shell {
 		container.NewBorder(s.banner, nil, nil, nil, s.content))
 	s.refreshBanner()
 	s.nav.Select(0)
+	s.firstRun()
 	return s
 }
 
@@ -190,10 +195,6 @@ func (s *Shell) Settle(limit time.Duration) bool {
 	}
 	return true
 }
-
-// OnAsyncDone sets a function that runs on the UI goroutine each time a wizard's background work
-// has ended and its page shows the outcome: for tests that drive the window from outside ui.
-func (s *Shell) OnAsyncDone(f func()) { s.afterAsync = f }
 
 // OnWorkDone sets f to be called each time a wizard's background work has ended and its page
 // was updated (for a driver such as the user guide's screenshot tour).

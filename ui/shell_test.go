@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 func newShell(t *testing.T, opts Options) (*Shell, fyne.Window, func()) {
@@ -66,6 +67,8 @@ func texts(win fyne.Window) string {
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
 			b.WriteString("[" + w.Text + "]\n")
+		case *wizard.Button: // a wizard's Back, Next, Cancel: a widget.Button that also answers keys
+			b.WriteString("[" + w.Text + "]\n")
 		}
 	}
 	return b.String()
@@ -76,6 +79,9 @@ func button(t *testing.T, win fyne.Window, text string) *widget.Button {
 	for _, o := range visible(win.Content()) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text {
 			return b
+		}
+		if b, ok := o.(*wizard.Button); ok && b.Text == text {
+			return &b.Button
 		}
 	}
 	t.Fatalf("no visible button %q in:\n%s", text, texts(win))

@@ -152,7 +152,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	shell := ui.NewShell(ui.Options{Cloud: s.Cloud(), Services: ui.Services{Authenticator: svc}})
 	shell.Headless()
 	done := make(chan struct{}, 4)
-	shell.OnAsyncDone(func() { done <- struct{}{} })
+	shell.OnWorkDone(func() { done <- struct{}{} })
 	win := test.NewTempWindow(t, shell.Object())
 	win.Resize(fyne.NewSize(1024, 700))
 	settle := func() {

@@ -48,6 +48,9 @@ type Config struct {
 	Steps   []Step
 	Summary func() fyne.CanvasObject // the last page, after the last step; nil shows "All done"
 	OnClose func()                   // called when the user leaves the wizard (Cancel or Close)
+	// Unsaved, when set and true, makes Cancel (and Escape) ask before leaving: the user has made
+	// choices on these steps that leaving would throw away (see keys.go).
+	Unsaved func() bool
 	// AfterWork, when set, is called on the UI goroutine each time a step's Work has ended and
 	// the page shows its outcome (err is what Work returned).
 	AfterWork func(step int, err error)
@@ -68,11 +71,14 @@ type Wizard struct {
 	spinner  *widget.ProgressBarInfinite
 	status   *widget.Label
 	problem  *widget.Label
-	retry    *widget.Button
+	retry    *Button
 	problems *fyne.Container
-	back     *widget.Button
-	next     *widget.Button
-	cancel   *widget.Button
+	back     *Button
+	next     *Button
+	cancel   *Button
+	confirm  *fyne.Container // "leave without applying?", shown by Cancel when Unsaved says so
+	leave    *Button
+	view     *view // the root as a widget, so that Find can tell a wizard in a window
 
 	// work in flight; touched only on the UI goroutine
 	running   bool
@@ -98,27 +104,29 @@ func New(cfg Config) *Wizard {
 	w.problem = widget.NewLabel("")
 	w.problem.Wrapping = fyne.TextWrapWord
 	w.problem.Importance = widget.DangerImportance
-	w.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), w.startWork)
+	w.retry = newButton("Try again", theme.ViewRefreshIcon(), w.startWork, w.escape)
 	w.problems = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.problem)
-	w.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), w.Back)
-	w.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), w.Next)
+	w.back = newButton("Back", theme.NavigateBackIcon(), w.Back, w.escape)
+	w.next = newButton("Next", theme.NavigateNextIcon(), w.Next, w.escape)
 	w.next.Importance = widget.HighImportance
 	w.next.IconPlacement = widget.ButtonIconTrailingText
-	w.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.Cancel)
+	w.cancel = newButton("Cancel", theme.CancelIcon(), w.Cancel, w.escape)
+	w.confirm = w.newConfirm()
 
 	title := widget.NewLabelWithStyle(cfg.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	top := container.NewVBox(title, w.strip, widget.NewSeparator(), w.heading, w.intro)
 	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, container.NewCenter(w.retry), w.problems))
 	buttons := container.NewBorder(nil, nil, w.cancel, container.NewHBox(w.back, w.next))
-	bottom := container.NewVBox(activity, widget.NewSeparator(), buttons)
+	bottom := container.NewVBox(activity, widget.NewSeparator(), w.confirm, buttons)
 	w.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(w.body))
+	w.view = newView(w, w.root)
 	w.show(0)
 	return w
 }
 
 // Object is the wizard's widget tree, to place in a window or a page.
-func (w *Wizard) Object() fyne.CanvasObject { return w.root }
+func (w *Wizard) Object() fyne.CanvasObject { return w.view }
 
 // Current returns the index of the step on screen; len(steps) means the summary page.
 func (w *Wizard) Current() int { return w.current }
@@ -145,7 +153,8 @@ func (w *Wizard) Back() {
 	w.show(w.current - 1)
 }
 
-// Cancel stops work in flight; with nothing running it leaves the wizard.
+// Cancel stops work in flight; with nothing running it leaves the wizard, after asking when
+// Config.Unsaved says there are choices to lose.
 func (w *Wizard) Cancel() {
 	if w.running {
 		w.cancel.Disable()
@@ -154,6 +163,10 @@ func (w *Wizard) Cancel() {
 		if w.stopWork != nil {
 			w.stopWork()
 		}
+		return
+	}
+	if w.cfg.Unsaved != nil && w.cfg.Unsaved() {
+		w.askToLeave()
 		return
 	}
 	if w.cfg.OnClose != nil {
@@ -170,6 +183,8 @@ func (w *Wizard) Restart() {
 
 func (w *Wizard) show(i int) {
 	w.current = i
+	w.confirm.Hide()
+	w.releaseFocus()
 	w.hideActivity()
 	w.refreshStrip()
 	if i == len(w.cfg.Steps) {
@@ -229,6 +244,7 @@ func (w *Wizard) setBody(content func() fyne.CanvasObject) {
 		w.body.Objects = nil
 	} else {
 		w.body.Objects = []fyne.CanvasObject{content()}
+		w.submitsNext(w.body.Objects[0])
 	}
 	w.body.Refresh()
 }

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/onboard365/onboard365/internal/cloud"
+)
+
+// pressKey types one key as Fyne's desktop driver delivers it: to the focused widget, or to the
+// canvas' OnTypedKey (the shell's TypedKey) when nothing has the focus.
+func pressKey(c fyne.Canvas, name fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: name}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+		return
+	}
+	if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+}
+
+// TestKeysReachTheWizardOnScreen: the window hands Enter and Escape to the wizard of the page on
+// screen, and to nothing on a page without one.
+func TestKeysReachTheWizardOnScreen(t *testing.T) {
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: &fakeSignIn{evidence: compliant}}})
+	c := win.Canvas()
+	c.SetOnTypedKey(s.TypedKey)
+
+	pressKey(c, fyne.KeyReturn) // Home has no wizard: nothing happens
+	pressKey(c, fyne.KeyEscape)
+	if s.CurrentPage() != PageHome {
+		t.Fatalf("keys on Home moved to %q", s.CurrentPage())
+	}
+
+	s.Show(PageSignIn)
+	pressKey(c, fyne.KeyEscape) // Cancel: the Sign in wizard goes back to Home
+	if s.CurrentPage() != PageHome {
+		t.Fatalf("Escape on Sign in: page %q, want home", s.CurrentPage())
+	}
+
+	s.Show(PageSignIn)
+	if !strings.Contains(texts(win), "Step 1 of") {
+		t.Fatalf("Sign in does not open on its first step:\n%s", texts(win))
+	}
+	pressKey(c, fyne.KeyReturn) // Next ("Sign in"): the sign-in step runs
+	wait()
+	if got := texts(win); !strings.Contains(got, "Step 2 of") {
+		t.Fatalf("Enter did not move Sign in on:\n%s", got)
+	}
+	test.FocusNext(c) // Tab: something in the window takes the focus
+	if c.Focused() == nil {
+		t.Fatal("Tab focused nothing")
+	}
+}
