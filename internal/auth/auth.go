@@ -52,6 +52,11 @@ type Config struct {
 	OnLaunch func(Launch)
 	// SignInTimeout is how long SignIn waits for the browser; 0 = DefaultSignInTimeout.
 	SignInTimeout time.Duration
+	// SignInScope is what SignIn and SignInWithDeviceCode ask for; "" = PartnerCenterScope. A
+	// customer's own administrator signs in with GraphScope (Partner Center is for partners).
+	// Several scopes of one resource are separated by spaces (the App registration wizard's
+	// administrator asks for the few Graph permissions it needs by name).
+	SignInScope string
 }
 
 // Authenticator signs the technician in and hands out tokens. It is safe for concurrent use.
@@ -173,7 +178,7 @@ func (a *Authenticator) SignIn(ctx context.Context, loginHint string) (Result, e
 	if loginHint != "" {
 		opts = append(opts, public.WithLoginHint(loginHint))
 	}
-	res, err := a.client.AcquireTokenInteractive(signInCtx, []string{PartnerCenterScope}, opts...)
+	res, err := a.client.AcquireTokenInteractive(signInCtx, strings.Fields(a.signInScope()), opts...)
 	if err != nil {
 		return Result{}, signInFailure(signInCtx, ctx, err, time.Since(started))
 	}
@@ -186,7 +191,7 @@ func (a *Authenticator) SignIn(ctx context.Context, loginHint string) (Result, e
 // MFA claim as for SignIn. Errors are *SignInError.
 func (a *Authenticator) SignInWithDeviceCode(ctx context.Context, show func(DeviceCode)) (Result, error) {
 	started := time.Now()
-	dc, err := a.client.AcquireTokenByDeviceCode(ctx, []string{PartnerCenterScope})
+	dc, err := a.client.AcquireTokenByDeviceCode(ctx, strings.Fields(a.signInScope()))
 	if err != nil {
 		return Result{}, signInFailure(ctx, ctx, err, time.Since(started))
 	}
@@ -205,6 +210,13 @@ func (a *Authenticator) SignInWithDeviceCode(ctx context.Context, show func(Devi
 		return Result{}, err
 	}
 	return a.accept(res, "")
+}
+
+func (a *Authenticator) signInScope() string {
+	if a.cfg.SignInScope != "" {
+		return a.cfg.SignInScope
+	}
+	return PartnerCenterScope
 }
 
 // accept reads a fresh sign-in's token, judges it, and keeps the account for this run.
@@ -301,7 +313,8 @@ func (a *Authenticator) Restore(ctx context.Context) (public.Account, bool, erro
 	return public.Account{}, false, nil
 }
 
-// Token returns an access token for scope in tenantID ("" = the partner tenant), redeemed
+// Token returns an access token for scope (several scopes of one resource: space-separated) in
+// tenantID ("" = the partner tenant), redeemed
 // silently from the sign-in's refresh token (MSAL's cache first). For a customer this is the GDAP
 // path: Entra checks the relationship, the app's consent, the partner user's risk and the
 // customer's Conditional Access. Errors are *TokenError with a plain sentence and the AADSTS
@@ -323,7 +336,7 @@ func (a *Authenticator) token(ctx context.Context, tenantID, scope string) (stri
 	if tenantID != "" {
 		opts = append(opts, public.WithTenantID(tenantID))
 	}
-	res, err := a.client.AcquireTokenSilent(ctx, []string{scope}, opts...)
+	res, err := a.client.AcquireTokenSilent(ctx, strings.Fields(scope), opts...)
 	if err != nil {
 		return "", time.Time{}, tokenFailure(ctx, tenantID, err)
 	}

@@ -50,6 +50,10 @@ func applicationJSON(a *application) map[string]any {
 	for i, u := range a.redirectURIs {
 		uris[i] = u
 	}
+	web := make([]any, len(a.webRedirectURIs))
+	for i, u := range a.webRedirectURIs {
+		web[i] = u
+	}
 	rra := make([]any, len(a.requiredResourceAccess))
 	for i, r := range a.requiredResourceAccess {
 		rra[i] = r
@@ -57,6 +61,7 @@ func applicationJSON(a *application) map[string]any {
 	return map[string]any{
 		"id": a.id, "appId": a.appID, "displayName": a.displayName, "signInAudience": a.signInAudience,
 		"isFallbackPublicClient": a.fallbackPublicClient, "publicClient": map[string]any{"redirectUris": uris},
+		"web":                    map[string]any{"redirectUris": web},
 		"requiredResourceAccess": rra, "passwordCredentials": creds,
 	}
 }
@@ -104,6 +109,9 @@ type applicationBody struct {
 	PublicClient           *struct {
 		RedirectURIs []string `json:"redirectUris"`
 	} `json:"publicClient"`
+	Web *struct {
+		RedirectURIs []string `json:"redirectUris"`
+	} `json:"web"`
 	RequiredResourceAccess []map[string]any `json:"requiredResourceAccess"`
 }
 
@@ -119,6 +127,9 @@ func (b applicationBody) applyTo(a *application) {
 	}
 	if b.PublicClient != nil {
 		a.redirectURIs = b.PublicClient.RedirectURIs
+	}
+	if b.Web != nil {
+		a.webRedirectURIs = b.Web.RedirectURIs
 	}
 	if b.RequiredResourceAccess != nil {
 		a.requiredResourceAccess = b.RequiredResourceAccess
@@ -256,7 +267,7 @@ func createServicePrincipal(c *graphCall) {
 			app = a
 		}
 	}
-	if app == nil {
+	if app == nil || c.s.world.notReplicated(app.appID) {
 		// A new app takes a few seconds to replicate in Entra; the sandbox answers the same way
 		// for an app id it does not know, so the app's wait-and-retry is exercised.
 		writeGraphError(c.w, http.StatusBadRequest, "Request_BadRequest", "The appId '"+body.AppID+"' of the service principal does not reference a valid application object.")
@@ -333,7 +344,7 @@ func oauth2GrantJSON(g *oauth2Grant) map[string]any {
 }
 
 func createOAuth2Grant(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
+	if !c.requireRole(appEditRoles...) || c.consentRefused() {
 		return
 	}
 	var body struct {
@@ -380,7 +391,7 @@ func appRoleAssignmentJSON(a *appRoleAssignment) map[string]any {
 }
 
 func createAppRoleAssignedTo(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
+	if !c.requireRole(appEditRoles...) || c.consentRefused() {
 		return
 	}
 	var body struct {

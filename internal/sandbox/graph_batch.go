@@ -17,6 +17,7 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	s.directoryRoutes(mux)
 	s.securityRoutes(mux)
 	s.appRoutes(mux)
+	s.appregRoutes(mux)
 	mux.HandleFunc("POST /v1.0/$batch", s.batch(mux, "v1.0"))
 	mux.HandleFunc("POST /beta/$batch", s.batch(mux, "beta"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

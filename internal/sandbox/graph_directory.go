@@ -10,7 +10,7 @@ import (
 var (
 	userRead  = []string{"User.Read"}
 	usersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	groupRead = []string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	groupRead = []string{"Group.ReadBasic.All", "GroupMember.ReadBasic.All", "GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 	groupMake = []string{"Group.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
 	groupEdit = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
 	skuRead   = []string{"LicenseAssignment.Read.All", "Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All"}
@@ -190,6 +190,11 @@ func groupTransitiveMembers(c *graphCall) {
 			items = append(items, groupJSON(other))
 		}
 	}
+	for _, sp := range t.servicePrincipals { // an app added to AdminAgents (DAP-era pre-consent)
+		if t.memberOf(sp.id, g.id) {
+			items = append(items, servicePrincipalJSON(sp))
+		}
+	}
 	c.collection("directoryObjects", items, 100, 999)
 }
 
@@ -208,7 +213,7 @@ func addGroupMember(c *graphCall) {
 		return
 	}
 	id := body.ODataID[strings.LastIndex(body.ODataID, "/")+1:]
-	if c.p.tenant.userByID(id) == nil && c.p.tenant.groupByID(id) == nil {
+	if c.p.tenant.userByID(id) == nil && c.p.tenant.groupByID(id) == nil && c.p.tenant.servicePrincipalByID(id) == nil {
 		writeGraphError(c.w, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 		return
 	}

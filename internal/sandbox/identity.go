@@ -302,7 +302,7 @@ func (id *identity) partnerApp(clientID string) (appInfo, bool) {
 				passwords: slices.Clone(a.passwords)}, true
 		}
 	}
-	return appInfo{}, false
+	return firstPartyApp(clientID) // Microsoft's own public clients (scenario_appreg.go)
 }
 
 func (id *identity) lookupApp(clientID string) (appInfo, bool) {
@@ -1086,7 +1086,7 @@ func (id *identity) clientCredentials(r *http.Request, ref tenantRef, app appInf
 		return nil, &oauthError{err: "invalid_request", code: 900023, text: fmt.Sprintf(
 			"Specified tenant identifier '%s' is not valid for the client credentials flow: use the tenant's id or domain.", ref.path)}
 	}
-	scopes := strings.Fields(r.PostFormValue("scope"))
+	scopes := withoutOIDC(strings.Fields(r.PostFormValue("scope"))) // MSAL adds openid, profile and offline_access; Entra ignores them here
 	if len(scopes) != 1 || !strings.HasSuffix(scopes[0], "/.default") {
 		return nil, &oauthError{err: "invalid_scope", code: 1002012, text: fmt.Sprintf(
 			"The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", strings.Join(scopes, " "))}
@@ -1295,7 +1295,7 @@ func (id *identity) defaultScopesLocked(t *tenant, appID, userID, resource strin
 				return sp.appID
 			}
 		}
-		return ""
+		return resourceAppOf(t, spID) // Graph's and Partner Center's, made up on request
 	}
 	for _, g := range t.grants {
 		if !strings.EqualFold(spOf(g.clientID), appID) || !strings.EqualFold(spOf(g.resourceID), resourceApp) {

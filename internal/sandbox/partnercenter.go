@@ -164,6 +164,10 @@ func createApplicationConsent(s *Server, w http.ResponseWriter, r *http.Request,
 		writePartnerCenterError(w, http.StatusForbidden, "403", "The partner has no active admin relationship with this customer, so it cannot consent for it.")
 		return
 	}
+	if !s.world.relationshipAllowsConsent(customer.id) { // scenario_appreg.go
+		writePartnerCenterError(w, http.StatusForbidden, "403", "No active admin relationship with this customer includes Application Administrator or Cloud Application Administrator, which consenting an application requires.")
+		return
+	}
 	if _, exists := s.world.consents[customer.id][body.ApplicationID]; exists {
 		writePartnerCenterError(w, http.StatusConflict, "409", "Permission entry already exists.")
 		return

@@ -37,6 +37,10 @@ type Options struct {
 	Faults    Faults           // injected trouble
 	Trace     io.Writer        // when set, one JSON line per request (method, path template, status, time)
 	Now       func() time.Time // the clock; nil means time.Now
+	// AppReplication is how many times POST /servicePrincipals answers that a new app does not
+	// exist yet (Entra's replication delay): 0 = the scenario's own (2 in AppScenarios, none
+	// elsewhere), negative = never.
+	AppReplication int
 }
 
 // MaxCustomers is the largest generated scenario.
@@ -68,6 +72,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	w.now = now
+	w.setUpAppreg(opts.Scenario, opts.AppReplication)
 	keys, err := newSigningKey()
 	if err != nil {
 		return nil, err
@@ -109,6 +114,8 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 		return contosoPartners(now), nil
 	case opts.Scenario == ScenarioLargeTenant:
 		return largeTenant(now), nil
+	case isAppScenario(opts.Scenario): // scenario_appreg.go
+		return appScenario(opts.Scenario, now)
 	case opts.Scenario == ScenarioEmpty:
 		w := contosoPartners(now)
 		w.customers, w.relationships = nil, nil

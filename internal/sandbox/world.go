@@ -24,6 +24,8 @@ type world struct {
 	// consents are Partner Center application consents: customer tenant id -> application id -> grants.
 	consents map[string]map[string][]applicationGrant
 
+	appreg appregState // the App registration wizard's replication delay and refusals (scenario_appreg.go)
+
 	now func() time.Time
 }
 
@@ -109,7 +111,8 @@ type applicationGrant struct{ enterpriseApplicationID, scope string }
 
 type application struct {
 	id, appID, displayName, signInAudience string
-	redirectURIs                           []string
+	redirectURIs                           []string // publicClient.redirectUris
+	webRedirectURIs                        []string // web.redirectUris
 	fallbackPublicClient                   bool
 	requiredResourceAccess                 []map[string]any
 	passwords                              []passwordCredential
