@@ -29,6 +29,7 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
+	attachConsole() // Windows: the command line commands print to the console they were typed in
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -87,7 +88,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "Wrote %d screenshots to %s\n", len(files), *shotsDir)
 		return 0
 	}
-	return runWindow(opts)
+	return runWindow(opts, stderr)
 }
 
 // options wires the chosen cloud into what the window needs.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
@@ -8,12 +10,19 @@ import (
 	"github.com/onboard365/onboard365/ui"
 )
 
-// runWindow opens the app's window and returns when the user closes it.
-func runWindow(opts ui.Options) int {
+// runWindow opens the app's window and returns when the user closes it. Without OpenGL 2.1 it
+// says what to do instead and returns exitNoGraphics (gl.go).
+func runWindow(opts ui.Options, stderr io.Writer) int {
+	if !windowCanOpen(stderr) {
+		return exitNoGraphics
+	}
 	a := app.NewWithID("io.github.onboard365")
 	a.SetIcon(resources.Icon())
+	opts.Preferences = a.Preferences() // the first-run welcome's answer; not secret
 	w := a.NewWindow("Onboard365")
-	w.SetContent(ui.NewShell(opts).Object())
+	shell := ui.NewShell(opts)
+	w.SetContent(shell.Object())
+	w.Canvas().SetOnTypedKey(shell.TypedKey) // Enter and Escape in the wizards (ui/wizard/keys.go)
 	w.Resize(fyne.NewSize(1024, 700))
 	w.CenterOnScreen()
 	w.ShowAndRun()
