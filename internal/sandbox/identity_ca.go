@@ -6,9 +6,10 @@ import "strings"
 // partner's service provider users (GDAP technicians) from getting a token in that customer?
 //
 // Entra evaluates many conditions (applications, platforms, locations, client apps, sign-in and
-// user risk). The sandbox assumes all of those match and looks only at the two things that decide
-// the problem the Troubleshoot wizard diagnoses: whom the policy targets, and whether a partner
-// user could ever satisfy its grant controls.
+// user risk). The sandbox assumes most of those match and looks only at what decides the problem
+// the Troubleshoot wizard diagnoses: whom the policy targets, whether it covers modern clients
+// (a block of legacy clients, the commonest policy of all, never stops a partner), and whether a
+// partner user could ever satisfy its grant controls.
 
 // blockingPolicy returns the first enabled Conditional Access policy of customer that refuses
 // tokens to the service provider users of the partner tenant partnerTenantID.
@@ -24,6 +25,9 @@ import "strings"
 //   - its users condition includes them: includeUsers has "All" (or the legacy
 //     "GuestsOrExternalUsers"), or includeGuestsOrExternalUsers names the "serviceProvider" type
 //     for all external tenants or for an enumeration that contains the partner;
+//   - its client apps condition takes in modern clients (no clientAppTypes, or "all", "browser" or
+//     "mobileAppsAndDesktopClients"): a policy for legacy clients only ("exchangeActiveSync",
+//     "other") never meets a technician's or an integration's OAuth sign-in;
 //   - and does not exclude them: excludeGuestsOrExternalUsers names "serviceProvider" for all
 //     external tenants or for an enumeration that contains the partner (or excludeUsers has the
 //     legacy "GuestsOrExternalUsers").
@@ -41,6 +45,9 @@ func blockingPolicy(customer *tenant, partnerTenantID string) (id, name string, 
 		if !unsatisfiableForPartner(caObject(p["grantControls"])) {
 			continue
 		}
+		if !forModernClients(caObject(p["conditions"])) {
+			continue
+		}
 		users := caObject(caObject(p["conditions"])["users"])
 		if !includesServiceProviders(users, partnerTenantID) || excludesServiceProviders(users, partnerTenantID) {
 			continue
@@ -48,6 +55,22 @@ func blockingPolicy(customer *tenant, partnerTenantID string) (id, name string, 
 		return caString(p["id"]), caString(p["displayName"]), true
 	}
 	return "", "", false
+}
+
+// forModernClients says whether a policy's conditions take in the modern clients (browsers,
+// desktop and mobile apps using modern authentication) that partner sign-ins come from.
+func forModernClients(conditions map[string]any) bool {
+	types := caStrings(conditions["clientAppTypes"])
+	if len(types) == 0 {
+		return true
+	}
+	for _, t := range types {
+		switch strings.ToLower(t) {
+		case "all", "browser", "mobileappsanddesktopclients":
+			return true
+		}
+	}
+	return false
 }
 
 // unsatisfiableForPartner says whether a partner user can never meet the grant controls.

@@ -14,6 +14,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/json"
@@ -32,7 +33,7 @@ import (
 // Options choose the scenario and the faults of a sandbox. The zero value is the default
 // scenario with no faults.
 type Options struct {
-	Scenario  string           // ScenarioContoso (default), ScenarioEmpty or ScenarioLargeTenant; ignored when Customers > 0
+	Scenario  string           // ScenarioContoso (default), ScenarioEmpty or ScenarioLargeTenant, ignored when Customers > 0; or ScenarioTroubleshoot, Customers customers
 	Customers int              // > 0: a generated scenario with this many customers (up to 5,000)
 	Faults    Faults           // injected trouble
 	Trace     io.Writer        // when set, one JSON line per request (method, path template, status, time)
@@ -108,6 +109,8 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 	switch {
 	case opts.Customers < 0 || opts.Customers > MaxCustomers:
 		return nil, fmt.Errorf("a generated sandbox has from 1 to %d customers, not %d", MaxCustomers, opts.Customers)
+	case opts.Scenario == ScenarioTroubleshoot: // scenario_troubleshoot.go; Customers is its size
+		return troubleshootFleet(cmp.Or(opts.Customers, TroubleshootCustomers), now), nil
 	case opts.Customers > 0:
 		return generated(opts.Customers, now), nil
 	case opts.Scenario == "" || opts.Scenario == ScenarioContoso:

@@ -153,6 +153,7 @@ func contosoPartners(now time.Time) *world {
 			spec.shape(w, c, r)
 		}
 	}
+	troubleshootCases(w, now) // scenario_troubleshoot.go
 	return w
 }
 
