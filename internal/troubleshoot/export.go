@@ -1,0 +1,211 @@
+package troubleshoot
+
+import (
+	"encoding/csv"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+)
+
+// Report is a diagnosis as stable JSON: what `onboard365 check troubleshoot --format json` prints
+// and what an exported report holds. It carries names, ids, statuses and sentences, never a token
+// or secret. Fields are only ever added, never renamed or removed.
+//
+//	{
+//	  "checkedAt": "2026-05-04T09:30:00Z",
+//	  "partnerTenantId": "…",
+//	  "summary": {"pass": 7, "fail": 4, "warning": 1, "couldNotCheck": 0},   // customers by status
+//	  "partner": {"tenantId": "…", "name": "Your partner tenant", "status": "warning", "checks": […]},
+//	  "customers": [                                   // worst first, then by name
+//	    {
+//	      "tenantId": "…", "name": "Litware", "status": "fail",
+//	      "adminSignedIn": false,                      // read with the customer's own administrator's sign-in
+//	      "needsAdmin": true,                          // a customer administrator's sign-in would let the checks run
+//	      "checks": [
+//	        {
+//	          "kind": "conditionalAccess",             // mfaEnforcement | riskyAccount | signInMfa | access |
+//	                                                   // conditionalAccess | signInLog | gdapRoles | entraIdP1
+//	          "title": "Conditional Access",
+//	          "status": "fail",                        // pass | fail | warning | couldNotCheck
+//	          "sentence": "…",
+//	          "details": ["…"],                        // omitted when empty
+//	          "fixes": ["exclude/…"]                   // ids in "fixes" below; omitted when none
+//	        }
+//	      ]
+//	    }
+//	  ],
+//	  "fixes": [
+//	    {"id": "exclude/…", "kind": "excludeServiceProviders", "tenantId": "…", "customer": "Litware",
+//	     "policyId": "…", "policy": "Block guests and external users", "reason": "…", "safe": true,
+//	     "caution": "…", "blocked": "…", "asCustomerAdmin": false}     // caution and blocked omitted when empty
+//	  ]
+//	}
+type Report struct {
+	CheckedAt       time.Time         `json:"checkedAt"`
+	PartnerTenantID string            `json:"partnerTenantId"`
+	Summary         Summary           `json:"summary"`
+	Partner         ChecklistReport   `json:"partner"`
+	Customers       []ChecklistReport `json:"customers"`
+	Fixes           []FixReport       `json:"fixes"`
+}
+
+// ChecklistReport is one tenant's checks in a Report.
+type ChecklistReport struct {
+	TenantID      string        `json:"tenantId"`
+	Name          string        `json:"name"`
+	Status        Status        `json:"status"`
+	AdminSignedIn bool          `json:"adminSignedIn"`
+	NeedsAdmin    bool          `json:"needsAdmin"`
+	Checks        []CheckReport `json:"checks"`
+}
+
+// CheckReport is one check in a Report.
+type CheckReport struct {
+	Kind     Kind     `json:"kind"`
+	Title    string   `json:"title"`
+	Status   Status   `json:"status"`
+	Sentence string   `json:"sentence"`
+	Details  []string `json:"details,omitempty"`
+	Fixes    []string `json:"fixes,omitempty"`
+}
+
+// FixReport is one proposed fix in a Report.
+type FixReport struct {
+	ID              string  `json:"id"`
+	Kind            FixKind `json:"kind"`
+	TenantID        string  `json:"tenantId,omitempty"`
+	Customer        string  `json:"customer,omitempty"`
+	PolicyID        string  `json:"policyId,omitempty"`
+	Policy          string  `json:"policy,omitempty"`
+	UserID          string  `json:"userId,omitempty"`
+	User            string  `json:"user,omitempty"`
+	Reason          string  `json:"reason"`
+	Safe            bool    `json:"safe"`
+	Caution         string  `json:"caution,omitempty"`
+	Blocked         string  `json:"blocked,omitempty"`
+	AsCustomerAdmin bool    `json:"asCustomerAdmin"`
+}
+
+// NewReport puts a diagnosis into a Report.
+func NewReport(d Diagnosis) Report {
+	r := Report{CheckedAt: d.CheckedAt.UTC().Truncate(time.Second), PartnerTenantID: d.PartnerTenantID, Summary: d.Summary(),
+		Partner: checklistReport(d.Partner), Customers: make([]ChecklistReport, 0, len(d.Customers)), Fixes: make([]FixReport, 0, len(d.Fixes))}
+	for _, l := range d.Customers {
+		r.Customers = append(r.Customers, checklistReport(l))
+	}
+	for _, f := range d.Fixes {
+		r.Fixes = append(r.Fixes, FixReport{ID: f.ID, Kind: f.Kind, TenantID: f.Customer.TenantID, Customer: f.Customer.Name,
+			PolicyID: f.PolicyID, Policy: f.PolicyName, UserID: f.UserID, User: f.UserName, Reason: f.Reason, Safe: f.Safe,
+			Caution: f.Caution, Blocked: f.Blocked, AsCustomerAdmin: f.AsCustomerAdmin})
+	}
+	return r
+}
+
+func checklistReport(l Checklist) ChecklistReport {
+	out := ChecklistReport{TenantID: l.Customer.TenantID, Name: l.Customer.Name, Status: l.Status, AdminSignedIn: l.AdminSignedIn,
+		NeedsAdmin: l.NeedsAdmin, Checks: make([]CheckReport, 0, len(l.Checks))}
+	for _, c := range l.Checks {
+		out.Checks = append(out.Checks, CheckReport{Kind: c.Kind, Title: c.Kind.Title(), Status: c.Status, Sentence: c.Sentence,
+			Details: c.Details, Fixes: c.FixIDs})
+	}
+	return out
+}
+
+// csvHeader is the first row of WriteCSV.
+var csvHeader = []string{"Tenant", "Tenant ID", "Check", "Status", "What Onboard365 found", "Details"}
+
+// WriteCSV writes one row per check, the partner tenant's first, with a header row, for a
+// spreadsheet. Cells that a spreadsheet would run as a formula are written as text.
+func WriteCSV(w io.Writer, d Diagnosis) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {
+		for _, c := range l.Checks {
+			row := []string{l.Customer.Label(), l.Customer.TenantID, c.Kind.Title(), c.Status.Word(), c.Sentence, strings.Join(c.Details, "\n")}
+			if err := cw.Write(safeCells(row)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// safeCells keeps a spreadsheet from running a cell as a formula (names come from customers).
+func safeCells(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
+}
+
+// WriteHTML writes a printable page: the partner tenant's checklist, a summary, then every
+// customer's checklist and the proposed fixes. One file with its style inline; html/template
+// escapes every name and sentence.
+func WriteHTML(w io.Writer, d Diagnosis, title string) error {
+	data := struct {
+		Title     string
+		CheckedAt string
+		Summary   Summary
+		Total     int
+		Partner   Checklist
+		Customers []Checklist
+		Fixes     []Fix
+	}{Title: title, CheckedAt: d.CheckedAt.UTC().Format("2 January 2006 15:04 UTC"), Summary: d.Summary(), Total: len(d.Customers),
+		Partner: d.Partner, Customers: d.Customers, Fixes: d.Fixes}
+	return htmlReport.Execute(w, data)
+}
+
+var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+	"title": func(k Kind) string { return k.Title() },
+	"word":  func(s Status) string { return s.Word() },
+}).Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+<style>
+body { font-family: "Segoe UI", system-ui, -apple-system, sans-serif; margin: 2em; color: #1b1b1b; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
+p.summary span { display: inline-block; margin-right: 1.2em; }
+table { border-collapse: collapse; width: 100%; margin-top: 0.6em; }
+th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; }
+th { background: #f3f3f3; }
+.badge { font-weight: 600; white-space: nowrap; }
+.pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
+ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.2em; color: #444; }
+.ids { color: #555; font-size: 0.85em; font-family: Consolas, monospace; word-break: break-all; }
+@media print { body { margin: 0.5cm; } tr { page-break-inside: avoid; } }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p>Checked {{.CheckedAt}}.</p>
+<h2>{{.Partner.Customer.Name}} <span class="badge {{.Partner.Status}}">{{word .Partner.Status}}</span></h2>
+<table>
+<thead><tr><th>Check</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
+<tbody>
+{{range .Partner.Checks}}<tr><td>{{title .Kind}}</td><td class="badge {{.Status}}">{{word .Status}}</td><td>{{.Sentence}}{{if .Details}}<ul>{{range .Details}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
+{{end}}</tbody>
+</table>
+<h2>Customers</h2>
+<p class="summary"><span>{{.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
+<table>
+<thead><tr><th>Customer</th><th>Check</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
+<tbody>
+{{range .Customers}}{{$c := .}}{{range $i, $k := .Checks}}<tr>
+{{if eq $i 0}}<td rowspan="{{len $c.Checks}}">{{$c.Customer.Name}} <span class="badge {{$c.Status}}">{{word $c.Status}}</span><div class="ids">{{$c.Customer.TenantID}}</div></td>{{end}}
+<td>{{title $k.Kind}}</td><td class="badge {{$k.Status}}">{{word $k.Status}}</td><td>{{$k.Sentence}}{{if $k.Details}}<ul>{{range $k.Details}}<li>{{.}}</li>{{end}}</ul>{{end}}</td>
+</tr>
+{{end}}{{end}}</tbody>
+</table>
+{{if .Fixes}}<h2>Fixes Onboard365 can make</h2>
+<ul>{{range .Fixes}}<li>{{if .Customer.Name}}<strong>{{.Customer.Name}}</strong>: {{end}}{{.Reason}}{{if .Caution}} <em>{{.Caution}}</em>{{end}}{{if .Blocked}} <em>{{.Blocked}}</em>{{end}}</li>{{end}}</ul>{{end}}
+</body>
+</html>
+`))

@@ -1,0 +1,303 @@
+package troubleshoot_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/sandbox"
+	ts "github.com/onboard365/onboard365/internal/troubleshoot"
+)
+
+// seeded is what the default scenario shows, customer by customer: the status of each check and,
+// for the checks that find a cause, a phrase of the sentence that names it.
+var seeded = []struct {
+	customer string
+	want     map[ts.Kind]ts.Status
+	says     map[ts.Kind]string
+}{
+	{"Fabrikam", all(ts.Pass), nil},
+	{"Northwind Traders", with(all(ts.Pass), ts.GDAPRoles, ts.Fail), map[ts.Kind]string{ts.GDAPRoles: "Teams Administrator"}},
+	{"Tailspin Toys", with(all(ts.Pass), ts.GDAPRoles, ts.Fail), map[ts.Kind]string{ts.GDAPRoles: "Security Reader"}},
+	{"Wingtip Toys", blocked(ts.Fail), map[ts.Kind]string{ts.Access: "no GDAP access to Wingtip Toys (AADSTS50020)"}},
+	{"Woodgrove Bank", with(with(all(ts.Pass), ts.ConditionalAccess, ts.Warning), ts.GDAPRoles, ts.Warning),
+		map[ts.Kind]string{ts.ConditionalAccess: `report-only mode and would block your technicians once turned on: "Require a compliant device (testing)"`}},
+	{"Adatum Corporation", with(all(ts.Pass), ts.GDAPRoles, ts.Warning), map[ts.Kind]string{ts.GDAPRoles: "Global Administrator"}},
+	{"Litware", with(with(blocked(ts.Pass), ts.ConditionalAccess, ts.Fail), ts.Access, ts.Fail), map[ts.Kind]string{
+		ts.Access:            "because a Conditional Access policy of Litware blocks it (AADSTS53003)",
+		ts.ConditionalAccess: "Litware's Conditional Access blocks your technicians: Microsoft refused a token with AADSTS53003",
+	}},
+	{"Proseware", all(ts.Pass), nil},
+	{"Lamna Healthcare", with(with(with(all(ts.Pass), ts.EntraP1, ts.Fail), ts.ConditionalAccess, ts.CouldNotCheck), ts.SignInLog, ts.CouldNotCheck),
+		map[ts.Kind]string{ts.EntraP1: "Lamna Healthcare has no Entra ID P1 licence"}},
+	{"Relecloud", with(blocked(ts.Pass), ts.Access, ts.Fail), map[ts.Kind]string{ts.Access: "not consented there (AADSTS90099)"}},
+	{"Trey Research", with(blocked(ts.Warning), ts.Access, ts.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)"}},
+	{"Alpine Ski House", blocked(ts.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)", ts.GDAPRoles: "Cloud Application Administrator"}},
+}
+
+var customerKinds = []ts.Kind{ts.Access, ts.ConditionalAccess, ts.SignInLog, ts.GDAPRoles, ts.EntraP1}
+
+func all(s ts.Status) map[ts.Kind]ts.Status {
+	m := map[ts.Kind]ts.Status{}
+	for _, k := range customerKinds {
+		m[k] = s
+	}
+	return m
+}
+
+func with(m map[ts.Kind]ts.Status, k ts.Kind, s ts.Status) map[ts.Kind]ts.Status {
+	out := map[ts.Kind]ts.Status{}
+	for kk, v := range m {
+		out[kk] = v
+	}
+	out[k] = s
+	return out
+}
+
+// blocked is a customer that refuses the technician a token: nothing but the GDAP verdict (gdap)
+// can be read.
+func blocked(gdap ts.Status) map[ts.Kind]ts.Status {
+	return map[ts.Kind]ts.Status{ts.Access: ts.Fail, ts.ConditionalAccess: ts.CouldNotCheck, ts.SignInLog: ts.CouldNotCheck,
+		ts.GDAPRoles: gdap, ts.EntraP1: ts.CouldNotCheck}
+}
+
+// TestDefaultScenarioCausesFixesAndLeftAlone is the issue's "done when": on the default scenario
+// every seeded cause is found for the right customer with the right sentence; each fix turns its
+// check to Pass when read again; and policies that do not affect the partner are left alone, byte
+// for byte in meaning.
+func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
+	e := start(t, sandbox.Options{})
+	d := e.diagnose(ts.Options{ServiceAccount: riskyUser})
+
+	// The partner tenant.
+	if d.PartnerTenantID != e.s.PartnerTenantID() {
+		t.Errorf("partner tenant %s, want %s", d.PartnerTenantID, e.s.PartnerTenantID())
+	}
+	mfa := checkOf(t, d.Partner, ts.MFAEnforcement)
+	if mfa.Status != ts.Warning || !strings.Contains(mfa.Sentence, `"Require MFA for all users"`) ||
+		!strings.Contains(strings.Join(mfa.Details, " "), `Break glass account (breakglass@contosopartners.onmicrosoft.com)`) ||
+		!strings.Contains(strings.Join(mfa.Details, " "), "break-glass") {
+		t.Errorf("MFA enforcement: %s %q %q", mfa.Status, mfa.Sentence, mfa.Details)
+	}
+	var risks []ts.Check
+	for _, c := range d.Partner.Checks {
+		if c.Kind == ts.RiskyAccount {
+			risks = append(risks, c)
+		}
+	}
+	if len(risks) != 2 || risks[0].Status != ts.Pass || !strings.Contains(risks[0].Sentence, technician) ||
+		risks[1].Status != ts.Fail || !strings.Contains(risks[1].Sentence, riskyUser) || !strings.Contains(risks[1].Sentence, "AADSTS530034") ||
+		len(risks[1].FixIDs) != 1 {
+		t.Fatalf("risky accounts: %+v", risks)
+	}
+	if c := checkOf(t, d.Partner, ts.SignInMFA); c.Status != ts.Pass || !strings.Contains(c.Sentence, "carries MFA") {
+		t.Errorf("sign-in: %s %q", c.Status, c.Sentence)
+	}
+	dismiss, ok := d.Fix(risks[1].FixIDs[0])
+	if !ok || dismiss.Kind != ts.DismissRisk || dismiss.Safe || !strings.Contains(dismiss.Caution, "security decision") {
+		t.Fatalf("dismiss fix: %+v", dismiss)
+	}
+
+	// Every customer.
+	if len(d.Customers) != len(seeded) {
+		t.Fatalf("%d customers, want %d", len(d.Customers), len(seeded))
+	}
+	for _, s := range seeded {
+		l := checklistOf(t, d, s.customer)
+		for _, k := range customerKinds {
+			c := checkOf(t, l, k)
+			if c.Status != s.want[k] {
+				t.Errorf("%s, %s: %s (%q), want %s", s.customer, k, c.Status, c.Sentence, s.want[k])
+			}
+			if phrase := s.says[k]; phrase != "" && !strings.Contains(c.Sentence+" "+strings.Join(c.Details, " "), phrase) {
+				t.Errorf("%s, %s says %q %q, want it to say %q", s.customer, k, c.Sentence, c.Details, phrase)
+			}
+		}
+	}
+	if l := checklistOf(t, d, "Litware"); !l.NeedsAdmin || l.AdminSignedIn {
+		t.Errorf("Litware: needs admin %v, admin signed in %v; want true, false", l.NeedsAdmin, l.AdminSignedIn)
+	}
+	// Worst first.
+	for i := 1; i < len(d.Customers); i++ {
+		if rank(d.Customers[i].Status) < rank(d.Customers[i-1].Status) {
+			t.Errorf("%s (%s) comes after %s (%s)", d.Customers[i].Customer.Name, d.Customers[i].Status, d.Customers[i-1].Customer.Name, d.Customers[i-1].Status)
+		}
+	}
+
+	// Litware blocks every technician: its own administrator signs in, and the checks read it.
+	litware := checklistOf(t, d, "Litware").Customer
+	admin := e.customerAdmin(litware.TenantID, "litware.onmicrosoft.com")
+	admins := map[string]*graph.Client{strings.ToLower(litware.TenantID): admin}
+	withAdmin := e.diagnose(ts.Options{ServiceAccount: riskyUser, Admins: admins})
+	l := checklistOf(t, withAdmin, "Litware")
+	if !l.AdminSignedIn {
+		t.Error("Litware was not read with its administrator's sign-in")
+	}
+	ca := checkOf(t, l, ts.ConditionalAccess)
+	details := strings.Join(ca.Details, "\n")
+	if ca.Status != ts.Fail || !strings.Contains(ca.Sentence, `One of Litware's 5 Conditional Access policies blocks your technicians: "Block guests and external users".`) {
+		t.Errorf("Litware CA with its admin: %s %q", ca.Status, ca.Sentence)
+	}
+	for _, want := range []string{
+		`"Block guests and external users": It applies to every kind of guest and external user (service provider users among them) from any organisation, for all cloud apps, and blocks access.`,
+		`"Require MFA for everyone": It applies to your service provider users too, and a partner sign-in meets it: it requires multifactor authentication.`,
+		`"Block legacy authentication": It applies only to legacy sign-in clients (exchangeActiveSync, other)`,
+		`"Block B2B guests": It does not apply to your service provider users: it is for B2B collaboration guests and B2B collaboration members, which does not include service provider users.`,
+		`"Block all external users (old)": It is turned off`,
+	} {
+		if !strings.Contains(details, want) {
+			t.Errorf("Litware's policies are not explained with %q:\n%s", want, details)
+		}
+	}
+	if log := checkOf(t, l, ts.SignInLog); log.Status != ts.Fail || !strings.Contains(log.Sentence, `by "Block guests and external users"`) ||
+		!strings.Contains(log.Sentence, "refused by Conditional Access (error 53003)") || len(log.Details) < 3 {
+		t.Errorf("Litware's sign-in log: %s %q %q", log.Status, log.Sentence, log.Details)
+	}
+	if p1 := checkOf(t, l, ts.EntraP1); p1.Status != ts.Pass {
+		t.Errorf("Litware's licence with its admin: %s %q", p1.Status, p1.Sentence)
+	}
+	if len(ca.FixIDs) != 1 {
+		t.Fatalf("Litware's CA check offers %d fixes, want 1", len(ca.FixIDs))
+	}
+	exclude, _ := withAdmin.Fix(ca.FixIDs[0])
+	if exclude.Kind != ts.ExcludeServiceProviders || !exclude.Safe || !exclude.AsCustomerAdmin || exclude.Blocked != "" ||
+		exclude.PolicyName != "Block guests and external users" || !strings.Contains(exclude.Reason, "Everything else in the policy stays as it is") {
+		t.Fatalf("Litware's fix: %+v", exclude)
+	}
+	woodgrove := checkOf(t, checklistOf(t, withAdmin, "Woodgrove Bank"), ts.ConditionalAccess)
+	if len(woodgrove.FixIDs) != 1 {
+		t.Fatalf("Woodgrove's CA check offers %d fixes, want 1", len(woodgrove.FixIDs))
+	}
+	reportOnly, _ := withAdmin.Fix(woodgrove.FixIDs[0])
+	if reportOnly.Safe || reportOnly.AsCustomerAdmin || reportOnly.Blocked != "" || !strings.Contains(reportOnly.Caution, "report-only") {
+		t.Fatalf("Woodgrove's fix: %+v", reportOnly)
+	}
+	// The safe fixes are exactly Litware's exclusion: the report-only one and the risk need a person's judgement.
+	var safe []string
+	for _, f := range withAdmin.Fixes {
+		if f.Safe {
+			safe = append(safe, f.ID)
+		}
+	}
+	if len(safe) != 1 || safe[0] != exclude.ID {
+		t.Errorf("safe fixes %v, want only %s", safe, exclude.ID)
+	}
+
+	// Every policy of Litware and Woodgrove before the fixes.
+	woodgroveID := checklistOf(t, withAdmin, "Woodgrove Bank").Customer.TenantID
+	woodgroveGraph, _ := e.tenants(context.Background(), woodgroveID)
+	beforeLitware := policies(t, admin)
+	beforeWoodgrove := policies(t, woodgroveGraph)
+
+	// Apply the three fixes, as a person who ticked them all would.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var progress []int
+	results := ts.Apply(ctx, e.tenants, admins, []ts.Fix{exclude, reportOnly, dismiss}, func(done, total int) { progress = append(progress, done) })
+	for _, r := range results {
+		if !r.Done || r.Err != nil || !strings.HasPrefix(r.Sentence, "Done: ") {
+			t.Errorf("%s: done %v, %v, %q", r.Fix.ID, r.Done, r.Err, r.Sentence)
+		}
+	}
+	if len(progress) != 3 || progress[2] != 3 {
+		t.Errorf("progress %v", progress)
+	}
+	if !strings.Contains(results[0].Sentence, "every other field of the policy is as it was") {
+		t.Errorf("the exclusion's outcome does not say the rest is unchanged: %q", results[0].Sentence)
+	}
+
+	// Read again: each fix turned its check to Pass.
+	after := e.diagnose(ts.Options{ServiceAccount: riskyUser})
+	l = checklistOf(t, after, "Litware")
+	for _, k := range customerKinds {
+		if c := checkOf(t, l, k); c.Status != ts.Pass {
+			t.Errorf("Litware after the fix, %s: %s %q", k, c.Status, c.Sentence)
+		}
+	}
+	if l.AdminSignedIn || l.NeedsAdmin {
+		t.Error("after the fix Litware must be read with the technician's own access")
+	}
+	if log := checkOf(t, l, ts.SignInLog); !strings.Contains(log.Sentence, "that policy no longer blocks your technicians") {
+		t.Errorf("Litware's sign-in log after the fix: %q", log.Sentence)
+	}
+	if c := checkOf(t, checklistOf(t, after, "Woodgrove Bank"), ts.ConditionalAccess); c.Status != ts.Pass {
+		t.Errorf("Woodgrove after the fix: %s %q", c.Status, c.Sentence)
+	}
+	risks = nil
+	for _, c := range after.Partner.Checks {
+		if c.Kind == ts.RiskyAccount {
+			risks = append(risks, c)
+		}
+	}
+	if len(risks) != 2 || risks[1].Status != ts.Pass {
+		t.Errorf("lee after dismissing: %+v", risks)
+	}
+	if len(after.Fixes) != 0 {
+		t.Errorf("fixes left after applying them all: %+v", after.Fixes)
+	}
+
+	// Left alone: every policy that did not stop the partner reads exactly as before; the two
+	// fixed ones differ only in their exclusion (and the time Microsoft stamps on a change).
+	afterLitware := policies(t, admin)
+	afterWoodgrove := policies(t, woodgroveGraph)
+	for id, p := range beforeLitware {
+		q := afterLitware[id]
+		switch {
+		case id == exclude.PolicyID:
+			if !ts.SameExceptExclusion(p, q) || canonicalJSON(p) == canonicalJSON(q) {
+				t.Errorf("the fixed policy changed beyond its exclusion (or not at all):\n%s\n%s", canonicalJSON(p), canonicalJSON(q))
+			}
+		case canonicalJSON(p) != canonicalJSON(q):
+			t.Errorf("policy %q was changed though it does not affect the partner:\n%s\n%s", p["displayName"], canonicalJSON(p), canonicalJSON(q))
+		}
+	}
+	if len(afterLitware) != 5 || len(beforeLitware) != 5 {
+		t.Errorf("Litware has %d policies after, %d before; want 5", len(afterLitware), len(beforeLitware))
+	}
+	for id, p := range beforeWoodgrove {
+		if !ts.SameExceptExclusion(p, afterWoodgrove[id]) {
+			t.Errorf("Woodgrove's policy changed beyond its exclusion")
+		}
+	}
+	excl := afterLitware[exclude.PolicyID]["conditions"].(map[string]any)["users"].(map[string]any)["excludeGuestsOrExternalUsers"]
+	want := `{"externalTenants":{"@odata.type":"#microsoft.graph.conditionalAccessEnumeratedExternalTenants","members":["` +
+		e.s.PartnerTenantID() + `"],"membershipKind":"enumerated"},"guestOrExternalUserTypes":"serviceProvider"}`
+	if got := canonicalJSON(excl); got != want {
+		t.Errorf("the exclusion reads back as %s, want %s", got, want)
+	}
+}
+
+func rank(s ts.Status) int {
+	switch s {
+	case ts.Fail:
+		return 0
+	case ts.CouldNotCheck:
+		return 1
+	case ts.Warning:
+		return 2
+	}
+	return 3
+}
+
+// policies reads every policy of a tenant, as Graph returns it, by id.
+func policies(t *testing.T, c *graph.Client) map[string]map[string]any {
+	t.Helper()
+	list, err := graph.List[map[string]any](context.Background(), c, "/v1.0/identity/conditionalAccess/policies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	for _, p := range list {
+		out[p["id"].(string)] = p
+	}
+	return out
+}
+
+// canonicalJSON writes a value with sorted keys (encoding/json sorts map keys).
+func canonicalJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
