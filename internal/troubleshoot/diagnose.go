@@ -34,7 +34,8 @@ type Options struct {
 	// Admins are sign-ins of customers' own administrators, by tenant id: for a customer whose
 	// policy blocks every technician, the checks read (and the fixes change) it with these.
 	Admins map[string]*graph.Client
-	// Concurrency is how many customers are checked at once; 0 means 16.
+	// Concurrency is how many customers are checked at once; 0 means 32. Each has at most two
+	// requests in flight, to its own tenant (Graph throttles per tenant), after its token.
 	Concurrency int
 	// Progress, when set, is told how many customers are done, from the checking goroutines one
 	// call at a time.
@@ -139,7 +140,7 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 	results := make([]customerResult, len(customers))
 	workers := opts.Concurrency
 	if workers <= 0 {
-		workers = 16
+		workers = 32
 	}
 	var (
 		mu   sync.Mutex

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
@@ -26,6 +28,7 @@ const (
 
 type env struct {
 	t      testing.TB
+	cache  cache.ExportReplace // MSAL's cache persistence for the technician; nil keeps it in MSAL's memory
 	s      *sandbox.Server
 	hc     *http.Client
 	auth   *auth.Authenticator
@@ -46,7 +49,13 @@ func (c counter) Write(p []byte) (int, error) {
 // start runs a sandbox and signs the technician in through its pages.
 func start(t testing.TB, opts sandbox.Options) *env {
 	t.Helper()
-	e := &env{t: t, requests: &atomic.Int64{}}
+	return startWith(t, opts, nil)
+}
+
+// startWith is start with MSAL's cache kept in c, as the app keeps it in the vault.
+func startWith(t testing.TB, opts sandbox.Options, c cache.ExportReplace) *env {
+	t.Helper()
+	e := &env{t: t, requests: &atomic.Int64{}, cache: c}
 	if opts.Trace == nil {
 		opts.Trace = counter{e.requests}
 	}
@@ -59,15 +68,15 @@ func start(t testing.TB, opts sandbox.Options) *env {
 	if e.hc, err = s.Cloud().HTTPClient(); err != nil {
 		t.Fatal(err)
 	}
-	e.auth, e.claims = e.signIn(s.PartnerTenantID(), technician, "")
+	e.auth, e.claims = e.signIn(s.PartnerTenantID(), technician, "", e.cache)
 	return e
 }
 
 // signIn signs upn in to tenant with the real MSAL client, answering the sandbox's pages as a
 // person does; scope "" asks for Partner Center, as the app's own sign-in does.
-func (e *env) signIn(tenant, upn, scope string) (*auth.Authenticator, auth.Claims) {
+func (e *env) signIn(tenant, upn, scope string, c cache.ExportReplace) (*auth.Authenticator, auth.Claims) {
 	e.t.Helper()
-	a, err := auth.New(auth.Config{Cloud: e.s.Cloud(), ClientID: sandbox.AppID, Tenant: tenant, SignInScope: scope,
+	a, err := auth.New(auth.Config{Cloud: e.s.Cloud(), ClientID: sandbox.AppID, Tenant: tenant, SignInScope: scope, Cache: c,
 		OpenURL: func(u string) error {
 			return sandbox.SignInThroughPages(context.Background(), e.hc, u, upn, password, true)
 		}})
@@ -99,7 +108,7 @@ func (e *env) tenants(_ context.Context, tenantID string) (*graph.Client, error)
 // Graph client with that sign-in.
 func (e *env) customerAdmin(customerID, domain string) *graph.Client {
 	e.t.Helper()
-	a, claims := e.signIn(customerID, sandbox.CustomerAdmin(domain), auth.GraphScope)
+	a, claims := e.signIn(customerID, sandbox.CustomerAdmin(domain), auth.GraphScope, nil)
 	if !strings.EqualFold(claims.Tid, customerID) || claims.Idp != "" {
 		e.t.Fatalf("the admin's token is for %s (idp %q), want %s itself", claims.Tid, claims.Idp, customerID)
 	}
