@@ -42,6 +42,10 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		page.Add(s.keychainSection())
 		page.Add(widget.NewSeparator())
 	}
+	if s.opts.AppRegistration != nil {
+		page.Add(s.rotateSecret()) // appreg.go
+		page.Add(widget.NewSeparator())
+	}
 	if welcome := s.welcomeSection(); welcome != nil {
 		page.Add(welcome)
 		page.Add(widget.NewSeparator())

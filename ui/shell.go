@@ -47,6 +47,9 @@ type Services struct {
 	GDAP     GDAP     // checks and fixes the customers' GDAP relationships
 	// Authenticator finds users whose default MFA method is not Authenticator, and switches them.
 	Authenticator Authenticator
+	// AppRegistration creates or repairs the app registration, consents it in customers, and
+	// rotates its secret (Settings).
+	AppRegistration AppRegistration
 }
 
 // Page ids, also the names of the screenshot files.
@@ -97,7 +100,7 @@ func NewShell(opts Options) *Shell {
 	s.pages = []page{
 		{id: PageHome, title: "Home", icon: theme.HomeIcon(), build: s.homePage},
 		{id: PageSignIn, title: "Sign in", icon: theme.LoginIcon(), build: s.signInPage, keep: true},
-		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: func() fyne.CanvasObject { return taskPage(appRegistrationTask) }},
+		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: s.appRegPage, keep: true},
 		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: s.gdapPage, keep: true},
 		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: s.authenticatorPage, keep: true},
 		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: func() fyne.CanvasObject { return taskPage(troubleshootTask) }},

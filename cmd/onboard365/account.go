@@ -26,9 +26,10 @@ type account struct {
 	hc     *http.Client
 	vault  *vault.Vault
 	cache  *vault.MSALCache
-	auth   *auth.Authenticator
-	noApp  bool // no client id is known for this cloud yet
-	inApp  bool // the sign-in pages are the sandbox's: the app asks for the account itself
+	auth   *auth.Authenticator // behind mu (authn): the App registration wizard may switch it (useApp)
+	appID  string              // the client id auth signs in with
+	noApp  bool                // no client id is known for this cloud yet
+	inApp  bool                // the sign-in pages are the sandbox's: the app asks for the account itself
 	users  []string
 	tenant string
 
@@ -59,6 +60,9 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 		}
 	}
 	v := vault.NewForService(store, service)
+	if clientID == "" {
+		clientID = storedClientID(v) // the app the App registration wizard made (appreg.go)
+	}
 	a := &account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant}
 	if c.Sandbox {
 		a.users = sandboxUsers
@@ -68,6 +72,7 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 		a.noApp = true
 		clientID = "00000000-0000-0000-0000-000000000000"
 	}
+	a.appID = clientID
 	a.auth, err = auth.New(auth.Config{
 		Cloud: c, ClientID: clientID, Tenant: tenant, Cache: a.cache,
 		OpenURL: a.open, OnLaunch: a.onLaunch,
@@ -114,12 +119,12 @@ func (a *account) tell(l ui.Launch) {
 }
 
 var errNoApp = errors.New("Onboard365 needs its app registration in your partner tenant before it can sign you in. " +
-	"Start it with --client-id and the application (client) id of an app registration that allows public client flows, " +
-	"or try everything in the sandbox first")
+	"Open App registration: it signs an administrator in and creates the app. Or start Onboard365 with --client-id and the " +
+	"application (client) id of an app registration that allows public client flows, or try everything in the sandbox first")
 
 // Interactive signs in with a fresh session.
 func (a *account) Interactive(ctx context.Context, hint string, launched func(ui.Launch)) (ui.Evidence, error) {
-	if a.noApp {
+	if a.appMissing() {
 		return ui.Evidence{}, errNoApp
 	}
 	a.mu.Lock()
@@ -130,7 +135,7 @@ func (a *account) Interactive(ctx context.Context, hint string, launched func(ui
 		a.launched = nil
 		a.mu.Unlock()
 	}()
-	res, err := a.auth.SignIn(ctx, hint)
+	res, err := a.authn().SignIn(ctx, hint)
 	if err != nil {
 		return ui.Evidence{}, err
 	}
@@ -139,10 +144,10 @@ func (a *account) Interactive(ctx context.Context, hint string, launched func(ui
 
 // DeviceCode signs in on another device.
 func (a *account) DeviceCode(ctx context.Context, show func(ui.DeviceCode)) (ui.Evidence, error) {
-	if a.noApp {
+	if a.appMissing() {
 		return ui.Evidence{}, errNoApp
 	}
-	res, err := a.auth.SignInWithDeviceCode(ctx, func(c auth.DeviceCode) {
+	res, err := a.authn().SignInWithDeviceCode(ctx, func(c auth.DeviceCode) {
 		show(ui.DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message})
 	})
 	if err != nil {
@@ -152,7 +157,7 @@ func (a *account) DeviceCode(ctx context.Context, show func(ui.DeviceCode)) (ui.
 }
 
 func (a *account) CheckPartnerCenter(ctx context.Context) error {
-	return a.auth.CheckPartnerCenter(ctx, nil)
+	return a.authn().CheckPartnerCenter(ctx, nil)
 }
 
 // Keep writes the sign-in to the keychain.
@@ -169,7 +174,7 @@ func (a *account) Keep(ctx context.Context) error {
 // Discard forgets everything of a sign-in that failed the checks: MSAL's copy in memory is
 // replaced by what the keychain holds.
 func (a *account) Discard(ctx context.Context) error {
-	_ = a.auth.SignOut(ctx)
+	_ = a.authn().SignOut(ctx)
 	return a.cache.Discard(ctx)
 }
 
@@ -227,7 +232,7 @@ func (a *account) Stored(ctx context.Context) (ui.Stored, error) {
 
 // ForgetAll signs out and removes every entry the app keeps in the keychain.
 func (a *account) ForgetAll(ctx context.Context) error {
-	_ = a.auth.SignOut(ctx)
+	_ = a.authn().SignOut(ctx)
 	if err := a.vault.DeleteAll(ctx); err != nil {
 		return err
 	}
@@ -257,7 +262,7 @@ func (a *account) services() ui.Services {
 	if store, err := roles.DefaultProfileStore(); err == nil {
 		g.store = &store
 	}
-	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph)}
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph), AppRegistration: newAppregService(a)}
 }
 
 // errSignInFirst is what a task says when nobody is signed in.
@@ -272,12 +277,12 @@ func (a *account) partnerGraph(ctx context.Context) (*graph.Client, error) {
 // tenantGraph is a Microsoft Graph client for one tenant: a customer's (by tenant id, reached
 // through GDAP with the technician's sign-in) or, for "", the partner's own.
 func (a *account) tenantGraph(ctx context.Context, tenantID string) (*graph.Client, error) {
-	if _, ok := a.auth.Account(); !ok {
-		if _, ok, err := a.auth.Restore(ctx); err != nil {
+	if _, ok := a.authn().Account(); !ok {
+		if _, ok, err := a.authn().Restore(ctx); err != nil {
 			return nil, err
 		} else if !ok {
 			return nil, errSignInFirst
 		}
 	}
-	return graph.New(a.cloud.GraphURL, a.hc, a.auth.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
+	return graph.New(a.cloud.GraphURL, a.hc, a.authn().TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
 }

@@ -130,7 +130,12 @@ func check(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Cu
 		c.Status, c.Sentence = NeedsConsent, "The app has no consent in "+c.Name+" yet."
 	case err != nil:
 		c.Status = CouldNotCheck
-		c.Sentence = "Onboard365 could not check " + c.Name + ". " + strings.TrimSpace(err.Error())
+		why := strings.TrimSpace(err.Error())
+		var te *auth.TokenError
+		if errors.As(err, &te) {
+			why = strings.TrimSpace(te.Explanation.String()) // without the tenant id the error names
+		}
+		c.Sentence = "Onboard365 could not check " + c.Name + ". " + why
 	default:
 		c.Missing = nil
 		for _, p := range n.Customers {
@@ -196,7 +201,7 @@ func ConsentCustomers(ctx context.Context, pc Consenter, appID, appName string, 
 	return out
 }
 
-// forEach runs f for 0..n-1, probeLimit at a time, reporting progress.
+// forEach runs f for 0..n-1, probeLimit at a time, reporting progress (never two reports at once).
 func forEach(ctx context.Context, n int, progress func(done, total int), f func(i int)) {
 	var (
 		wg   sync.WaitGroup
@@ -214,12 +219,11 @@ func forEach(ctx context.Context, n int, progress func(done, total int), f func(
 			defer wg.Done()
 			defer func() { <-slots }()
 			f(i)
-			mu.Lock()
+			mu.Lock() // reports come one at a time, in order
+			defer mu.Unlock()
 			done++
-			d := done
-			mu.Unlock()
 			if progress != nil {
-				progress(d, n)
+				progress(done, n)
 			}
 		}(i)
 	}
