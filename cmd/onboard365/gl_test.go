@@ -157,3 +157,23 @@ func startXvfb(t *testing.T, xvfb string, args ...string) string {
 	t.Fatal("no free X display number between :90 and :119")
 	return ""
 }
+
+// FuzzCheckGLVersion: whatever a graphics driver answers to GL_VERSION, the check decides
+// without panicking, and it accepts only a version that starts with a number of at least 2.1.
+func FuzzCheckGLVersion(f *testing.F) {
+	for _, s := range []string{"2.1 Mesa 22.3.6", "4.6.0 NVIDIA 535.54.03", "1.1.0", "", "OpenGL ES 3.0", "2.", ".1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if checkGLVersion(v) != nil {
+			return
+		}
+		var major, minor int
+		if _, err := fmt.Sscanf(strings.Fields(v)[0], "%d.%d", &major, &minor); err != nil {
+			t.Fatalf("accepted %q, which does not start with major.minor", v)
+		}
+		if major < 2 || (major == 2 && minor < 1) {
+			t.Fatalf("accepted %q, below 2.1", v)
+		}
+	})
+}
