@@ -33,7 +33,8 @@ var appRegistrationTask = task{
 		"Secure Application Model), with only the permissions they need, and gives it consent in your " +
 		"customers' tenants. Running it again on a correct app changes nothing.",
 	needs: "Application Administrator or Global Administrator in the partner tenant, and the Admin agent role in Partner Center.",
-	steps: []string{"Choose the tools it serves", "Read what exists and plan", "Review and apply the plan", "Consent in customers", "Store the secret and sign in with the app"},
+	steps: []string{"Choose the tools it serves", "Sign in as an administrator (kept in memory only)", "Read what exists and plan",
+		"Apply, keep the new secret in the keychain, and read again", "Sign in with the app", "Check every customer's consent", "Consent and check again"},
 }
 
 var gdapTask = task{

@@ -93,7 +93,7 @@ func count(entries []sandbox.TraceEntry, host string) int {
 
 // fixture is a sandbox, its reference data and the person at the keyboard.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	s     *sandbox.Server
 	hc    *http.Client
 	ref   *reference.Reference
@@ -114,7 +114,7 @@ func start(t *testing.T, scenario string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := reference.Load()
+	ref, err := loadRef()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,3 +475,78 @@ func TestRotateKeepsTheOldSecretUntilTheNewOneWorks(t *testing.T) {
 		t.Error("the old secret still works after rotation")
 	}
 }
+
+// TestDefaultScenarioAppIsCompletedAndConsentsRenewed runs the wizard on the default scenario:
+// its Onboard365 app exists but asks for nothing, and its customers' consents lack permissions
+// the app now uses. The consents are removed and made again, and the app's fresh token in each
+// customer then carries every permission (not a token from before the renewal).
+func TestDefaultScenarioAppIsCompletedAndConsentsRenewed(t *testing.T) {
+	f := start(t, sandbox.ScenarioContoso)
+	ctx := context.Background()
+	choice := permissions.Choice{}
+	n := f.needs(choice)
+	admin := f.admin(n)
+	g := admin.Graph()
+	st := f.read(g, choice)
+	if st.App == nil || st.App.AppID != sandbox.AppID || st.SP == nil {
+		t.Fatalf("the default scenario's app was not found: %+v", st.App)
+	}
+	plan := appreg.PlanChanges(st, n, choice)
+	want := []appreg.Kind{appreg.AddPermissions, appreg.AddPermissions, appreg.AddSecret, appreg.GrantDelegated, appreg.GrantDelegated}
+	if !sameKinds(kinds(plan), want...) {
+		t.Fatalf("plan %v, want %v:\n%s", kinds(plan), want, strings.Join(plan.Lines(), "\n"))
+	}
+	if res := appreg.Apply(ctx, g, st, plan, f.applyOptions(admin)); res.Failed() > 0 || res.Waited != 0 {
+		t.Fatalf("apply: %d failed, %d waits (an existing app needs none)", res.Failed(), res.Waited)
+	}
+
+	app := f.signInWithApp(sandbox.AppID)
+	pc := partnercenter.New(f.s.Cloud().PartnerCenterURL, f.hc, app.TokenSource("", auth.PartnerCenterScope), partnercenter.Options{})
+	probe := appreg.ProbeWith(app)
+	customers, err := appreg.ReadCustomers(ctx, pc, probe, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chosen []appreg.Customer
+	renew := 0
+	for _, c := range customers {
+		if c.Status == appreg.NeedsRenewal {
+			renew++
+			if !strings.Contains(c.Sentence, "User.Read.All") {
+				t.Errorf("%s: the sentence must name what is missing: %s", c.Name, c.Sentence)
+			}
+		}
+		if c.Planned() {
+			chosen = append(chosen, c)
+		}
+	}
+	if renew < 5 {
+		t.Fatalf("only %d customers need their consent renewed: %+v", renew, customers)
+	}
+	f.trace.requests(t)
+	for _, r := range appreg.ConsentCustomers(ctx, pc, sandbox.AppID, permissions.DefaultName, n, chosen, probe, nil) {
+		if !r.Done && r.Customer.Name != "Woodgrove Bank" {
+			t.Errorf("%s: %s", r.Customer.Name, r.Sentence)
+		}
+	}
+	deletes := 0
+	for _, e := range f.trace.requests(t) {
+		if e.Host == "partnercenter" && e.Method == "DELETE" {
+			deletes++
+		}
+	}
+	if deletes != renew {
+		t.Errorf("%d consents removed before being made again, want %d", deletes, renew)
+	}
+	again, err := appreg.ReadCustomers(ctx, pc, probe, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range again {
+		if c.Planned() && c.Name != "Woodgrove Bank" {
+			t.Errorf("after renewal %s is %s: %s", c.Name, c.Status, c.Sentence)
+		}
+	}
+}
+
+func loadRef() (*reference.Reference, error) { return reference.Load() }
