@@ -134,14 +134,14 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 	switch {
 	case reader == nil && access.aadsts == "53003":
 		ca.Status = Fail
-		ca.Sentence = name + "'s Conditional Access blocks your technicians: Microsoft refused a token with AADSTS53003. The block also " +
-			"stops Onboard365 from reading " + name + "'s policies through GDAP. Sign in here as one of " + name + "'s own administrators " +
-			"(Global Administrator, Conditional Access Administrator or Security Administrator of " + name + ") to see which policy it is " +
-			"and to exclude your partner tenant's service provider users from it."
+		ca.Sentence = possessive(name) + " Conditional Access blocks your technicians: Microsoft refused a token with AADSTS53003. The block also " +
+			"stops Onboard365 from reading " + possessive(name) + " policies through GDAP. One of " + possessive(name) + " own administrators " +
+			"(a Global Administrator, Conditional Access Administrator or Security Administrator of " + name + ") can sign in to " +
+			"Troubleshoot in Onboard365 to see which policy it is and to exclude your partner tenant's service provider users from it."
 		l.NeedsAdmin = true
 	case reader == nil:
 		ca.Status = CouldNotCheck
-		ca.Sentence = "Onboard365 cannot read " + name + "'s Conditional Access policies while Microsoft refuses your technician a token there (see Access above)."
+		ca.Sentence = "Onboard365 cannot read " + possessive(name) + " Conditional Access policies while Microsoft refuses your technician a token there (see Access above)."
 	case p1Known && !p1:
 		ca.Status = CouldNotCheck
 		ca.Sentence = name + " has no Entra ID P1, which Conditional Access needs, so Onboard365 cannot read its policies. " +
@@ -154,13 +154,13 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 			ca.Sentence = name + " has no Entra ID P1, which Conditional Access needs, so Onboard365 cannot read its policies."
 		case fl.noRole():
 			ca.Sentence = "Your GDAP roles in " + name + " do not include one that can read Conditional Access policies (Security Reader, " +
-				"Global Reader, Conditional Access Administrator or Security Administrator). Add one in GDAP relationships, or sign " +
-				"in here as one of " + name + "'s own administrators."
+				"Global Reader, Conditional Access Administrator or Security Administrator). Add one in GDAP relationships, or have " +
+				"one of " + possessive(name) + " own administrators sign in to Troubleshoot."
 			if in.admin == nil {
 				l.NeedsAdmin = true
 			}
 		default:
-			ca.Sentence = "Onboard365 could not read " + name + "'s Conditional Access policies. " + fl.sentence
+			ca.Sentence = "Onboard365 could not read " + possessive(name) + " Conditional Access policies. " + fl.sentence
 		}
 	default:
 		for _, p := range policies {
@@ -181,7 +181,7 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 	// Entra ID P1.
 	if reader == nil {
 		licenceCheck = Check{Kind: EntraP1, Status: CouldNotCheck,
-			Sentence: "Onboard365 cannot read " + name + "'s licences while Microsoft refuses your technician a token there (see Access above)."}
+			Sentence: "Onboard365 cannot read " + possessive(name) + " licences while Microsoft refuses your technician a token there (see Access above)."}
 	}
 	l.add(licenceCheck)
 
@@ -245,7 +245,7 @@ func licenceOf(name string, skus []sku, err error) (c Check, p1, p1Known bool) {
 			c.Sentence = "Your GDAP roles in " + name + " do not include one that can read its licences (Global Reader, License " +
 				"Administrator, Directory Readers or User Administrator)."
 		} else {
-			c.Sentence = "Onboard365 could not read " + name + "'s licences. " + fl.sentence
+			c.Sentence = "Onboard365 could not read " + possessive(name) + " licences. " + fl.sentence
 		}
 		return c, false, false
 	}
@@ -288,13 +288,13 @@ func caCheck(name string, in customerInput, findings []Finding, byID map[string]
 		for i, f := range blocking {
 			names[i] = quote(f.Name)
 		}
-		c.Sentence = fmt.Sprintf("%s of %s's %s %s your technicians: %s.", count(len(blocking), "One", ""), name,
+		c.Sentence = fmt.Sprintf("%s of %s %s %s your technicians: %s.", count(len(blocking), "One", ""), possessive(name),
 			count(len(findings), "Conditional Access policy", " Conditional Access policies"),
 			map[bool]string{true: "blocks", false: "block"}[len(blocking) == 1], joinWords(names))
 	case access.aadsts == "53003":
 		c.Status = Fail
-		c.Sentence = "Microsoft refused your technician a token for " + name + " with AADSTS53003, but none of " + name + "'s " +
-			policyWord + " that Onboard365 can read explains it. Look at the failed sign-in in " + name + "'s sign-in log " +
+		c.Sentence = "Microsoft refused your technician a token for " + name + " with AADSTS53003, but none of " + possessive(name) + " " +
+			policyWord + " that Onboard365 can read explains it. Look at the failed sign-in in " + possessive(name) + " sign-in log " +
 			"(Microsoft Entra admin center, Sign-in logs, User sign-ins (non-interactive)) to see which policy applied."
 	case len(would) > 0:
 		c.Status = Warning
@@ -302,16 +302,16 @@ func caCheck(name string, in customerInput, findings []Finding, byID map[string]
 		for i, f := range would {
 			names[i] = quote(f.Name)
 		}
-		c.Sentence = fmt.Sprintf("%s's %s %s in report-only mode and would block your technicians once turned on: %s.", name,
+		c.Sentence = fmt.Sprintf("%s %s %s in report-only mode and would block your technicians once turned on: %s.", possessive(name),
 			count(len(would), "policy", " policies"), map[bool]string{true: "is", false: "are"}[len(would) == 1], joinWords(names))
 	case len(findings) == 0:
 		c.Status = Pass
 		c.Sentence = name + " has no Conditional Access policies, so none blocks your technicians."
 	default:
 		c.Status = Pass
-		c.Sentence = fmt.Sprintf("None of %s's %s blocks your technicians.", name, policyWord)
+		c.Sentence = fmt.Sprintf("None of %s %s blocks your technicians.", possessive(name), policyWord)
 		if len(findings) == 1 {
-			c.Sentence = name + "'s one Conditional Access policy does not block your technicians."
+			c.Sentence = possessive(name) + " one Conditional Access policy does not block your technicians."
 		}
 	}
 	// Every policy, the ones that stop the technicians first.
@@ -359,16 +359,17 @@ func planExclusion(name string, in customerInput, f Finding, policy map[string]a
 	}
 	if f.Effect == WouldBlock {
 		cautions = append(cautions, "The policy blocks nobody today (it is in report-only mode); excluding your technicians now keeps "+
-			"it from blocking them when "+name+" turns it on. Tell "+name+"'s administrator.")
+			"it from blocking them when "+name+" turns it on. Tell "+possessive(name)+" administrator.")
 	}
 	if f.NamesPartner {
-		cautions = append(cautions, name+"'s policy names your partner tenant on purpose: agree the change with "+name+" first.")
+		cautions = append(cautions, possessive(name)+" policy names your partner tenant on purpose: agree the change with "+name+" first.")
 	}
 	fx.Caution = strings.Join(cautions, " ")
 	fx.Safe = err == nil && !ex.Already && f.Effect == Blocks && ex.Widens == "" && !f.NamesPartner
 	if fx.Blocked == "" && !asAdmin && !holdsAny(in.held, roles.ConditionalAccessAdministrator, roles.SecurityAdministrator, roles.GlobalAdministrator) {
 		fx.Blocked = "Changing a policy needs Conditional Access Administrator or Security Administrator in " + name + ", and your GDAP " +
-			"access there includes neither. Add one of them in GDAP relationships, or sign in here as one of " + name + "'s own administrators."
+			"access there includes neither. Add one of them in GDAP relationships, or have one of " + possessive(name) + " own administrators " +
+			"sign in to Troubleshoot."
 	}
 	if fx.Blocked != "" {
 		fx.Safe = false
@@ -392,9 +393,9 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 	switch {
 	case reader == nil:
 		c.Status = CouldNotCheck
-		c.Sentence = "Onboard365 cannot read " + name + "'s sign-in log while Microsoft refuses your technician a token there."
+		c.Sentence = "Onboard365 cannot read " + possessive(name) + " sign-in log while Microsoft refuses your technician a token there."
 		if access.aadsts == "53003" {
-			c.Sentence += " A sign-in as one of " + name + "'s own administrators can."
+			c.Sentence += " The sign-in of one of " + possessive(name) + " own administrators can."
 		}
 		return c
 	case noP1:
@@ -411,7 +412,7 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 			c.Sentence = "Your GDAP roles in " + name + " do not include one that can read the sign-in log (Reports Reader, Security " +
 				"Reader, Global Reader or Security Administrator)."
 		default:
-			c.Sentence = "Onboard365 could not read " + name + "'s sign-in log. " + fl.sentence
+			c.Sentence = "Onboard365 could not read " + possessive(name) + " sign-in log. " + fl.sentence
 		}
 		return c
 	}
@@ -431,7 +432,7 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 	}
 	if len(ours) == 0 {
 		c.Status = Pass
-		c.Sentence = "No sign-in from your partner tenant was refused by Conditional Access (error 53003) in " + name + "'s recent sign-in log."
+		c.Sentence = "No sign-in from your partner tenant was refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log."
 		return c
 	}
 	sort.SliceStable(ours, func(i, j int) bool { return ours[i].CreatedDateTime.After(ours[j].CreatedDateTime) })
@@ -465,17 +466,17 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 	case still == 0:
 		c.Status = Pass
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
-			" refused by Conditional Access (error 53003) in " + name + "'s recent sign-in log, the last on " + last + by +
+			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by +
 			"; " + map[bool]string{true: "that policy no longer blocks", false: "those policies no longer block"}[len(policyNames) <= 1] + " your technicians."
 	case !policiesKnown:
 		c.Status = Warning
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
-			" refused by Conditional Access (error 53003) in " + name + "'s recent sign-in log, the last on " + last + by +
+			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by +
 			". Onboard365 could not read the policies to tell whether they still block."
 	default:
 		c.Status = Fail
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
-			" refused by Conditional Access (error 53003) in " + name + "'s recent sign-in log, the last on " + last + by + "."
+			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by + "."
 	}
 	for i, e := range ours {
 		if i == 5 {

@@ -137,8 +137,8 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 			r.Sentence = "Not applied: " + doing + " needs Conditional Access Administrator or Security Administrator in " + name +
 				", and Microsoft says the account used does not hold either."
 		case fl.token && fl.aadsts == "53003":
-			r.Sentence = "Not applied: " + name + "'s Conditional Access blocks your technicians, so the change must be made with " +
-				"the sign-in of one of " + name + "'s own administrators."
+			r.Sentence = "Not applied: " + possessive(name) + " Conditional Access blocks your technicians, so the change must be made with " +
+				"the sign-in of one of " + possessive(name) + " own administrators."
 		default:
 			r.Sentence = "Not applied: " + fl.sentence
 		}
@@ -149,7 +149,7 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 		c = admins[strings.ToLower(f.Customer.TenantID)]
 		if c == nil {
 			r.Err = errors.New("no administrator of the customer is signed in")
-			r.Sentence = "Not applied: the change needs the sign-in of one of " + name + "'s own administrators, and none is signed in any more. Sign in again and check again."
+			r.Sentence = "Not applied: the change needs the sign-in of one of " + possessive(name) + " own administrators, and none is signed in any more. Sign in again and check again."
 			return r
 		}
 	} else {

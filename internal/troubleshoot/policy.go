@@ -515,6 +515,14 @@ func cleanJoin(vals []string) string {
 	return strings.Join(out, ", ")
 }
 
+// possessive is a name with its possessive ending: "Litware's", "Wingtip Toys'".
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "S") {
+		return name + "'"
+	}
+	return name + "'s"
+}
+
 // quoteState quotes a short value from outside (a state or type name).
 func quoteState(s string) string {
 	if s == "" {
