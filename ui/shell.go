@@ -50,6 +50,8 @@ type Services struct {
 	// AppRegistration creates or repairs the app registration, consents it in customers, and
 	// rotates its secret (Settings).
 	AppRegistration AppRegistration
+	// Troubleshoot finds why customers refuse the partner's tools ("400" errors) and fixes what it can.
+	Troubleshoot Troubleshoot
 }
 
 // Page ids, also the names of the screenshot files.
@@ -103,7 +105,7 @@ func NewShell(opts Options) *Shell {
 		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: s.appRegPage, keep: true},
 		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: s.gdapPage, keep: true},
 		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: s.authenticatorPage, keep: true},
-		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: func() fyne.CanvasObject { return taskPage(troubleshootTask) }},
+		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: s.troubleshootPage, keep: true},
 		{id: PageSettings, title: "Settings", icon: theme.SettingsIcon(), build: s.settingsPage},
 	}
 

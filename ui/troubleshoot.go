@@ -1,0 +1,551 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/ui/wizard"
+)
+
+// Troubleshoot is what the Troubleshoot "400" errors page needs from the rest of the app
+// (internal/troubleshoot, wired in cmd): run every check for one customer or all, sign a blocked
+// customer's own administrator in, apply the fixes the person ticked, and export the report.
+type Troubleshoot interface {
+	// Customers names the customers the technician has GDAP relationships with.
+	Customers(ctx context.Context) ([]string, error)
+	// Profiles names the role profiles the GDAP roles check can judge against, the default first.
+	Profiles() []string
+	// Check runs every check and remembers the result for the plan, the fixes and the export.
+	Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error)
+	// SignInAsAdmin signs one of a customer's own administrators in (launched tells where the
+	// sign-in page opened, or asks for the account in the app on the sandbox), checks that
+	// customer again with that sign-in, and returns the whole result.
+	SignInAsAdmin(ctx context.Context, customer string, launched func(Launch)) (TroubleshootResult, error)
+	// Apply makes the chosen fixes (by id) of the last result, one's failure never stopping the rest.
+	Apply(ctx context.Context, fixIDs []string, progress func(done, total int)) []FixOutcome
+	// Export writes the last result as "csv" or "html".
+	Export(format string, w io.Writer) error
+}
+
+// TroubleshootRequest says what to check.
+type TroubleshootRequest struct {
+	Customer       string // a customer's name; "" for every customer
+	ServiceAccount string // the integration's own account, to check for risk too; "" for none
+	Profile        string // the role profile of the GDAP check; "" for the default
+}
+
+// TroubleshootResult is every checklist, and the fixes they found.
+type TroubleshootResult struct {
+	Partner   TroubleshootChecklist
+	Customers []TroubleshootChecklist // worst first
+	Fixes     []TroubleshootFix
+}
+
+// TroubleshootChecklist is the checks of one tenant.
+type TroubleshootChecklist struct {
+	Name          string
+	Status        string // one of the Status constants: the worst of Checks
+	Checks        []TroubleshootCheck
+	NeedsAdmin    bool // the technician's access is blocked: the customer's own administrator can sign in
+	AdminSignedIn bool // the checks read the customer with its administrator's sign-in
+}
+
+// TroubleshootCheck is one check: its outcome and the reason.
+type TroubleshootCheck struct {
+	Title, Status, Sentence string
+	Details                 []string
+}
+
+// TroubleshootFix is one change the app proposes.
+type TroubleshootFix struct {
+	ID, Tenant, What string
+	Caution          string // what to weigh before ticking it; "" when nothing
+	Blocked          string // why it cannot be applied now; "" when it can
+	Safe             bool   // ticked at first: it changes exactly what it says
+}
+
+func (s *Shell) troubleshootPage() fyne.CanvasObject {
+	if s.opts.Troubleshoot == nil {
+		return taskPage(troubleshootTask)
+	}
+	st := &troubleshootState{svc: s.opts.Troubleshoot, shell: s, all: true}
+	return readable(st.wizard().Object())
+}
+
+type troubleshootState struct {
+	svc   Troubleshoot
+	shell *Shell
+
+	customers []string
+	profiles  []string
+	all       bool
+	one       string
+	req       TroubleshootRequest
+	result    TroubleshootResult
+	before    TroubleshootResult
+	chosen    map[string]bool
+	outcomes  []FixOutcome
+	filter    string
+
+	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
+	admin *fyne.Container // where a customer administrator's sign-in asks for the account
+}
+
+func (st *troubleshootState) wizard() *wizard.Wizard {
+	return wizard.New(wizard.Config{
+		Title: `Troubleshoot "400" errors`,
+		Steps: []wizard.Step{
+			{
+				Title: "Choose what to check",
+				Intro: "Onboard365 checks your partner tenant (MFA enforcement, risky accounts, your sign-in) and your customers " +
+					"(access, Conditional Access, failed sign-ins, GDAP roles, licences): every cause of an integration's \"400\" error it knows.",
+				Content:   func() fyne.CanvasObject { return st.choice() },
+				Validate:  st.validateChoice,
+				NextLabel: "Run the checks",
+			},
+			{
+				Title: "Run the checks",
+				Intro: "Onboard365 reads, for every customer chosen, what Microsoft and the customer's tenant say. Nothing is changed.",
+				Work: func(ctx context.Context, report func(wizard.Progress)) error {
+					r, err := st.svc.Check(ctx, st.req, func(done, total int) {
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
+					})
+					if err != nil {
+						return err
+					}
+					st.result, st.before = r, r
+					st.tickSafe()
+					return nil
+				},
+				Content: func() fyne.CanvasObject { return st.resultView() },
+				Validate: func() error {
+					if len(st.fixes()) == 0 {
+						return errors.New("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
+					}
+					return nil
+				},
+				NextLabel: "Fix all safe fixes",
+			},
+			{
+				Title: "Review the plan",
+				Intro: "Here is every change Onboard365 can make, and why. The safe ones are ticked; tick the others only after " +
+					"reading what to weigh. Nothing changes until you press Apply.",
+				Content: func() fyne.CanvasObject { return st.planView() },
+				Validate: func() error {
+					if len(st.chosenIDs()) == 0 {
+						return errors.New("tick at least one fix, or press Cancel to leave everything as it is")
+					}
+					return nil
+				},
+				NextLabel: "Apply the ticked fixes",
+			},
+			{
+				Title: "Apply and check again",
+				Intro: "Onboard365 makes the ticked changes, then runs the checks again to show what is true now.",
+				Work: func(ctx context.Context, report func(wizard.Progress)) error {
+					st.outcomes = st.svc.Apply(ctx, st.chosenIDs(), func(done, total int) {
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Applied %d of %d fixes…", done, total)})
+					})
+					r, err := st.svc.Check(ctx, st.req, func(done, total int) {
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers again…", done, total)})
+					})
+					if err != nil {
+						return err
+					}
+					st.result = r
+					return nil
+				},
+				Content:   func() fyne.CanvasObject { return st.outcomeView() },
+				NextLabel: "Finish",
+			},
+		},
+		Summary:   func() fyne.CanvasObject { return st.summary() },
+		OnClose:   func() { st.shell.Show(PageHome) },
+		AfterWork: func(int, error) { st.shell.asyncDone() },
+	})
+}
+
+// choice is the first step: every customer or one, the integration's account, the profile. The
+// customers are read in the background; until then the list is empty.
+func (st *troubleshootState) choice() fyne.CanvasObject {
+	if st.profiles == nil {
+		st.profiles = st.svc.Profiles()
+		if st.req.Profile == "" && len(st.profiles) > 0 {
+			st.req.Profile = st.profiles[0]
+		}
+	}
+	one := widget.NewSelect(st.customers, func(name string) { st.one = name })
+	one.PlaceHolder = "Choose a customer"
+	if st.one != "" {
+		one.SetSelected(st.one)
+	}
+	count := paragraph("Reading your customers…")
+	show := func() {
+		one.Options = st.customers
+		one.Refresh()
+		switch len(st.customers) {
+		case 1:
+			count.SetText("You have GDAP relationships with one customer.")
+		default:
+			count.SetText(fmt.Sprintf("You have GDAP relationships with %d customers.", len(st.customers)))
+		}
+	}
+	if st.customers != nil {
+		show()
+	} else {
+		st.shell.background(2*time.Minute, func(ctx context.Context) func() {
+			names, err := st.svc.Customers(ctx)
+			return func() {
+				if err != nil {
+					count.SetText(wizard.Sentence(err))
+					return
+				}
+				st.customers = append([]string{}, names...)
+				show()
+			}
+		})
+	}
+	scope := widget.NewRadioGroup([]string{"Every customer", "One customer"}, func(choice string) {
+		st.all = choice != "One customer"
+		if st.all {
+			one.Disable()
+		} else {
+			one.Enable()
+		}
+	})
+	if st.all {
+		scope.SetSelected("Every customer")
+	} else {
+		scope.SetSelected("One customer")
+	}
+	service := widget.NewEntry()
+	service.SetPlaceHolder("integration@yourpartner.onmicrosoft.com (optional)")
+	service.SetText(st.req.ServiceAccount)
+	service.OnChanged = func(text string) { st.req.ServiceAccount = strings.TrimSpace(text) }
+	profile := widget.NewSelect(st.profiles, func(name string) { st.req.Profile = name })
+	if st.req.Profile != "" {
+		profile.SetSelected(st.req.Profile)
+	}
+	return container.NewVBox(
+		count,
+		scope, one,
+		widget.NewForm(
+			widget.NewFormItem("The integration's own account", service),
+			widget.NewFormItem("Roles the integration needs", profile),
+		),
+		paragraph("If your integration signs in with an account of its own, name it: Onboard365 checks that account for risk too. "+
+			"The GDAP check judges each customer's roles against the profile you choose."),
+	)
+}
+
+func (st *troubleshootState) validateChoice() error {
+	a := strings.TrimSpace(st.req.ServiceAccount)
+	if a != "" && (!strings.Contains(a, "@") || strings.ContainsAny(a, " \t")) {
+		return errors.New("the integration's account must look like name@domain, for example inspector@contoso.onmicrosoft.com; or leave it empty")
+	}
+	st.req.Customer = ""
+	if !st.all {
+		if st.one == "" {
+			return errors.New("choose the customer to check, or choose every customer")
+		}
+		st.req.Customer = st.one
+	}
+	return nil
+}
+
+// fixes are the fixes of the result that can be applied.
+func (st *troubleshootState) fixes() []TroubleshootFix {
+	var out []TroubleshootFix
+	for _, f := range st.result.Fixes {
+		if f.Blocked == "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tickSafe ticks the safe fixes and no other.
+func (st *troubleshootState) tickSafe() {
+	st.chosen = map[string]bool{}
+	for _, f := range st.result.Fixes {
+		st.chosen[f.ID] = f.Safe && f.Blocked == ""
+	}
+}
+
+func (st *troubleshootState) chosenIDs() []string {
+	var ids []string
+	for _, f := range st.result.Fixes {
+		if st.chosen[f.ID] && f.Blocked == "" {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
+}
+
+// troubleshootCounts says how many customers have each status.
+func troubleshootCounts(r TroubleshootResult) string {
+	n := map[string]int{}
+	for _, c := range r.Customers {
+		n[c.Status]++
+	}
+	return fmt.Sprintf("%d pass, %d fail, %d with a warning, %d could not be checked",
+		n[StatusPass], n[StatusFail], n[StatusWarning], n[StatusCouldNotCheck])
+}
+
+// resultView is the partner tenant's checklist, then every customer's in one table, worst first,
+// with a filter, the export buttons, and where a customer blocks the technician, the sign-in of
+// its own administrator.
+func (st *troubleshootState) resultView() fyne.CanvasObject {
+	st.table = container.NewVBox()
+	st.admin = container.NewVBox()
+	filter := widget.NewEntry()
+	filter.SetPlaceHolder("Filter by customer name")
+	filter.SetText(st.filter)
+	filter.OnChanged = func(text string) { st.filter = text; st.drawTable() }
+	st.drawTable()
+	return container.NewVBox(
+		subheading("Your partner tenant"),
+		checklistView(st.result.Partner),
+		widget.NewSeparator(),
+		subheading("Your customers"),
+		st.admin,
+		container.NewBorder(nil, nil, nil, st.exportButtons(), filter),
+		st.table,
+	)
+}
+
+func (st *troubleshootState) drawTable() {
+	if st.table == nil {
+		return
+	}
+	st.table.RemoveAll()
+	r := st.result
+	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), troubleshootCounts(r))))
+	shown := 0
+	for _, c := range r.Customers {
+		if st.filter != "" && !strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
+			continue
+		}
+		shown++
+		row := container.NewVBox(checklistView(c))
+		if c.NeedsAdmin {
+			name := c.Name
+			b := widget.NewButtonWithIcon("Sign in as "+name+"'s administrator…", theme.LoginIcon(), func() { st.signInAdmin(name) })
+			row.Add(container.NewHBox(b))
+		}
+		if c.AdminSignedIn {
+			row.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
+		}
+		st.table.Add(row)
+		st.table.Add(widget.NewSeparator())
+	}
+	if shown == 0 && len(r.Customers) > 0 {
+		st.table.Add(paragraph("No customer matches the filter."))
+	}
+	st.table.Refresh()
+}
+
+// checklistView shows one tenant's status and every check with its reason.
+func checklistView(c TroubleshootChecklist) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Importance = statusImportance(c.Status)
+	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	box := container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(c.Status)), head, name))
+	for _, k := range c.Checks {
+		title := widget.NewLabelWithStyle(k.Title+": "+k.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Importance = statusImportance(k.Status)
+		lines := container.NewVBox(title, paragraph(k.Sentence))
+		for _, d := range k.Details {
+			lines.Add(paragraph("• " + d))
+		}
+		box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(statusIcon(k.Status))), nil, lines))
+	}
+	return box
+}
+
+func statusIcon(s string) fyne.Resource {
+	switch s {
+	case StatusFail:
+		return theme.ErrorIcon()
+	case StatusCouldNotCheck:
+		return theme.QuestionIcon()
+	case StatusWarning:
+		return theme.WarningIcon()
+	}
+	return theme.ConfirmIcon()
+}
+
+func statusImportance(s string) widget.Importance {
+	switch s {
+	case StatusFail:
+		return widget.DangerImportance
+	case StatusCouldNotCheck, StatusWarning:
+		return widget.WarningImportance
+	}
+	return widget.SuccessImportance
+}
+
+// signInAdmin signs one of a blocked customer's own administrators in, then shows the customer's
+// checks read with that sign-in.
+func (st *troubleshootState) signInAdmin(customer string) {
+	status := paragraph("Opening the sign-in for " + customer + "'s administrator…")
+	st.admin.Objects = []fyne.CanvasObject{
+		withIcon(theme.LoginIcon(), "Sign in with an account of "+customer+" itself: a Global Administrator, Conditional Access "+
+			"Administrator or Security Administrator of "+customer+". Your partner account cannot: "+customer+"'s policy blocks it. "+
+			"Onboard365 keeps this sign-in for this run only, never in the keychain."),
+		status,
+	}
+	st.admin.Refresh()
+	st.shell.background(10*time.Minute, func(ctx context.Context) func() {
+		r, err := st.svc.SignInAsAdmin(ctx, customer, func(l Launch) {
+			st.shell.onUI(func() { st.showLaunch(customer, status, l) })
+		})
+		return func() {
+			if err != nil {
+				status.SetText(wizard.Sentence(err))
+				return
+			}
+			st.result = r
+			st.tickSafe()
+			st.admin.Objects = []fyne.CanvasObject{withIcon(theme.ConfirmIcon(), customer+"'s administrator signed in: its checks below are read with that sign-in.")}
+			st.admin.Refresh()
+			st.drawTable()
+		}
+	})
+}
+
+// showLaunch says where the administrator's sign-in opened; on the sandbox it asks for the
+// account in the page.
+func (st *troubleshootState) showLaunch(customer string, status *widget.Label, l Launch) {
+	status.SetText(launchMessage(l))
+	if l.InApp == nil {
+		if l.URL != "" {
+			address := widget.NewEntry()
+			address.SetText(l.URL)
+			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
+				fyne.CurrentApp().Clipboard().SetContent(l.URL)
+			})
+			st.admin.Add(container.NewBorder(nil, nil, nil, copyButton, address))
+		}
+		return
+	}
+	account := widget.NewEntry()
+	account.SetPlaceHolder("admin@customer.onmicrosoft.com")
+	if len(l.InAppUsers) > 0 {
+		account.SetText(l.InAppUsers[0])
+	}
+	password := widget.NewPasswordEntry()
+	password.SetText("sandbox")
+	var signIn *widget.Button
+	signIn = widget.NewButtonWithIcon("Sign in to the sandbox", theme.LoginIcon(), func() {
+		signIn.Disable()
+		user, pw := strings.TrimSpace(account.Text), password.Text
+		status.SetText("Signing in as " + user + "…")
+		go func() {
+			if err := l.InApp(context.Background(), user, pw, true); err != nil {
+				st.shell.onUI(func() {
+					status.SetText(wizard.Sentence(err))
+					signIn.Enable()
+				})
+			}
+		}()
+	})
+	signIn.Importance = widget.HighImportance
+	st.admin.Add(paragraph("This stands in for Microsoft's sign-in page. In the sandbox, every customer's administrator is " +
+		"admin@ and the customer's domain, for example admin@litware.onmicrosoft.com, with the password \"sandbox\"."))
+	st.admin.Add(widget.NewForm(widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)))
+	st.admin.Add(container.NewHBox(signIn))
+	st.admin.Refresh()
+}
+
+// planView lists every fix with a tick box: the safe ones ticked, the blocked ones with the reason.
+func (st *troubleshootState) planView() fyne.CanvasObject {
+	safe := 0
+	for _, f := range st.result.Fixes {
+		if f.Safe && f.Blocked == "" {
+			safe++
+		}
+	}
+	list := container.NewVBox(paragraph(fmt.Sprintf("%d fixes, %d of them safe.", len(st.result.Fixes), safe)))
+	for _, f := range st.result.Fixes {
+		f := f
+		check := widget.NewCheck("", func(on bool) { st.chosen[f.ID] = on })
+		check.SetChecked(st.chosen[f.ID])
+		tenant := widget.NewLabelWithStyle(f.Tenant, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		lines := container.NewVBox(tenant, paragraph(f.What))
+		switch {
+		case f.Blocked != "":
+			check.SetChecked(false)
+			check.Disable()
+			lines.Add(withIcon(theme.ErrorIcon(), "Cannot be applied now: "+f.Blocked))
+		case f.Caution != "":
+			lines.Add(withIcon(theme.WarningIcon(), "Weigh this first: "+f.Caution))
+		}
+		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, lines))
+		list.Add(widget.NewSeparator())
+	}
+	return list
+}
+
+func (st *troubleshootState) outcomeView() fyne.CanvasObject {
+	done := 0
+	body := container.NewVBox()
+	for _, o := range st.outcomes {
+		icon := theme.ConfirmIcon()
+		if o.Done {
+			done++
+		} else {
+			icon = theme.ErrorIcon()
+		}
+		body.Add(withIcon(icon, o.Customer+": "+o.Sentence))
+	}
+	head := paragraph(fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(st.outcomes), troubleshootCounts(st.result)))
+	return container.NewVBox(head, body, subheading("What is true now"), st.resultView())
+}
+
+func (st *troubleshootState) summary() fyne.CanvasObject {
+	return container.NewVBox(
+		paragraph("Before: "+troubleshootCounts(st.before)+"."),
+		paragraph("Now: "+troubleshootCounts(st.result)+"."),
+		paragraph("A new GDAP relationship turns its customer to Pass once the customer's admin approves it, and app consent once "+
+			"it is given (App registration); run the checks again then."),
+		container.NewHBox(st.exportButtons()),
+	)
+}
+
+// exportButtons save the last result as CSV or a printable HTML report.
+func (st *troubleshootState) exportButtons() fyne.CanvasObject {
+	save := func(format, name string) func() {
+		return func() {
+			win := st.shell.window()
+			if win == nil {
+				return
+			}
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					return
+				}
+				defer w.Close()
+				if err := st.svc.Export(format, w); err != nil {
+					dialog.ShowInformation("The report was not saved", wizard.Sentence(err), win)
+				}
+			}, win)
+			d.SetFileName(name)
+			d.Show()
+		}
+	}
+	return container.NewHBox(
+		widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), save("csv", "troubleshoot.csv")),
+		widget.NewButtonWithIcon("Export report", theme.DocumentPrintIcon(), save("html", "troubleshoot.html")),
+	)
+}
