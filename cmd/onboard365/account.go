@@ -262,7 +262,8 @@ func (a *account) services() ui.Services {
 	if store, err := roles.DefaultProfileStore(); err == nil {
 		g.store = &store
 	}
-	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph), AppRegistration: newAppregService(a)}
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph), AppRegistration: newAppregService(a),
+		Troubleshoot: newTroubleshootService(a)}
 }
 
 // errSignInFirst is what a task says when nobody is signed in.

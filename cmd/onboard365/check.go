@@ -49,12 +49,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(args) > 0 && args[0] == "authenticator" {
 		return runCheckAuthenticator(ctx, args[1:], stdout, stderr) // authmethods.go
 	}
+	if len(args) > 0 && args[0] == "troubleshoot" {
+		return runTroubleshootCheck(ctx, args[1:], stdout, stderr) // troubleshoot.go
+	}
 	if len(args) == 0 || args[0] != "gdap" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprint(stdout, checkUsage)
 			return exitAllPass
 		}
-		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap" and "authenticator". Run onboard365 check gdap --help (or authenticator --help) to see the options.`)
+		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator" and "troubleshoot". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help) to see the options.`)
 		return exitUsage
 	}
 	flags := flag.NewFlagSet("onboard365 check gdap", flag.ContinueOnError)
