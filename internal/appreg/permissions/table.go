@@ -141,7 +141,8 @@ func Requests() []Request {
 			"As for GET /users: User.ReadBasic.All returns only names and addresses."),
 		why(g(FeatureAuthenticator, "GET", "/v1.0/subscribedSkus", Both, "Organization.Read.All"),
 			noGUID("LicenseAssignment.Read.All", "Organization.Read.All")),
-		g(FeatureAuthenticator, "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", Customers, "AuditLog.Read.All"),
+		// Troubleshoot reads it in the partner tenant too: which admins a policy's MFA exclusions leave out.
+		g(FeatureAuthenticator, "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", Both, "AuditLog.Read.All"),
 		why(g(FeatureAuthenticator, "GET", "/v1.0/users/{id}/authentication/microsoftAuthenticatorMethods", Customers, "UserAuthenticationMethod.Read.All"),
 			"The reference's least-privileged UserAuthMethod-MicrosoftAuthApp.Read covers only the signed-in user's own methods; "+
 				noGUID("UserAuthMethod-MicrosoftAuthApp.Read.All", "UserAuthenticationMethod.Read.All")),
