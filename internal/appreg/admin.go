@@ -2,6 +2,7 @@ package appreg
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -52,11 +53,36 @@ func AdminScopes(n permissions.Needs) string {
 // verdict says whether the sign-in carried MFA; the caller decides what to do with a No.
 func (s *AdminSession) SignIn(ctx context.Context, loginHint string) (auth.Result, error) {
 	res, err := s.auth.SignIn(ctx, loginHint)
+	var se *auth.SignInError
+	if errors.As(err, &se) && needsAdminApproval(se.Code) {
+		return res, &Problem{err: err,
+			What: "Microsoft asks an administrator to approve \"Microsoft Graph Command Line Tools\" for these permissions first.",
+			Why: "Your tenant does not let this account consent for Microsoft's Graph command line app, which the wizard signs in " +
+				"with to manage app registrations (" + strings.ReplaceAll(AdminScopesNames(s.scopes), " ", ", ") + ").",
+			Do: "Sign in as a Global Administrator, who can approve it on the sign-in page, or ask one to approve it in the Entra " +
+				"admin center (Enterprise applications, Microsoft Graph Command Line Tools, Permissions). Then press Try again."}
+	}
 	if err != nil {
 		return res, err
 	}
 	s.tenant = res.Claims.Tid
 	return res, nil
+}
+
+// needsAdminApproval recognizes Entra's answers that an admin must consent first (AADSTS65001,
+// 90094, 90095).
+func needsAdminApproval(code string) bool {
+	for _, c := range []string{"65001", "90094", "90095"} {
+		if strings.HasSuffix(code, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// AdminScopesNames turns AdminScopes back into the permission names, for a sentence.
+func AdminScopesNames(scopes string) string {
+	return strings.ReplaceAll(scopes, "https://graph.microsoft.com/", "")
 }
 
 // TenantID is the signed-in administrator's tenant: the partner tenant.

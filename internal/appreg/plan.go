@@ -89,6 +89,10 @@ func PlanChanges(st State, n permissions.Needs, c permissions.Choice) Plan {
 		app = &Application{}
 	} else {
 		p.Facts = append(p.Facts, fmt.Sprintf("Found the app registration %q (application id %s) by its %s.", app.DisplayName, app.AppID, st.FoundBy))
+		if st.FoundBy == "client id" && !strings.EqualFold(app.DisplayName, name) {
+			p.Notes = append(p.Notes, fmt.Sprintf("This computer's keychain names the app %q, not one called %q, so that is the one Onboard365 checks. "+
+				"To make a separate app instead, remove the stored secret in Settings (Sign out and forget) and run this wizard again.", app.DisplayName, name))
+		}
 		if app.SignInAudience != "AzureADMultipleOrgs" {
 			add(Change{Kind: SetAudience, Sentence: fmt.Sprintf("Let the app be used in your customers' tenants (multi-tenant): it is set to %s, "+
 				"so customers could not consent to it.", audienceWords(app.SignInAudience))})
