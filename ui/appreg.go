@@ -416,10 +416,11 @@ func outcomeBody(o AppOutcome, secret *ShownSecret) fyne.CanvasObject {
 	if o.Waited > 0 {
 		head += fmt.Sprintf(" Onboard365 waited %d %s for Microsoft to finish setting up the new app; that is normal.", o.Waited, pluralWord(o.Waited, "time", "times"))
 	}
-	out := container.NewVBox(paragraph(head), body)
+	out := container.NewVBox(paragraph(head))
 	if secret != nil {
-		out.Add(secretCard(*secret))
+		out.Add(secretCard(*secret)) // first: it is shown only now
 	}
+	out.Add(body)
 	if len(o.Now) > 0 {
 		out.Add(subheading("What is true now"))
 		for _, n := range o.Now {
