@@ -2,6 +2,7 @@ package troubleshoot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -381,6 +382,9 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 // lookupAdmins reads the partner tenant's admins (userRegistrationDetails with isAdmin) and the
 // members of every group the policies exclude (or include as AdminAgents), by lower-case user id.
 func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAgents string) ([]person, map[string]map[string]bool, error) {
+	if c == nil {
+		return nil, nil, errors.New("no Graph client for the partner tenant")
+	}
 	admins, err := graph.List[person](ctx, c, adminsPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading which users are admins: %w", err)

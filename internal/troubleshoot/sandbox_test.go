@@ -3,6 +3,7 @@ package troubleshoot_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -300,4 +301,110 @@ func policies(t *testing.T, c *graph.Client) map[string]map[string]any {
 func canonicalJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestGeneratedCustomers runs the checks on the troubleshoot scenario's first ten customers, one of
+// each kind: a fix the technician's GDAP roles cannot make says so and is not applied; one they
+// can make is applied and checked again; a change made meanwhile by someone else is noticed.
+func TestGeneratedCustomers(t *testing.T) {
+	e := start(t, sandbox.Options{Scenario: sandbox.ScenarioTroubleshoot, Customers: 10})
+	d := e.diagnose(ts.Options{})
+	if len(d.Customers) != 10 {
+		t.Fatalf("%d customers", len(d.Customers))
+	}
+	want := map[string]map[ts.Kind]ts.Status{
+		"Customer 0001": with(blocked(ts.Pass), ts.ConditionalAccess, ts.Fail),
+		"Customer 0002": with(all(ts.Pass), ts.ConditionalAccess, ts.Warning),
+		"Customer 0003": with(all(ts.Pass), ts.ConditionalAccess, ts.Warning),
+		"Customer 0004": with(with(with(all(ts.Pass), ts.EntraP1, ts.Fail), ts.ConditionalAccess, ts.CouldNotCheck), ts.SignInLog, ts.CouldNotCheck),
+		"Customer 0005": all(ts.Pass),
+		"Customer 0006": blocked(ts.Pass),
+		"Customer 0007": all(ts.Pass),
+	}
+	for name, kinds := range want {
+		l := checklistOf(t, d, name)
+		for k, s := range kinds {
+			if c := checkOf(t, l, k); c.Status != s {
+				t.Errorf("%s, %s: %s (%q), want %s", name, k, c.Status, c.Sentence, s)
+			}
+		}
+	}
+	if c := checkOf(t, checklistOf(t, d, "Customer 0005"), ts.ConditionalAccess); !strings.Contains(c.Sentence, "None of Customer 0005's 4 Conditional Access policies blocks your technicians.") {
+		t.Errorf("Customer 0005: %q", c.Sentence)
+	}
+
+	fixOf := func(d ts.Diagnosis, name string) ts.Fix {
+		t.Helper()
+		c := checkOf(t, checklistOf(t, d, name), ts.ConditionalAccess)
+		if len(c.FixIDs) != 1 {
+			t.Fatalf("%s: %d fixes", name, len(c.FixIDs))
+		}
+		f, _ := d.Fix(c.FixIDs[0])
+		return f
+	}
+	noRole, withRole := fixOf(d, "Customer 0003"), fixOf(d, "Customer 0002")
+	if !strings.Contains(noRole.Blocked, "Changing a policy needs Conditional Access Administrator or Security Administrator in Customer 0003, and your GDAP access there includes neither.") || noRole.Safe {
+		t.Errorf("the fix without the role: %+v", noRole)
+	}
+	if withRole.Blocked != "" {
+		t.Errorf("the fix with the role is blocked: %s", withRole.Blocked)
+	}
+	ctx := context.Background()
+	r := ts.Apply(ctx, e.tenants, nil, []ts.Fix{noRole, withRole}, nil)
+	if r[0].Done || r[0].Err == nil || !strings.HasPrefix(r[0].Sentence, "Not applied: Changing a policy needs") {
+		t.Errorf("the blocked fix: %+v", r[0])
+	}
+	if !r[1].Done || r[1].Err != nil {
+		t.Errorf("the fix through GDAP: %+v", r[1])
+	}
+
+	// Customer 0001 blocks everyone: its administrator signs in, and the fix is made with that.
+	c1 := checklistOf(t, d, "Customer 0001").Customer
+	admins := map[string]*graph.Client{strings.ToLower(c1.TenantID): e.customerAdmin(c1.TenantID, "customer0001.onmicrosoft.com")}
+	d = e.diagnose(ts.Options{Customers: []string{"Customer 0001"}, Admins: admins})
+	block := fixOf(d, "Customer 0001")
+	if !block.Safe || !block.AsCustomerAdmin {
+		t.Fatalf("Customer 0001's fix: %+v", block)
+	}
+	// Someone excludes the partner in the meantime: the fix finds nothing to do.
+	admin := admins[strings.ToLower(c1.TenantID)]
+	p, err := readPolicyOf(admin, block.PolicyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ts.ExcludePartner(p["conditions"].(map[string]any), e.s.PartnerTenantID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Do(ctx, "PATCH", "/v1.0/identity/conditionalAccess/policies/"+block.PolicyID, map[string]any{"conditions": ex.Conditions}, nil); err != nil {
+		t.Fatal(err)
+	}
+	r = ts.Apply(ctx, e.tenants, admins, []ts.Fix{block}, nil)
+	if !r[0].Done || !strings.HasPrefix(r[0].Sentence, "Nothing to do: ") {
+		t.Errorf("a fix already made: %+v", r[0])
+	}
+	// An administrator's fix without the administrator says so.
+	r = ts.Apply(ctx, e.tenants, nil, []ts.Fix{block}, nil)
+	if r[0].Done || !strings.Contains(r[0].Sentence, "none is signed in any more") {
+		t.Errorf("a customer administrator's fix without the administrator: %+v", r[0])
+	}
+
+	after := e.diagnose(ts.Options{})
+	for _, name := range []string{"Customer 0001", "Customer 0002"} {
+		if c := checkOf(t, checklistOf(t, after, name), ts.ConditionalAccess); c.Status != ts.Pass {
+			t.Errorf("%s after its fix: %s %q", name, c.Status, c.Sentence)
+		}
+	}
+	if c := checkOf(t, checklistOf(t, after, "Customer 0003"), ts.ConditionalAccess); c.Status != ts.Warning {
+		t.Errorf("Customer 0003 changed though its fix was not applied: %s", c.Status)
+	}
+	if _, err := ts.Diagnose(ctx, e.tenants, ts.Options{SignIn: e.claims, Customers: []string{"Customer 9999"}}); !errors.Is(err, ts.ErrNoSuchCustomer) {
+		t.Errorf("an unknown customer: %v", err)
+	}
+}
+
+func readPolicyOf(c *graph.Client, id string) (map[string]any, error) {
+	var p map[string]any
+	err := c.Do(context.Background(), "GET", "/v1.0/identity/conditionalAccess/policies/"+id, nil, &p)
+	return p, err
 }
