@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -148,7 +147,7 @@ func createApplication(c *graphCall) {
 		writeGraphError(c.w, http.StatusBadRequest, "Request_BadRequest", "The application needs a displayName.")
 		return
 	}
-	a := &application{id: newID(), appID: newID(), signInAudience: "AzureADMyOrg"}
+	a := &application{id: c.s.world.ids.newID(), appID: c.s.world.ids.newID(), signInAudience: "AzureADMyOrg"}
 	body.applyTo(a)
 	c.p.tenant.applications = append(c.p.tenant.applications, a)
 	c.object(http.StatusCreated, "applications/$entity", applicationJSON(a))
@@ -198,9 +197,9 @@ func addPassword(c *graphCall) {
 		end = *e
 	}
 	var raw [30]byte
-	_, _ = rand.Read(raw[:])
+	c.s.world.ids.read(raw[:])
 	secret := SecretMarker + "~" + base64.RawURLEncoding.EncodeToString(raw[:])
-	p := passwordCredential{keyID: newID(), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
+	p := passwordCredential{keyID: c.s.world.ids.newID(), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
 	a.passwords = append(a.passwords, p)
 	writeJSON(c.w, http.StatusOK, map[string]any{
 		"@odata.context": c.graphURL("/$metadata#microsoft.graph.passwordCredential"),
@@ -279,7 +278,7 @@ func createServicePrincipal(c *graphCall) {
 			return
 		}
 	}
-	sp := &servicePrincipal{id: newID(), appID: app.appID, displayName: app.displayName}
+	sp := &servicePrincipal{id: c.s.world.ids.newID(), appID: app.appID, displayName: app.displayName}
 	c.p.tenant.servicePrincipals = append(c.p.tenant.servicePrincipals, sp)
 	c.object(http.StatusCreated, "servicePrincipals/$entity", servicePrincipalJSON(sp))
 }
@@ -367,7 +366,7 @@ func createOAuth2Grant(c *graphCall) {
 			return
 		}
 	}
-	g := &oauth2Grant{id: newID(), clientID: body.ClientID, resourceID: body.ResourceID, consentType: body.ConsentType, principalID: body.PrincipalID, scope: body.Scope}
+	g := &oauth2Grant{id: c.s.world.ids.newID(), clientID: body.ClientID, resourceID: body.ResourceID, consentType: body.ConsentType, principalID: body.PrincipalID, scope: body.Scope}
 	c.p.tenant.grants = append(c.p.tenant.grants, g)
 	c.object(http.StatusCreated, "oauth2PermissionGrants/$entity", oauth2GrantJSON(g))
 }
@@ -406,7 +405,7 @@ func createAppRoleAssignedTo(c *graphCall) {
 		writeGraphError(c.w, http.StatusBadRequest, "Request_BadRequest", "An app role assignment needs principalId, appRoleId, and the resourceId of the service principal in the path.")
 		return
 	}
-	a := &appRoleAssignment{id: newID(), principalID: body.PrincipalID, resourceID: body.ResourceID, appRoleID: body.AppRoleID}
+	a := &appRoleAssignment{id: c.s.world.ids.newID(), principalID: body.PrincipalID, resourceID: body.ResourceID, appRoleID: body.AppRoleID}
 	c.p.tenant.appRoleGrants = append(c.p.tenant.appRoleGrants, a)
 	c.object(http.StatusCreated, "servicePrincipals('"+body.ResourceID+"')/appRoleAssignedTo/$entity", appRoleAssignmentJSON(a))
 }

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	mathrand "math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -42,6 +43,10 @@ type Options struct {
 	// exist yet (Entra's replication delay): 0 = the scenario's own (2 in AppScenarios, none
 	// elsewhere), negative = never.
 	AppReplication int
+	// Seed, when not 0, makes the ids and secrets of the objects the sandbox creates repeat from
+	// run to run (with a fixed Now, a whole session repeats: the user guide's pictures); 0 makes
+	// them random, as Microsoft's are.
+	Seed uint64
 }
 
 // MaxCustomers is the largest generated scenario.
@@ -73,12 +78,13 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	w.now = now
+	w.ids = newIDSource(opts.Seed)
 	w.setUpAppreg(opts.Scenario, opts.AppReplication)
 	keys, err := newSigningKey()
 	if err != nil {
 		return nil, err
 	}
-	caPEM, cert, err := newCertificates(now())
+	caPEM, cert, err := newCertificates(time.Now()) // checked against this computer's clock, not the simulated one
 	if err != nil {
 		return nil, err
 	}
@@ -177,10 +183,40 @@ func (s *Server) routes() http.Handler {
 	return s.trace.wrap(s.faults.wrap(top))
 }
 
-// newID returns a random GUID-shaped id, as Microsoft uses for objects and request ids.
-func newID() string {
+// newID returns a random GUID-shaped id, as Microsoft uses for request ids and keys.
+func newID() string { return (*idSource)(nil).newID() }
+
+// idSource makes the ids and secrets of the objects the sandbox creates: random, or repeating
+// from a seed (Options.Seed).
+type idSource struct {
+	mu  sync.Mutex
+	rng *mathrand.Rand
+}
+
+func newIDSource(seed uint64) *idSource {
+	if seed == 0 {
+		return nil
+	}
+	return &idSource{rng: mathrand.New(mathrand.NewPCG(seed, seed^0x5eed))}
+}
+
+// read fills b; a nil source reads the system's random numbers.
+func (s *idSource) read(b []byte) {
+	if s == nil {
+		_, _ = rand.Read(b)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range b {
+		b[i] = byte(s.rng.Uint32())
+	}
+}
+
+// newID returns a GUID-shaped id.
+func (s *idSource) newID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	s.read(b[:])
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])

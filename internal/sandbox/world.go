@@ -27,6 +27,7 @@ type world struct {
 	appreg appregState // the App registration wizard's replication delay and refusals (scenario_appreg.go)
 
 	now func() time.Time
+	ids *idSource // the ids and secrets of created objects
 }
 
 // tenant is one Microsoft Entra tenant (the partner's or a customer's).
