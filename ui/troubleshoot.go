@@ -98,7 +98,6 @@ type troubleshootState struct {
 	filter    string
 
 	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
-	admin *fyne.Container // where a customer administrator's sign-in asks for the account
 }
 
 func (st *troubleshootState) wizard() *wizard.Wizard {
@@ -307,7 +306,6 @@ func troubleshootCounts(r TroubleshootResult) string {
 // its own administrator.
 func (st *troubleshootState) resultView() fyne.CanvasObject {
 	st.table = container.NewVBox()
-	st.admin = container.NewVBox()
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder("Filter by customer name")
 	filter.SetText(st.filter)
@@ -318,11 +316,14 @@ func (st *troubleshootState) resultView() fyne.CanvasObject {
 		checklistView(st.result.Partner),
 		widget.NewSeparator(),
 		subheading("Your customers"),
-		st.admin,
 		container.NewBorder(nil, nil, nil, st.exportButtons(), filter),
 		st.table,
 	)
 }
+
+// openAtMost is how many customers the table shows with every check open; past it, each row is a
+// line of its own that opens on demand, so a long list stays quick to draw and to read.
+const openAtMost = 20
 
 func (st *troubleshootState) drawTable() {
 	if st.table == nil {
@@ -331,28 +332,85 @@ func (st *troubleshootState) drawTable() {
 	st.table.RemoveAll()
 	r := st.result
 	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), troubleshootCounts(r))))
-	shown := 0
+	var shown []TroubleshootChecklist
 	for _, c := range r.Customers {
-		if st.filter != "" && !strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
-			continue
+		if st.filter == "" || strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
+			shown = append(shown, c)
 		}
-		shown++
-		row := container.NewVBox(checklistView(c))
-		if c.NeedsAdmin {
-			name := c.Name
-			b := widget.NewButtonWithIcon("Sign in as "+name+"'s administrator…", theme.LoginIcon(), func() { st.signInAdmin(name) })
-			row.Add(container.NewHBox(b))
-		}
-		if c.AdminSignedIn {
-			row.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
-		}
-		st.table.Add(row)
+	}
+	for _, c := range shown {
+		st.table.Add(st.customerRow(c, len(shown) <= openAtMost))
 		st.table.Add(widget.NewSeparator())
 	}
-	if shown == 0 && len(r.Customers) > 0 {
+	if len(shown) == 0 && len(r.Customers) > 0 {
 		st.table.Add(paragraph("No customer matches the filter."))
 	}
 	st.table.Refresh()
+}
+
+// customerRow is one customer: its status, name and which checks do not pass, then its whole
+// checklist (open at once, or behind a button on a long list).
+func (st *troubleshootState) customerRow(c TroubleshootChecklist, open bool) fyne.CanvasObject {
+	status := widget.NewLabelWithStyle(c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	status.Importance = statusImportance(c.Status)
+	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := container.NewHBox(widget.NewIcon(statusIcon(c.Status)), status, name)
+	details := container.NewVBox()
+	row := container.NewVBox(head, paragraph(checksInBrief(c)))
+	show := func() { details.Objects = []fyne.CanvasObject{checksView(c)}; details.Refresh() }
+	if open {
+		show()
+	} else {
+		var toggle *widget.Button
+		toggle = widget.NewButton("Show the checks", func() {
+			if len(details.Objects) == 0 {
+				show()
+				toggle.SetText("Hide the checks")
+				return
+			}
+			details.Objects = nil
+			details.Refresh()
+			toggle.SetText("Show the checks")
+		})
+		toggle.Importance = widget.LowImportance
+		head.Add(toggle)
+	}
+	if c.NeedsAdmin {
+		customer := c.Name
+		panel := container.NewVBox()
+		var b *widget.Button
+		b = widget.NewButtonWithIcon("Sign in as "+customer+"'s administrator…", theme.LoginIcon(), func() {
+			b.Disable()
+			st.signInAdmin(customer, panel, b)
+		})
+		row.Add(container.NewHBox(b))
+		row.Add(panel)
+	}
+	if c.AdminSignedIn {
+		row.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
+	}
+	row.Add(details)
+	return row
+}
+
+// checksInBrief names the checks that do not pass, by outcome.
+func checksInBrief(c TroubleshootChecklist) string {
+	by := map[string][]string{}
+	for _, k := range c.Checks {
+		by[k.Status] = append(by[k.Status], k.Title)
+	}
+	var parts []string
+	for _, s := range []struct{ status, words string }{
+		{StatusFail, "Fails"}, {StatusWarning, "Needs a look"}, {StatusCouldNotCheck, "Could not check"},
+	} {
+		if len(by[s.status]) > 0 {
+			parts = append(parts, s.words+": "+strings.Join(by[s.status], ", ")+".")
+		}
+	}
+	if len(parts) == 0 {
+		return "Every check passes."
+	}
+	return strings.Join(parts, " ")
 }
 
 // checklistView shows one tenant's status and every check with its reason.
@@ -360,7 +418,12 @@ func checklistView(c TroubleshootChecklist) fyne.CanvasObject {
 	head := widget.NewLabelWithStyle(c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Importance = statusImportance(c.Status)
 	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	box := container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(c.Status)), head, name))
+	return container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(c.Status)), head, name), checksView(c))
+}
+
+// checksView is every check of a tenant with its outcome, reason and evidence.
+func checksView(c TroubleshootChecklist) fyne.CanvasObject {
+	box := container.NewVBox()
 	for _, k := range c.Checks {
 		title := widget.NewLabelWithStyle(k.Title+": "+k.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Importance = statusImportance(k.Status)
@@ -395,38 +458,37 @@ func statusImportance(s string) widget.Importance {
 	return widget.SuccessImportance
 }
 
-// signInAdmin signs one of a blocked customer's own administrators in, then shows the customer's
-// checks read with that sign-in.
-func (st *troubleshootState) signInAdmin(customer string) {
+// signInAdmin signs one of a blocked customer's own administrators in, in the customer's row,
+// then shows the customer's checks read with that sign-in.
+func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container, button *widget.Button) {
 	status := paragraph("Opening the sign-in for " + customer + "'s administrator…")
-	st.admin.Objects = []fyne.CanvasObject{
+	panel.Objects = []fyne.CanvasObject{
 		withIcon(theme.LoginIcon(), "Sign in with an account of "+customer+" itself: a Global Administrator, Conditional Access "+
 			"Administrator or Security Administrator of "+customer+". Your partner account cannot: "+customer+"'s policy blocks it. "+
 			"Onboard365 keeps this sign-in for this run only, never in the keychain."),
 		status,
 	}
-	st.admin.Refresh()
+	panel.Refresh()
 	st.shell.background(10*time.Minute, func(ctx context.Context) func() {
 		r, err := st.svc.SignInAsAdmin(ctx, customer, func(l Launch) {
-			st.shell.onUI(func() { st.showLaunch(customer, status, l) })
+			st.shell.onUI(func() { showAdminLaunch(st.shell, panel, status, l) })
 		})
 		return func() {
 			if err != nil {
 				status.SetText(wizard.Sentence(err))
+				button.Enable()
 				return
 			}
 			st.result = r
 			st.tickSafe()
-			st.admin.Objects = []fyne.CanvasObject{withIcon(theme.ConfirmIcon(), customer+"'s administrator signed in: its checks below are read with that sign-in.")}
-			st.admin.Refresh()
 			st.drawTable()
 		}
 	})
 }
 
-// showLaunch says where the administrator's sign-in opened; on the sandbox it asks for the
+// showAdminLaunch says where the administrator's sign-in opened; on the sandbox it asks for the
 // account in the page.
-func (st *troubleshootState) showLaunch(customer string, status *widget.Label, l Launch) {
+func showAdminLaunch(s *Shell, panel *fyne.Container, status *widget.Label, l Launch) {
 	status.SetText(launchMessage(l))
 	if l.InApp == nil {
 		if l.URL != "" {
@@ -435,7 +497,7 @@ func (st *troubleshootState) showLaunch(customer string, status *widget.Label, l
 			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
 				fyne.CurrentApp().Clipboard().SetContent(l.URL)
 			})
-			st.admin.Add(container.NewBorder(nil, nil, nil, copyButton, address))
+			panel.Add(container.NewBorder(nil, nil, nil, copyButton, address))
 		}
 		return
 	}
@@ -453,7 +515,7 @@ func (st *troubleshootState) showLaunch(customer string, status *widget.Label, l
 		status.SetText("Signing in as " + user + "…")
 		go func() {
 			if err := l.InApp(context.Background(), user, pw, true); err != nil {
-				st.shell.onUI(func() {
+				s.onUI(func() {
 					status.SetText(wizard.Sentence(err))
 					signIn.Enable()
 				})
@@ -461,11 +523,10 @@ func (st *troubleshootState) showLaunch(customer string, status *widget.Label, l
 		}()
 	})
 	signIn.Importance = widget.HighImportance
-	st.admin.Add(paragraph("This stands in for Microsoft's sign-in page. In the sandbox, every customer's administrator is " +
+	panel.Add(paragraph("This stands in for Microsoft's sign-in page. In the sandbox, every customer's administrator is " +
 		"admin@ and the customer's domain, for example admin@litware.onmicrosoft.com, with the password \"sandbox\"."))
-	st.admin.Add(widget.NewForm(widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)))
-	st.admin.Add(container.NewHBox(signIn))
-	st.admin.Refresh()
+	panel.Add(widget.NewForm(widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)))
+	panel.Add(container.NewHBox(signIn))
 }
 
 // planView lists every fix with a tick box: the safe ones ticked, the blocked ones with the reason.

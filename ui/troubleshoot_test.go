@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -199,7 +200,7 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	wait() // signed in: Litware is read again
 	got = texts(win)
 	if svc.admin != "admin@litware.onmicrosoft.com" || !strings.Contains(got, `One of Litware's 5 Conditional Access policies blocks your technicians: "Block guests and external users".`) ||
-		!strings.Contains(got, "Litware's administrator signed in") || strings.Contains(got, "[Sign in as Litware's administrator…]") {
+		!strings.Contains(got, "Read with the sign-in of Litware's own administrator") || strings.Contains(got, "[Sign in as Litware's administrator…]") {
 		t.Fatalf("after the administrator's sign-in (%q):\n%s", svc.admin, got)
 	}
 
@@ -247,5 +248,46 @@ func TestTroubleshootWithoutServiceShowsTheTask(t *testing.T) {
 	s.Show(PageTroubleshoot)
 	if got := texts(win); !strings.Contains(got, "This wizard is not in this version of Onboard365 yet.") {
 		t.Errorf("no outline:\n%s", got)
+	}
+}
+
+// manyCustomers is a fake with more customers than the table opens at once.
+type manyCustomers struct{ fakeTroubleshoot }
+
+func (m *manyCustomers) Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error) {
+	var r TroubleshootResult
+	for i := 0; i < openAtMost+5; i++ {
+		status := StatusPass
+		if i == 0 {
+			status = StatusFail
+		}
+		r.Customers = append(r.Customers, TroubleshootChecklist{Name: fmt.Sprintf("Customer %02d", i), Status: status, Checks: []TroubleshootCheck{
+			{Title: "Access to the customer", Status: status, Sentence: fmt.Sprintf("Access of customer %02d.", i)},
+			{Title: "Entra ID P1 licence", Status: StatusCouldNotCheck, Sentence: "Licences unread."},
+		}})
+	}
+	return r, nil
+}
+
+// On a long list every customer is one line saying which checks do not pass; its checks open on
+// demand.
+func TestTroubleshootLongListOpensOnDemand(t *testing.T) {
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Troubleshoot: &manyCustomers{}}})
+	s.Show(PageTroubleshoot)
+	wait()
+	test.Tap(button(t, win, "Run the checks"))
+	wait()
+	got := texts(win)
+	if !strings.Contains(got, "Fails: Access to the customer. Could not check: Entra ID P1 licence.") ||
+		strings.Contains(got, "Access of customer 00.") || strings.Count(got, "[Show the checks]") != openAtMost+5 {
+		t.Fatalf("the long list is not in brief:\n%s", got)
+	}
+	test.Tap(button(t, win, "Show the checks"))
+	if got := texts(win); !strings.Contains(got, "Access of customer 00.") || !strings.Contains(got, "[Hide the checks]") {
+		t.Fatalf("the first customer's checks did not open:\n%s", got)
+	}
+	test.Tap(button(t, win, "Hide the checks"))
+	if got := texts(win); strings.Contains(got, "Access of customer 00.") {
+		t.Fatalf("the checks did not close:\n%s", got)
 	}
 }
