@@ -147,7 +147,7 @@ func createApplication(c *graphCall) {
 		writeGraphError(c.w, http.StatusBadRequest, "Request_BadRequest", "The application needs a displayName.")
 		return
 	}
-	a := &application{id: c.s.world.ids.newID(), appID: c.s.world.ids.newID(), signInAudience: "AzureADMyOrg"}
+	a := &application{id: c.s.world.ids.newID("application", *body.DisplayName), appID: c.s.world.ids.newID("appId", *body.DisplayName), signInAudience: "AzureADMyOrg"}
 	body.applyTo(a)
 	c.p.tenant.applications = append(c.p.tenant.applications, a)
 	c.object(http.StatusCreated, "applications/$entity", applicationJSON(a))
@@ -197,9 +197,9 @@ func addPassword(c *graphCall) {
 		end = *e
 	}
 	var raw [30]byte
-	c.s.world.ids.read(raw[:])
+	c.s.world.ids.read(raw[:], "secret", a.id)
 	secret := SecretMarker + "~" + base64.RawURLEncoding.EncodeToString(raw[:])
-	p := passwordCredential{keyID: c.s.world.ids.newID(), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
+	p := passwordCredential{keyID: c.s.world.ids.newID("password", a.id), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
 	a.passwords = append(a.passwords, p)
 	writeJSON(c.w, http.StatusOK, map[string]any{
 		"@odata.context": c.graphURL("/$metadata#microsoft.graph.passwordCredential"),
@@ -278,7 +278,7 @@ func createServicePrincipal(c *graphCall) {
 			return
 		}
 	}
-	sp := &servicePrincipal{id: c.s.world.ids.newID(), appID: app.appID, displayName: app.displayName}
+	sp := &servicePrincipal{id: c.s.world.ids.newID("servicePrincipal", app.appID), appID: app.appID, displayName: app.displayName}
 	c.p.tenant.servicePrincipals = append(c.p.tenant.servicePrincipals, sp)
 	c.object(http.StatusCreated, "servicePrincipals/$entity", servicePrincipalJSON(sp))
 }
@@ -366,7 +366,7 @@ func createOAuth2Grant(c *graphCall) {
 			return
 		}
 	}
-	g := &oauth2Grant{id: c.s.world.ids.newID(), clientID: body.ClientID, resourceID: body.ResourceID, consentType: body.ConsentType, principalID: body.PrincipalID, scope: body.Scope}
+	g := &oauth2Grant{id: c.s.world.ids.newID("grant", body.ClientID, body.ResourceID, body.PrincipalID), clientID: body.ClientID, resourceID: body.ResourceID, consentType: body.ConsentType, principalID: body.PrincipalID, scope: body.Scope}
 	c.p.tenant.grants = append(c.p.tenant.grants, g)
 	c.object(http.StatusCreated, "oauth2PermissionGrants/$entity", oauth2GrantJSON(g))
 }
@@ -405,7 +405,7 @@ func createAppRoleAssignedTo(c *graphCall) {
 		writeGraphError(c.w, http.StatusBadRequest, "Request_BadRequest", "An app role assignment needs principalId, appRoleId, and the resourceId of the service principal in the path.")
 		return
 	}
-	a := &appRoleAssignment{id: c.s.world.ids.newID(), principalID: body.PrincipalID, resourceID: body.ResourceID, appRoleID: body.AppRoleID}
+	a := &appRoleAssignment{id: c.s.world.ids.newID("appRoleAssignment", body.PrincipalID, body.ResourceID, body.AppRoleID), principalID: body.PrincipalID, resourceID: body.ResourceID, appRoleID: body.AppRoleID}
 	c.p.tenant.appRoleGrants = append(c.p.tenant.appRoleGrants, a)
 	c.object(http.StatusCreated, "servicePrincipals('"+body.ResourceID+"')/appRoleAssignedTo/$entity", appRoleAssignmentJSON(a))
 }

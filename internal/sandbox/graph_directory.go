@@ -165,7 +165,7 @@ func createGroup(c *graphCall) {
 			"A security group needs displayName and mailNickname, securityEnabled true and mailEnabled false.")
 		return
 	}
-	g := &group{id: c.s.world.ids.newID(), displayName: body.DisplayName, roleAssignable: body.IsAssignableToRole}
+	g := &group{id: c.s.world.ids.newID("group", body.DisplayName), displayName: body.DisplayName, roleAssignable: body.IsAssignableToRole}
 	c.p.tenant.groups = append(c.p.tenant.groups, g)
 	c.object(http.StatusCreated, "groups/$entity", groupJSON(g))
 }

@@ -153,7 +153,7 @@ func createRelationship(c *graphCall) {
 		}
 	}
 	r := &relationship{
-		id: c.s.world.ids.newID() + "-" + c.s.world.ids.newID(), displayName: *body.DisplayName, duration: *body.Duration, status: "created",
+		id: c.s.world.ids.newID("relationship", *body.DisplayName) + "-" + c.s.world.ids.newID("relationship-2", *body.DisplayName), displayName: *body.DisplayName, duration: *body.Duration, status: "created",
 		autoExtend: "PT0S", created: c.s.world.now(), modified: c.s.world.now(), etag: 1,
 	}
 	if body.AutoExtend != nil {
@@ -301,7 +301,7 @@ func requestRelationshipAction(c *graphCall) {
 	r.modified = c.s.world.now()
 	now := timeString(c.s.world.now())
 	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/requests/$entity", map[string]any{
-		"@odata.etag": etag(1), "id": c.s.world.ids.newID(), "action": body.Action, "status": "succeeded",
+		"@odata.etag": etag(1), "id": c.s.world.ids.newID("request", r.id), "action": body.Action, "status": "succeeded",
 		"createdDateTime": now, "lastModifiedDateTime": now,
 	})
 }
@@ -403,7 +403,7 @@ func createAccessAssignment(c *graphCall) {
 		}
 	}
 	now := c.s.world.now()
-	a := &accessAssignment{id: c.s.world.ids.newID(), groupID: body.AccessContainer.AccessContainerID, status: "active", roles: roles, created: now, modified: now, etag: 1}
+	a := &accessAssignment{id: c.s.world.ids.newID("accessAssignment", r.id, body.AccessContainer.AccessContainerID), groupID: body.AccessContainer.AccessContainerID, status: "active", roles: roles, created: now, modified: now, etag: 1}
 	r.assignments = append(r.assignments, a)
 	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/accessAssignments/"+a.id))
 	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))

@@ -1243,7 +1243,7 @@ func (id *identity) crossTenantCheckLocked(target *tenant, g grant, nonInteracti
 	// (5) The customer's Conditional Access may block service provider users.
 	if pid, pname, blocked := blockingPolicy(target, w.partner.id); blocked {
 		target.signIns = append(target.signIns, signIn{
-			id: w.ids.newID(), created: w.now(), userPrincipalName: u.upn, homeTenantID: home.id, appDisplayName: appName,
+			id: w.ids.newID("signIn", target.id, u.upn), created: w.now(), userPrincipalName: u.upn, homeTenantID: home.id, appDisplayName: appName,
 			errorCode: 53003, failureReason: "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
 			policies:       []appliedPolicy{{id: pid, displayName: pname, result: "failure"}},
 			nonInteractive: nonInteractive,

@@ -180,7 +180,7 @@ func createApplicationConsent(s *Server, w http.ResponseWriter, r *http.Request,
 		s.world.consents[customer.id] = map[string][]applicationGrant{}
 	}
 	s.world.consents[customer.id][body.ApplicationID] = grants
-	customer.servicePrincipals = append(customer.servicePrincipals, &servicePrincipal{id: s.world.ids.newID(), appID: body.ApplicationID, displayName: body.ApplicationID})
+	customer.servicePrincipals = append(customer.servicePrincipals, &servicePrincipal{id: s.world.ids.newID("servicePrincipal", customer.id, body.ApplicationID), appID: body.ApplicationID, displayName: body.ApplicationID})
 	writeJSON(w, http.StatusCreated, json.RawMessage(raw))
 }
 

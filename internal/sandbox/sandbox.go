@@ -16,15 +16,16 @@ package sandbox
 import (
 	"cmp"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	mathrand "math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,36 +188,46 @@ func (s *Server) routes() http.Handler {
 func newID() string { return (*idSource)(nil).newID() }
 
 // idSource makes the ids and secrets of the objects the sandbox creates: random, or repeating
-// from a seed (Options.Seed).
+// from a seed (Options.Seed). A seeded id is drawn from the seed and what the object is (its
+// kind and natural key), so requests that run at once cannot swap ids between runs.
 type idSource struct {
-	mu  sync.Mutex
-	rng *mathrand.Rand
+	seed uint64
+
+	mu    sync.Mutex
+	drawn map[string]int // how many ids each key has had
 }
 
 func newIDSource(seed uint64) *idSource {
 	if seed == 0 {
 		return nil
 	}
-	return &idSource{rng: mathrand.New(mathrand.NewPCG(seed, seed^0x5eed))}
+	return &idSource{seed: seed, drawn: map[string]int{}}
 }
 
-// read fills b; a nil source reads the system's random numbers.
-func (s *idSource) read(b []byte) {
+// read fills b for the object that key names; a nil source reads the system's random numbers.
+func (s *idSource) read(b []byte, key ...string) {
 	if s == nil {
 		_, _ = rand.Read(b)
 		return
 	}
+	k := strings.Join(key, "\x00")
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range b {
-		b[i] = byte(s.rng.Uint32())
+	n := s.drawn[k]
+	s.drawn[k]++
+	s.mu.Unlock()
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%d\x00%s", s.seed, n, k)
+	for i := 0; i < len(b); i += sha256.Size {
+		sum := h.Sum(nil)
+		copy(b[i:], sum)
+		h.Write(sum)
 	}
 }
 
-// newID returns a GUID-shaped id.
-func (s *idSource) newID() string {
+// newID returns a GUID-shaped id for the object that key names.
+func (s *idSource) newID(key ...string) string {
 	var b [16]byte
-	s.read(b[:])
+	s.read(b[:], key...)
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
