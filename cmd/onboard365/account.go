@@ -32,6 +32,7 @@ type account struct {
 	inApp  bool                // the sign-in pages are the sandbox's: the app asks for the account itself
 	users  []string
 	tenant string
+	now    func() time.Time // the clock the tasks judge dates by (the guide's pictures fix it)
 
 	mu       sync.Mutex
 	launched func(ui.Launch) // the current sign-in's way to tell the page where it opened
@@ -63,7 +64,7 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 	if clientID == "" {
 		clientID = storedClientID(v) // the app the App registration wizard made (appreg.go)
 	}
-	a := &account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant}
+	a := &account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant, now: time.Now}
 	if c.Sandbox {
 		a.users = sandboxUsers
 	}
@@ -258,7 +259,7 @@ func (a *account) flush() {
 
 // services are what the window does on this account's cloud.
 func (a *account) services() ui.Services {
-	g := &gdapService{partner: a.partnerGraph}
+	g := &gdapService{partner: a.partnerGraph, now: a.now}
 	if store, err := roles.DefaultProfileStore(); err == nil {
 		g.store = &store
 	}

@@ -128,7 +128,7 @@ func (s *appregService) Plan(ctx context.Context, report func(string)) (ui.AppPl
 		return ui.AppPlan{}, errAdminFirst
 	}
 	report("Reading the app registration and its consent…")
-	st, err := appreg.Read(ctx, admin.Graph(), appreg.Target{Name: choice.Name}, s.a.vault, appreg.ReadOptions{AdminAgents: choice.AdminAgents})
+	st, err := appreg.Read(ctx, admin.Graph(), appreg.Target{Name: choice.Name}, s.a.vault, appreg.ReadOptions{AdminAgents: choice.AdminAgents, Now: s.a.now})
 	if err != nil {
 		return ui.AppPlan{}, err
 	}
@@ -157,7 +157,7 @@ func (s *appregService) Apply(ctx context.Context, report func(done, total int, 
 		return ui.AppOutcome{}, errors.New("read the app registration first (the step before)")
 	}
 	res := appreg.Apply(ctx, admin.Graph(), st, p, appreg.ApplyOptions{
-		Keychain: s.a.vault, CheckSecret: admin.SecretCheck(), Waits: s.waits,
+		Now: s.a.now, Keychain: s.a.vault, CheckSecret: admin.SecretCheck(), Waits: s.waits,
 		Progress: func(pr appreg.Progress) { report(pr.Done, pr.Total, pr.Message) },
 	})
 	out := outcome(res)
@@ -181,7 +181,7 @@ func (s *appregService) verify(ctx context.Context, out *ui.AppOutcome) error {
 	s.mu.Lock()
 	admin, choice, n := s.admin, s.choice, s.needs
 	s.mu.Unlock()
-	st, err := appreg.Read(ctx, admin.Graph(), appreg.Target{Name: choice.Name}, s.a.vault, appreg.ReadOptions{AdminAgents: choice.AdminAgents})
+	st, err := appreg.Read(ctx, admin.Graph(), appreg.Target{Name: choice.Name}, s.a.vault, appreg.ReadOptions{AdminAgents: choice.AdminAgents, Now: s.a.now})
 	if err != nil {
 		return err
 	}
@@ -309,16 +309,16 @@ func (s *appregService) RotateSecret(ctx context.Context, hint string, launched 
 		return ui.AppOutcome{}, errors.New("this sign-in did not use MFA or is not in your partner tenant, so Onboard365 changed nothing: " + strings.Join(ev.Reasons, " "))
 	}
 	target := appreg.Target{ClientID: s.a.clientID()}
-	st, err := appreg.Read(ctx, admin.Graph(), target, s.a.vault, appreg.ReadOptions{})
+	st, err := appreg.Read(ctx, admin.Graph(), target, s.a.vault, appreg.ReadOptions{Now: s.a.now})
 	if err != nil {
 		return ui.AppOutcome{}, err
 	}
-	res, _, err := appreg.Rotate(ctx, admin.Graph(), st, appreg.ApplyOptions{Keychain: s.a.vault, CheckSecret: admin.SecretCheck(), Waits: s.waits})
+	res, _, err := appreg.Rotate(ctx, admin.Graph(), st, appreg.ApplyOptions{Now: s.a.now, Keychain: s.a.vault, CheckSecret: admin.SecretCheck(), Waits: s.waits})
 	if err != nil {
 		return ui.AppOutcome{}, err
 	}
 	out := outcome(res)
-	after, err := appreg.Read(ctx, admin.Graph(), target, s.a.vault, appreg.ReadOptions{})
+	after, err := appreg.Read(ctx, admin.Graph(), target, s.a.vault, appreg.ReadOptions{Now: s.a.now})
 	if err == nil && after.App != nil {
 		out.Now = append(out.Now, fmt.Sprintf("The app %q has %d client %s.", after.App.DisplayName, len(after.App.PasswordCredentials),
 			map[bool]string{true: "secret", false: "secrets"}[len(after.App.PasswordCredentials) == 1]))

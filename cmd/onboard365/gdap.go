@@ -19,6 +19,7 @@ import (
 // fixes and the export are about what the person saw.
 type gdapService struct {
 	partner func(ctx context.Context) (*graph.Client, error)
+	now     func() time.Time // nil: time.Now
 	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
 
 	mu       sync.Mutex
@@ -64,7 +65,7 @@ func (g *gdapService) Check(ctx context.Context, name string, progress func(done
 	if err != nil {
 		return nil, err
 	}
-	verdicts := gdap.Evaluate(inv, p, time.Now())
+	verdicts := gdap.Evaluate(inv, p, g.clock())
 	g.mu.Lock()
 	g.profile, g.inv, g.verdicts, g.fixes = p, inv, verdicts, nil
 	g.mu.Unlock()
@@ -198,4 +199,11 @@ func (g *gdapService) SaveProfile(name string, roleIDs []string) error {
 		}
 	}
 	return g.store.Save(append(kept, p))
+}
+
+func (g *gdapService) clock() time.Time {
+	if g.now == nil {
+		return time.Now()
+	}
+	return g.now()
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/sandbox"
@@ -129,6 +130,7 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *
 type accounts struct {
 	store            vault.Store
 	clientID, tenant string
+	now              func() time.Time // nil: time.Now
 	opened           []*account
 }
 
@@ -136,6 +138,9 @@ func (s *accounts) open(c cloud.Cloud) (*account, error) {
 	a, err := newAccount(c, s.store, s.clientID, s.tenant)
 	if err != nil {
 		return nil, err
+	}
+	if s.now != nil {
+		a.now = s.now
 	}
 	s.opened = append(s.opened, a)
 	return a, nil
@@ -158,11 +163,12 @@ func (s *accounts) flushAll() {
 
 // sandboxes keeps every sandbox this run started, so that all are stopped on exit.
 type sandboxes struct {
+	opts    sandbox.Options // the scenario and clock of the sandboxes started
 	running []*sandbox.Server
 }
 
 func (s *sandboxes) start(context.Context) (cloud.Cloud, error) {
-	srv, err := sandbox.Start(sandbox.Options{})
+	srv, err := sandbox.Start(s.opts)
 	if err != nil {
 		return cloud.Cloud{}, err
 	}
