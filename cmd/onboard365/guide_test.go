@@ -5,10 +5,19 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/vault"
+	"github.com/onboard365/onboard365/ui"
+	"github.com/onboard365/onboard365/ui/screenshot"
 )
 
 // The user guide lives in README.md. Parts of it are made from the app itself, so that they cannot
@@ -19,7 +28,108 @@ import (
 //	go test -tags migrated_fynedo ./cmd/onboard365 -run TestUserGuide -update
 var update = flag.Bool("update", false, "write the user guide's generated parts (README.md, resources/guide) instead of checking them")
 
-const readmePath = "../../README.md"
+const (
+	readmePath = "../../README.md"
+	guideDir   = "../../resources/guide"
+)
+
+// guideTour walks every wizard on the sandbox as a person would, taking the guide's pictures.
+var guideTour = []screenshot.Action{
+	{Page: ui.PageSignIn}, {Shot: "sign-in-1-account"},
+	{Tap: "Sign in"}, {Tap: "Sign in"}, {Wait: true},
+	{Tap: "Next"}, {Wait: true}, {Shot: "sign-in-2-verdict"},
+	{Tap: "Keep this sign-in"}, {Wait: true}, {Tap: "Finish"}, {Shot: "sign-in-3-done"},
+	{Page: ui.PageAppRegistry}, {Shot: "app-registration-1-choose"},
+	{Tap: "Sign in as an administrator"}, {Tap: "Sign in to the sandbox"}, {Wait: true},
+	{Tap: "Next"}, {Wait: true}, {Shot: "app-registration-2-plan"},
+	{Tap: "Apply"}, {Wait: true}, {Shot: "app-registration-3-applied"},
+	{Tap: "Sign in with the app"}, {Wait: true},
+	{Tap: "Check every customer"}, {Wait: true}, {Shot: "app-registration-4-customers"},
+	{Tap: "Consent in the ticked customers"}, {Wait: true}, {Shot: "app-registration-5-consented"},
+	{Tap: "Finish"},
+	{Page: ui.PageGDAP}, {Shot: "gdap-1-profile"},
+	{Tap: "Check every customer"}, {Wait: true}, {Shot: "gdap-2-verdicts"},
+	{Tap: "Review the fixes"}, {Shot: "gdap-3-fixes"},
+	{Tap: "Apply the ticked fixes"}, {Wait: true}, {Shot: "gdap-4-applied"},
+	{Page: ui.PageAuthenticator}, {Field: "Choose a customer", Choose: "Proseware"}, {Shot: "authenticator-1-tenant"},
+	{Tap: "Read the users"}, {Wait: true}, {Shot: "authenticator-2-users"},
+	{Tap: "Review the changes"}, {Shot: "authenticator-3-review"},
+	{Tap: "Apply the changes"}, {Wait: true}, {Shot: "authenticator-4-applied"},
+}
+
+// TestUserGuideScreenshots takes the guide's pictures on the sandbox and checks they are the ones
+// in resources/guide (with -update, writes them there).
+func TestUserGuideScreenshots(t *testing.T) {
+	out := t.TempDir()
+	if *update {
+		out = guideDir
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same pictures on every run and every computer: a fixed clock for the sandbox and the
+	// app, ids and secrets from a seed, times shown in UTC, and a keychain in memory.
+	guideTime := time.Date(2026, time.November, 23, 9, 30, 0, 0, time.UTC)
+	clock := func() time.Time { return guideTime }
+	local := time.Local
+	time.Local = time.UTC
+	defer func() { time.Local = local }()
+	sandboxes := &sandboxes{opts: sandbox.Options{Now: clock, Seed: 365}}
+	defer sandboxes.closeAll(os.Stderr)
+	accounts := &accounts{store: newMemoryStore(), now: clock}
+	opts, err := options(true, "", sandboxes, accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := screenshot.Tour(out, opts, fyne.NewSize(1024, 700), guideTour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d pictures", len(files))
+	if *update {
+		return
+	}
+	for _, f := range files {
+		got, _ := os.ReadFile(f)
+		want, err := os.ReadFile(filepath.Join(guideDir, filepath.Base(f)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the guide's picture (err %v)", filepath.Base(f), err)
+		}
+	}
+}
+
+// memoryStore is a keychain that lives in memory, so the guide's pictures never depend on (or
+// write to) the keychain of the computer that makes them.
+type memoryStore struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func newMemoryStore() *memoryStore { return &memoryStore{items: map[string]string{}} }
+
+func (m *memoryStore) Get(service, user string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.items[service+"\x00"+user]
+	if !ok {
+		return "", vault.ErrNotFound
+	}
+	return v, nil
+}
+
+func (m *memoryStore) Set(service, user, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.items[service+"\x00"+user] = value
+	return nil
+}
+
+func (m *memoryStore) Delete(service, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.items, service+"\x00"+user)
+	return nil
+}
 
 func TestUserGuide(t *testing.T) {
 	readme, err := os.ReadFile(readmePath)
