@@ -19,7 +19,7 @@ import (
 // fixes and the export are about what the person saw.
 type gdapService struct {
 	partner func(ctx context.Context) (*graph.Client, error)
-	now     func() time.Time // nil: time.Now
+	now     func() time.Time    // nil: time.Now
 	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
 
 	mu       sync.Mutex

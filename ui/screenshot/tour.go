@@ -18,14 +18,14 @@ import (
 // Action is one thing a tour does, as a person would: open a page, tap a button, tick a box,
 // type into a field, wait for the work a tap started, or take a picture.
 type Action struct {
-	Page  string // open this page of the task list
-	Tap   string // tap the visible button with this label (waits up to 20 s for it to appear)
-	Check string // tick the visible check box with this label
+	Page   string // open this page of the task list
+	Tap    string // tap the visible button with this label (waits up to 20 s for it to appear)
+	Check  string // tick the visible check box with this label
 	Field  string // with Type or Choose: the visible entry or drop-down whose placeholder starts with this text
 	Type   string // the text to type into Field
 	Choose string // the option to choose in Field
-	Wait  bool   // wait until the wizard's background work has ended
-	Shot  string // write the window to Shot + ".png"
+	Wait   bool   // wait until the wizard's background work has ended
+	Shot   string // write the window to Shot + ".png"
 }
 
 // Tour runs actions on a window of the given size in the light theme and writes a PNG for each
