@@ -24,7 +24,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	flags.SetOutput(stderr)
 	scenario := flags.String("scenario", sandbox.ScenarioContoso, "the `name` of the scenario: "+sandbox.ScenarioContoso+" (a dozen customers, each with a problem), "+sandbox.ScenarioEmpty+
 		", "+sandbox.ScenarioLargeTenant+" (the dozen plus Fourth Coffee, a customer with 10,000 users), or for the App registration wizard "+
-		strings.Join(sandbox.AppScenarios, ", ")+" (before Onboard365's app exists, half-made apps, and its refusals)")
+		strings.Join(sandbox.AppScenarios, ", ")+" (before Onboard365's app exists, half-made apps, and its refusals), or "+
+		sandbox.ScenarioTroubleshoot+fmt.Sprintf(" (--customers N generated customers, %d if not given, showing every cause of \"400\" one in ten)", sandbox.TroubleshootCustomers))
 	customers := flags.Int("customers", 0, fmt.Sprintf("instead of a scenario, `N` generated healthy customers (1 to %d), for measuring speed", sandbox.MaxCustomers))
 	latency := flags.Duration("latency", 0, "wait this `long` before answering each request, like a distant server (for example 50ms)")
 	faultRate := flags.Float64("fault-rate", 0, "answer this `fraction` of Graph and Partner Center requests with 429 or 503 (0 to 1)")
