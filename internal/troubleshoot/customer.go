@@ -68,7 +68,7 @@ type customerInput struct {
 type customerResult struct {
 	list   Checklist
 	fixes  []Fix
-	refusd string
+	refusedCode string
 }
 
 // checkCustomer runs one customer's checks.
@@ -197,7 +197,7 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 	if access.token {
 		code = access.aadsts
 	}
-	return customerResult{list: l, fixes: fixes, refusd: code}
+	return customerResult{list: l, fixes: fixes, refusedCode: code}
 }
 
 // accessOf is the Access check: did Microsoft give the technician a token for the customer?

@@ -181,7 +181,7 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 	facts := partnerFacts{tenantID: partnerID, service: opts.ServiceAccount, claims: opts.SignIn, groupNames: map[string]string{},
 		techGroups: map[string]bool{}}
 	if inv.TechnicianErr == nil && inv.Technician.ID != "" {
-		facts.haveTechnicn = true
+		facts.haveTechnician = true
 		facts.technician = person{ID: inv.Technician.ID, UserPrincipalName: inv.Technician.UserPrincipalName, DisplayName: inv.Technician.DisplayName}
 		for g, in := range inv.TechnicianGroups {
 			facts.techGroups[g] = in
@@ -196,7 +196,7 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 		facts.adminAgents = g.ID
 	}
 	for i, r := range results {
-		if r.refusd == "530034" || r.refusd == "53011" {
+		if r.refusedCode == "530034" || r.refusedCode == "53011" {
 			facts.refused = append(facts.refused, customers[i].Name)
 		}
 	}

@@ -103,7 +103,7 @@ type partnerFacts struct {
 	service      string            // the integration's service account (UPN), "" when not named
 	claims       auth.Claims
 	refused      []string // customers that refused the technician with AADSTS530034
-	haveTechnicn bool
+	haveTechnician bool
 }
 
 // partnerChecklist runs the partner tenant's checks on what was read.
@@ -305,7 +305,7 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		map[bool]string{true: "asks", false: "ask"}[len(names) == 1] + " every user it covers for MFA on every sign-in."
 
 	// The technician first: their own groups are known.
-	if f.haveTechnicn && !covered(f.technician.ID, func(g string) bool { return f.techGroups[g] }) {
+	if f.haveTechnician && !covered(f.technician.ID, func(g string) bool { return f.techGroups[g] }) {
 		c.Status = Fail
 		c.Sentence = "Your partner tenant's MFA policies (" + joinWords(names) + ") leave you out: " + f.technician.label() +
 			" can sign in without MFA. Partner Center requires MFA for every partner user. Remove the exclusion that takes you out of the policy."

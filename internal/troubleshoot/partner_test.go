@@ -30,7 +30,7 @@ func TestMFAEnforcement(t *testing.T) {
 	on, off := true, false
 	licence := &graph.Error{Status: 403, Code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant"}
 	denied := &graph.Error{Status: 403, Code: "Authorization_RequestDenied"}
-	facts := partnerFacts{tenantID: partnerID, haveTechnicn: true, technician: person{ID: techID, UserPrincipalName: "alex@contoso"},
+	facts := partnerFacts{tenantID: partnerID, haveTechnician: true, technician: person{ID: techID, UserPrincipalName: "alex@contoso"},
 		techGroups: map[string]bool{adminAgents: true}, adminAgents: adminAgents, groupNames: map[string]string{"g9": "Contractors"}}
 	for _, tc := range []struct {
 		name     string
