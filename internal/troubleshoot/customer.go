@@ -66,8 +66,8 @@ type customerInput struct {
 // customerResult is one customer's checks, the fixes they found, and the AADSTS code that refused
 // the technician a token there ("" when it got one).
 type customerResult struct {
-	list   Checklist
-	fixes  []Fix
+	list        Checklist
+	fixes       []Fix
 	refusedCode string
 }
 

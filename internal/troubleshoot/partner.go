@@ -95,14 +95,14 @@ func readPartner(ctx context.Context, c *graph.Client) *partnerReads {
 
 // partnerFacts are the things about the partner tenant the checks name.
 type partnerFacts struct {
-	tenantID     string
-	technician   person
-	techGroups   map[string]bool   // the groups the technician is in, directly or not
-	groupNames   map[string]string // the partner's groups by id
-	adminAgents  string            // the AdminAgents group's id, "" when not found
-	service      string            // the integration's service account (UPN), "" when not named
-	claims       auth.Claims
-	refused      []string // customers that refused the technician with AADSTS530034
+	tenantID       string
+	technician     person
+	techGroups     map[string]bool   // the groups the technician is in, directly or not
+	groupNames     map[string]string // the partner's groups by id
+	adminAgents    string            // the AdminAgents group's id, "" when not found
+	service        string            // the integration's service account (UPN), "" when not named
+	claims         auth.Claims
+	refused        []string // customers that refused the technician with AADSTS530034
 	haveTechnician bool
 }
 
