@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -11,5 +12,22 @@ import (
 func (s *Shell) TypedKey(ev *fyne.KeyEvent) {
 	if w := wizard.Find(s.content); w != nil {
 		w.TypedKey(ev)
+	}
+}
+
+// releaseNavFocus takes the focus from the task list once a task is chosen. A click on the list
+// focuses it (Fyne does so on the desktop), and a focused list keeps Enter and Escape to itself;
+// after choosing a task, those keys belong to the task's wizard. Tab brings the focus back.
+func (s *Shell) releaseNavFocus() {
+	app := fyne.CurrentApp()
+	if app == nil {
+		return
+	}
+	c := app.Driver().CanvasForObject(s.nav)
+	if c == nil {
+		return
+	}
+	if f, ok := c.Focused().(*widget.List); ok && f == s.nav {
+		c.Unfocus()
 	}
 }

@@ -56,3 +56,24 @@ func TestKeysReachTheWizardOnScreen(t *testing.T) {
 		t.Fatal("Tab focused nothing")
 	}
 }
+
+// TestChoosingATaskLeavesTheKeysToItsWizard: a click on the task list focuses the list (Fyne does
+// so on the desktop), and a focused list would swallow Enter; choosing a task gives the keys back.
+func TestChoosingATaskLeavesTheKeysToItsWizard(t *testing.T) {
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: &fakeSignIn{evidence: compliant}}})
+	c := win.Canvas()
+	c.SetOnTypedKey(s.TypedKey)
+	c.Focus(s.nav) // as listItem.Tapped does before it selects
+	s.nav.Select(1)
+	if s.CurrentPage() != PageSignIn {
+		t.Fatalf("page %q, want Sign in", s.CurrentPage())
+	}
+	if c.Focused() != nil {
+		t.Fatalf("after choosing a task the focus stays on %T", c.Focused())
+	}
+	pressKey(c, fyne.KeyReturn)
+	wait()
+	if got := texts(win); !strings.Contains(got, "Step 2 of") {
+		t.Fatalf("Enter after choosing Sign in from the list did not move it on:\n%s", got)
+	}
+}

@@ -120,7 +120,10 @@ func NewShell(opts Options) *Shell {
 			row.Objects[1].(*widget.Label).SetText(s.pages[i].title)
 		},
 	)
-	s.nav.OnSelected = func(i widget.ListItemID) { s.showIndex(i) }
+	s.nav.OnSelected = func(i widget.ListItemID) {
+		s.showIndex(i)
+		s.releaseNavFocus() // so that Enter and Escape reach the page's wizard (keys.go)
+	}
 
 	s.banner = container.NewStack()
 	s.content = container.NewStack()

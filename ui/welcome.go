@@ -92,14 +92,14 @@ func (s *Shell) welcomeSection() fyne.CanvasObject {
 	if s.opts.Preferences == nil {
 		return nil
 	}
-	said := "You have not answered the welcome's question yet."
+	said, label := "You have not answered the welcome's question yet.", "Show the welcome"
 	switch s.opts.Preferences.String(welcomeKey) {
 	case answerPartner:
-		said = "When Onboard365 first started, you said you have a partner tenant account ready."
+		said, label = "When Onboard365 first started, you said you have a partner tenant account ready.", "Show the welcome again"
 	case answerSandbox:
-		said = "When Onboard365 first started, you chose to try the sandbox first."
+		said, label = "When Onboard365 first started, you chose to try the sandbox first.", "Show the welcome again"
 	}
-	again := widget.NewButtonWithIcon("Show the welcome again", theme.HomeIcon(), func() {
+	again := widget.NewButtonWithIcon(label, theme.HomeIcon(), func() {
 		s.opts.Preferences.RemoveValue(welcomeKey)
 		s.showWelcome()
 	})
