@@ -51,6 +51,11 @@ var guideTour = []screenshot.Action{
 	{Tap: "Check every customer"}, {Wait: true}, {Shot: "gdap-2-verdicts"},
 	{Tap: "Review the fixes"}, {Shot: "gdap-3-fixes"},
 	{Tap: "Apply the ticked fixes"}, {Wait: true}, {Shot: "gdap-4-applied"},
+	{Page: ui.PageTroubleshoot}, {Shot: "troubleshoot-1-choose"},
+	{Tap: "Run the checks"}, {Wait: true}, {Shot: "troubleshoot-2-checks"},
+	{Tap: "Sign in as Litware's administrator…"}, {Tap: "Sign in to the sandbox"}, {Shot: "troubleshoot-3-litware"},
+	{Tap: "Fix all safe fixes"}, {Shot: "troubleshoot-4-plan"},
+	{Tap: "Apply the ticked fixes"}, {Wait: true}, {Shot: "troubleshoot-5-applied"},
 	{Page: ui.PageAuthenticator}, {Field: "Choose a customer", Choose: "Proseware"}, {Shot: "authenticator-1-tenant"},
 	{Tap: "Read the users"}, {Wait: true}, {Shot: "authenticator-2-users"},
 	{Tap: "Review the changes"}, {Shot: "authenticator-3-review"},
@@ -68,9 +73,14 @@ func TestUserGuideScreenshots(t *testing.T) {
 		}
 	}
 	// The same pictures on every run and every computer: a fixed clock for the sandbox and the
-	// app, ids and secrets from a seed, times shown in UTC, and a keychain in memory.
+	// app, ids and secrets from a seed, times shown in UTC, a keychain in memory,
 	guideTime := time.Date(2026, time.November, 23, 9, 30, 0, 0, time.UTC)
 	clock := func() time.Time { return guideTime }
+	// and no profile of the user's own (os.UserConfigDir on every system).
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("HOME", config)
+	t.Setenv("AppData", config)
 	local := time.Local
 	time.Local = time.UTC
 	defer func() { time.Local = local }()

@@ -41,6 +41,7 @@ type troubleshootService struct {
 	// Graph client with that sign-in; nil when the app cannot offer it.
 	adminSignIn func(ctx context.Context, tenantID string, launched func(ui.Launch)) (*graph.Client, error)
 	profiles    func() []roles.Profile
+	now         func() time.Time // the clock the checks judge dates by; nil: time.Now
 
 	mu     sync.Mutex
 	req    ui.TroubleshootRequest
@@ -50,7 +51,7 @@ type troubleshootService struct {
 
 // newTroubleshootService wires the page to an account's sign-in.
 func newTroubleshootService(a *account) *troubleshootService {
-	s := &troubleshootService{tenants: a.tenantGraph, bulk: a.bulkTenants, admins: map[string]*graph.Client{}}
+	s := &troubleshootService{tenants: a.tenantGraph, bulk: a.bulkTenants, admins: map[string]*graph.Client{}, now: a.now}
 	s.claims = func(ctx context.Context) (auth.Claims, error) { return partnerClaims(ctx, a.tenantGraph, a.authn()) }
 	s.adminSignIn = a.customerAdminSignIn
 	s.profiles = func() []roles.Profile {
@@ -225,6 +226,9 @@ func (s *troubleshootService) options(ctx context.Context, req ui.TroubleshootRe
 		return troubleshoot.Options{}, err
 	}
 	opts := troubleshoot.Options{SignIn: claims, ServiceAccount: strings.TrimSpace(req.ServiceAccount), Progress: progress}
+	if s.now != nil {
+		opts.Now = s.now()
+	}
 	if req.Customer != "" {
 		opts.Customers = []string{req.Customer}
 	}
