@@ -17,7 +17,6 @@ import (
 	"github.com/onboard365/onboard365/internal/authmethods"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
-	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
 )
 
@@ -329,37 +328,6 @@ func TestCheckAuthenticatorOnTheSandbox(t *testing.T) {
 			}
 		})
 	}
-}
-
-// keychainInMemory is a keychain that lives in memory, for a sign-in that must not touch the
-// computer's own.
-type keychainInMemory struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (m *keychainInMemory) Get(service, user string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	v, ok := m.items[service+"\x00"+user]
-	if !ok {
-		return "", vault.ErrNotFound
-	}
-	return v, nil
-}
-
-func (m *keychainInMemory) Set(service, user, value string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[service+"\x00"+user] = value
-	return nil
-}
-
-func (m *keychainInMemory) Delete(service, user string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, service+"\x00"+user)
-	return nil
 }
 
 // TestAuthenticatorServiceWithTheAppsOwnSignIn signs in to the sandbox the way the window does and

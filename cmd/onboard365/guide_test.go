@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/sandbox"
-	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
 )
@@ -86,7 +84,7 @@ func TestUserGuideScreenshots(t *testing.T) {
 	defer func() { time.Local = local }()
 	sandboxes := &sandboxes{opts: sandbox.Options{Now: clock, Seed: 365}}
 	defer sandboxes.closeAll(os.Stderr)
-	accounts := &accounts{store: newMemoryStore(), now: clock}
+	accounts := &accounts{store: &keychainInMemory{items: map[string]string{}}, now: clock}
 	opts, err := options(true, "", sandboxes, accounts)
 	if err != nil {
 		t.Fatal(err)
@@ -106,39 +104,6 @@ func TestUserGuideScreenshots(t *testing.T) {
 			t.Errorf("%s differs from the guide's picture (err %v)", filepath.Base(f), err)
 		}
 	}
-}
-
-// memoryStore is a keychain that lives in memory, so the guide's pictures never depend on (or
-// write to) the keychain of the computer that makes them.
-type memoryStore struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func newMemoryStore() *memoryStore { return &memoryStore{items: map[string]string{}} }
-
-func (m *memoryStore) Get(service, user string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	v, ok := m.items[service+"\x00"+user]
-	if !ok {
-		return "", vault.ErrNotFound
-	}
-	return v, nil
-}
-
-func (m *memoryStore) Set(service, user, value string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items[service+"\x00"+user] = value
-	return nil
-}
-
-func (m *memoryStore) Delete(service, user string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, service+"\x00"+user)
-	return nil
 }
 
 func TestUserGuide(t *testing.T) {
