@@ -393,29 +393,7 @@ func (st *gdapState) summary() fyne.CanvasObject {
 
 // exportButtons save the verdicts as CSV or a printable HTML report.
 func (st *gdapState) exportButtons() fyne.CanvasObject {
-	save := func(format, name string) func() {
-		return func() {
-			win := st.shell.window()
-			if win == nil {
-				return
-			}
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				defer w.Close()
-				if err := st.svc.Export(format, w); err != nil {
-					dialog.ShowInformation("The report was not saved", wizard.Sentence(err), win)
-				}
-			}, win)
-			d.SetFileName(name)
-			d.Show()
-		}
-	}
-	return container.NewHBox(
-		widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), save("csv", "gdap-check.csv")),
-		widget.NewButtonWithIcon("Export report", theme.DocumentPrintIcon(), save("html", "gdap-check.html")),
-	)
+	return exportButtons(st.shell, st.svc.Export, "gdap-check")
 }
 
 // buildProfile asks for a name and the roles of a profile of the user's own, and saves it.

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -586,27 +585,5 @@ func (st *troubleshootState) summary() fyne.CanvasObject {
 
 // exportButtons save the last result as CSV or a printable HTML report.
 func (st *troubleshootState) exportButtons() fyne.CanvasObject {
-	save := func(format, name string) func() {
-		return func() {
-			win := st.shell.window()
-			if win == nil {
-				return
-			}
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				defer w.Close()
-				if err := st.svc.Export(format, w); err != nil {
-					dialog.ShowInformation("The report was not saved", wizard.Sentence(err), win)
-				}
-			}, win)
-			d.SetFileName(name)
-			d.Show()
-		}
-	}
-	return container.NewHBox(
-		widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), save("csv", "troubleshoot.csv")),
-		widget.NewButtonWithIcon("Export report", theme.DocumentPrintIcon(), save("html", "troubleshoot.html")),
-	)
+	return exportButtons(st.shell, st.svc.Export, "troubleshoot")
 }

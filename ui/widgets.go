@@ -2,12 +2,16 @@ package ui
 
 import (
 	"image/color"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Small building blocks shared by the pages, so that every page has the same look.
@@ -71,4 +75,32 @@ func (l maxWidthLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 		s = s.Max(o.MinSize())
 	}
 	return s
+}
+
+// exportButtons offer to save a task's last result as CSV or a printable HTML report, in files
+// named name.csv and name.html unless the person chooses otherwise.
+func exportButtons(s *Shell, export func(format string, w io.Writer) error, name string) fyne.CanvasObject {
+	save := func(format string) func() {
+		return func() {
+			win := s.window()
+			if win == nil {
+				return
+			}
+			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+				if err != nil || w == nil {
+					return
+				}
+				defer w.Close()
+				if err := export(format, w); err != nil {
+					dialog.ShowInformation("The report was not saved", wizard.Sentence(err), win)
+				}
+			}, win)
+			d.SetFileName(name + "." + format)
+			d.Show()
+		}
+	}
+	return container.NewHBox(
+		widget.NewButtonWithIcon("Export CSV", theme.DocumentSaveIcon(), save("csv")),
+		widget.NewButtonWithIcon("Export report", theme.DocumentPrintIcon(), save("html")),
+	)
 }
