@@ -18,6 +18,7 @@ import (
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
+	"github.com/onboard365/onboard365/ui/screenshot"
 )
 
 // authScopes are the Graph permissions the wizard uses: GDAP and groups for the role check,
@@ -62,23 +63,8 @@ func sandboxAuthService(t *testing.T) (*sandbox.Server, *authService, func(tenan
 
 // The window, driven headless from this package.
 
-func visibleObjects(o fyne.CanvasObject) []fyne.CanvasObject {
-	if o == nil || !o.Visible() {
-		return nil
-	}
-	out := []fyne.CanvasObject{o}
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			out = append(out, visibleObjects(c)...)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			out = append(out, visibleObjects(c)...)
-		}
-	}
-	return out
-}
+// visibleObjects is every object a person can see in the tree under o.
+func visibleObjects(o fyne.CanvasObject) []fyne.CanvasObject { return screenshot.Visible(o) }
 
 // asButton finds the button in o: a widget.Button, or a widget of the app's own that embeds one
 // (a wizard's Back and Next).

@@ -114,16 +114,16 @@ func waitFor(shell *ui.Shell, win fyne.Window, what string, match func(fyne.Canv
 		// A dialog lies over the page: look there first.
 		var objs []fyne.CanvasObject
 		for _, ov := range win.Canvas().Overlays().List() {
-			objs = append(objs, visible(ov)...)
+			objs = append(objs, Visible(ov)...)
 		}
-		for _, o := range append(objs, visible(win.Content())...) {
+		for _, o := range append(objs, Visible(win.Content())...) {
 			if match(o) {
 				return o, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			var shown []string
-			for _, o := range append(objs, visible(win.Content())...) {
+			for _, o := range append(objs, Visible(win.Content())...) {
 				if b := asButton(o); b != nil {
 					shown = append(shown, "["+b.Text+"]")
 				}
@@ -136,7 +136,7 @@ func waitFor(shell *ui.Shell, win fyne.Window, what string, match func(fyne.Canv
 }
 
 // visible returns every object in the tree that a person can see.
-func visible(o fyne.CanvasObject) []fyne.CanvasObject {
+func Visible(o fyne.CanvasObject) []fyne.CanvasObject {
 	if o == nil || !o.Visible() {
 		return nil
 	}
@@ -144,11 +144,11 @@ func visible(o fyne.CanvasObject) []fyne.CanvasObject {
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {
-			out = append(out, visible(c)...)
+			out = append(out, Visible(c)...)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(x).Objects() {
-			out = append(out, visible(c)...)
+			out = append(out, Visible(c)...)
 		}
 	}
 	return out
