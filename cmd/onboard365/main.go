@@ -55,6 +55,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	showVersion := flags.Bool("version", false, "print the version and exit")
 	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration (the sandbox has its own)")
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain (default: found at sign-in)")
+	scenario := flags.String("scenario", "", "with --sandbox, the sandbox's scenario `name` (see: onboard365 sandbox serve --help), for example fresh: a partner tenant without the app registration yet")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,7 +71,11 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 0
 	}
 
-	sandboxes := &sandboxes{}
+	if *scenario != "" && !*useSandbox {
+		fmt.Fprintln(stderr, "onboard365: --scenario chooses what the sandbox simulates; add --sandbox.")
+		return 2
+	}
+	sandboxes := &sandboxes{opts: sandbox.Options{Scenario: *scenario}}
 	defer sandboxes.closeAll(stderr)
 	accounts := &accounts{store: vault.OSKeychain(), clientID: *clientID, tenant: *tenant}
 	defer accounts.flushAll()

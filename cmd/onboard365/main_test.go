@@ -32,6 +32,8 @@ func TestCommandLine(t *testing.T) {
 		{"unknown flag", []string{"--nope"}, 2, "", "flag provided but not defined"},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"sandbox and cloud", []string{"--sandbox", "--cloud", badCloud}, 1, "", "choose either --sandbox or --cloud"},
+		{"scenario without sandbox", []string{"--scenario", "fresh"}, 2, "", "add --sandbox"},
+		{"unknown scenario", []string{"--sandbox", "--scenario", "nope"}, 1, "", `no scenario called "nope"`},
 		{"bad cloud file", []string{"--cloud", badCloud}, 1, "", `field "graphURL" must start with https://`},
 		{"missing cloud file", []string{"--cloud", filepath.Join(dir, "missing.json")}, 1, "", "read cloud file"},
 	}
