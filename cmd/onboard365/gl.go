@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -26,13 +27,22 @@ const exitNoGraphics = 3
 var glNeed = [2]int{2, 1}
 
 // probeGL opens a hidden 1x1 window with an OpenGL 2.1 context, as Fyne's driver would, reads
-// the version the driver really gives, and closes everything again. It must run on the main
+// the version the driver really gives, and closes the window again. It must run on the main
 // goroutine (Fyne's driver locks it to the main OS thread) before Fyne starts.
+//
+// When it succeeds, GLFW stays initialised where Fyne would let GLFW choose the platform itself
+// (keepGLFW): Fyne's own glfw.Init is then a no-op, and its window opens on the very connection
+// this probe tested, instead of a second one made a moment later.
 func probeGL() (err error) {
 	if err := glfw.Init(); err != nil {
 		return fmt.Errorf("starting the windowing system: %w", err)
 	}
-	defer glfw.Terminate()
+	defer func() {
+		glfw.DefaultWindowHints()
+		if err != nil || !keepGLFW(os.Getenv) {
+			glfw.Terminate()
+		}
+	}()
 	glfw.WindowHint(glfw.Visible, glfw.False)
 	glfw.WindowHint(glfw.ContextVersionMajor, glNeed[0])
 	glfw.WindowHint(glfw.ContextVersionMinor, glNeed[1])
@@ -51,6 +61,13 @@ func probeGL() (err error) {
 		return errors.New("the OpenGL driver does not say which version it offers")
 	}
 	return checkGLVersion(gl.GoStr(p))
+}
+
+// keepGLFW says whether GLFW may stay initialised for Fyne after the probe. Fyne v2.8.1 asks
+// GLFW for a particular platform only on Linux, in a Wayland session or when FYNE_PLATFORM says
+// so (internal/driver/glfw/wayland_csd_linux.go); there, GLFW must start again with Fyne's hint.
+func keepGLFW(getenv func(string) string) bool {
+	return getenv("FYNE_PLATFORM") == "" && getenv("WAYLAND_DISPLAY") == ""
 }
 
 // checkGLVersion reads the version string of glGetString(GL_VERSION) ("2.1 Mesa 22.3.6",

@@ -17,6 +17,14 @@ import (
 // TestMain lets a test start this test binary as the app itself: with ONBOARD365_RUN_MAIN=1 it
 // runs main() with the arguments after "--".
 func TestMain(m *testing.M) {
+	if os.Getenv("ONBOARD365_PROBE_GL") == "1" {
+		// probeGL on the main goroutine, which Fyne's driver locked to the main OS thread.
+		if err := probeGL(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(exitNoGraphics)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv("ONBOARD365_RUN_MAIN") == "1" {
 		for i, a := range os.Args {
 			if a == "--" {
@@ -117,6 +125,48 @@ func TestNoOpenGLExplainsAndExits(t *testing.T) {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
 		}
+	}
+}
+
+// TestProbeFindsOpenGL: on an X server with GLX (Mesa draws in software), the probe finds
+// OpenGL 2.1 or newer, so a computer that can show the window is never turned away.
+func TestProbeFindsOpenGL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts an X server")
+	}
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Xvfb is missing (Debian: apt-get install xvfb)")
+		}
+		t.Skip("Xvfb is not installed")
+	}
+	display := startXvfb(t, xvfb)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ONBOARD365_PROBE_GL=1", "DISPLAY="+display, "WAYLAND_DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the probe refused an X server with GLX and Mesa (Debian: libgl1-mesa-dri): %v\n%s", err, out)
+	}
+}
+
+func TestKeepGLFW(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want bool
+	}{
+		{"Windows, macOS, or X11", map[string]string{"DISPLAY": ":0"}, true},
+		{"a Wayland session", map[string]string{"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, false},
+		{"FYNE_PLATFORM set", map[string]string{"FYNE_PLATFORM": "x11"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := keepGLFW(func(k string) string { return tt.env[k] }); got != tt.want {
+				t.Errorf("keepGLFW = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
