@@ -11,9 +11,9 @@ import (
 	"github.com/onboard365/onboard365/ui"
 )
 
-// commit is set at release time with -ldflags "-X main.commit=<sha>" (.ci/build-windows and the
-// release workflow do). Without it, the commit comes from Go's build information, which go build
-// records when it runs inside a git checkout.
+// commit is set at release time, with -ldflags "-X main.commit=<sha>" or, as .ci/build-windows
+// and .ci/build-macos do, by a file they add to the copy they package. Without it, the commit
+// comes from Go's build information, which go build records when it runs in a git checkout.
 var commit = ""
 
 // aboutThisBuild says which build this is and what it is made of.
