@@ -161,7 +161,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.redirect.SetPlaceHolder("https://… (the address the tool shows you)")
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
-	return wizard.New(wizard.Config{
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "App registration",
 		Steps: []wizard.Step{
 			{
@@ -325,7 +325,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 		Summary:   st.summary,
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
-	})
+	}))
 }
 
 func (st *appRegState) chooseBody() fyne.CanvasObject {
@@ -652,13 +652,4 @@ func (s *Shell) rotateSecret() fyne.CanvasObject {
 		panel.object(),
 		result,
 	)
-}
-
-// later runs f on the UI goroutine, counted as pending work so that Settle (headless) runs it.
-func (s *Shell) later(f func()) {
-	s.pending.Add(1)
-	s.onUI(func() {
-		defer s.pending.Add(-1)
-		f()
-	})
 }

@@ -148,7 +148,7 @@ type authState struct {
 
 func (st *authState) wizard() *wizard.Wizard {
 	st.step1 = container.NewVBox()
-	return wizard.New(wizard.Config{
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "Authenticator default method",
 		Steps: []wizard.Step{
 			{
@@ -210,7 +210,7 @@ func (st *authState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
-	})
+	}))
 }
 
 // loadTenants reads the partner's customers off the UI goroutine.

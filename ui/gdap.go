@@ -120,7 +120,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		st.profile = profiles[0].Name
 	}
 	st.pattern = "GDAP - {role}"
-	return wizard.New(wizard.Config{
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "GDAP relationships",
 		Steps: []wizard.Step{
 			{
@@ -235,7 +235,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
-	})
+	}))
 }
 
 func (st *gdapState) chosenIDs() []string {

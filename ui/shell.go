@@ -16,6 +16,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/resources"
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Options is what the window needs from the rest of the app.
@@ -91,8 +92,8 @@ type Shell struct {
 
 	sandbox sandboxStarter
 
-	afterAsync func()      // test hook: called on the UI goroutine when a wizard's work has ended
-	uiQueue    chan func() // set by Headless: onUI hands its function here instead of to fyne.Do
+	afterAsync func()        // test hook: called on the UI goroutine when a wizard's work has ended
+	uiQueue    chan uiUpdate // set by Headless: onUI hands its function here instead of to fyne.Do
 	pending    atomic.Int32
 }
 
@@ -175,19 +176,28 @@ func (s *Shell) background(limit time.Duration, work func(ctx context.Context) (
 	}()
 }
 
+// uiUpdate is a page update waiting in the headless queue. A wizard's updates are marked, so
+// that a test waiting for "the next thing" can run past a progress report to the step's end.
+type uiUpdate struct {
+	run    func()
+	wizard bool
+}
+
 // onUI runs f on the UI goroutine. After Headless, f goes to a queue that Settle (or a test) runs.
-func (s *Shell) onUI(f func()) {
+func (s *Shell) onUI(f func()) { s.enqueue(uiUpdate{run: f}) }
+
+func (s *Shell) enqueue(u uiUpdate) {
 	if s.uiQueue != nil {
-		s.uiQueue <- f
+		s.uiQueue <- u
 		return
 	}
-	fyne.Do(f)
+	fyne.Do(u.run)
 }
 
 // Headless makes background work hand its page updates to Settle instead of fyne.Do. It is for
 // Fyne's test driver, which runs fyne.Do at once on whatever goroutine calls it: there, updates
 // must run on the goroutine that drives the window (a test, or the screenshot command).
-func (s *Shell) Headless() { s.uiQueue = make(chan func(), 64) }
+func (s *Shell) Headless() { s.uiQueue = make(chan uiUpdate, 64) }
 
 // Settle runs, on the calling goroutine, the page updates of background work until none is
 // pending; false if some is still pending after limit. Only after Headless.
@@ -195,13 +205,46 @@ func (s *Shell) Settle(limit time.Duration) bool {
 	deadline := time.After(limit)
 	for s.pending.Load() > 0 {
 		select {
-		case f := <-s.uiQueue:
-			f()
+		case u := <-s.uiQueue:
+			u.run()
 		case <-deadline:
 			return false
 		}
 	}
 	return true
+}
+
+// wizardConfig connects a wizard's background work to the shell: its page updates go through
+// onUI (so that Headless and Settle cover them) and its work counts as pending until it has ended.
+func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
+	cfg.OnUI = s.duringWork
+	cfg.Busy = func(busy bool) {
+		if busy {
+			s.pending.Add(1)
+		} else {
+			s.pending.Add(-1)
+		}
+	}
+	return cfg
+}
+
+// duringWork runs f, an update of a wizard step's progress, on the UI goroutine, counting it as
+// pending until it has run.
+func (s *Shell) duringWork(f func()) {
+	s.pending.Add(1)
+	s.enqueue(uiUpdate{wizard: true, run: func() {
+		defer s.pending.Add(-1)
+		f()
+	}})
+}
+
+// later runs f on the UI goroutine, counting it as pending until it has run.
+func (s *Shell) later(f func()) {
+	s.pending.Add(1)
+	s.onUI(func() {
+		defer s.pending.Add(-1)
+		f()
+	})
 }
 
 // OnWorkDone sets f to be called each time a wizard's background work has ended and its page

@@ -27,14 +27,28 @@ func newShell(t *testing.T, opts Options) (*Shell, fyne.Window, func()) {
 	// handed to the UI goroutine (here, the test's goroutine), or waits for a wizard step's end.
 	wait := func() {
 		t.Helper()
-		select {
-		case f := <-s.uiQueue:
-			f()
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("background work did not finish within 10 s")
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case u := <-s.uiQueue:
+				u.run()
+				select {
+				case <-done: // that was a wizard step's end
+					return
+				default:
+				}
+				if !u.wizard {
+					return // a page's own update
+				}
+				// a wizard's progress report: go on to the step's end
+			case <-done:
+				return
+			case <-deadline:
+				t.Fatal("background work did not finish within 10 s")
+			}
 		}
 	}
+
 	return s, win, wait
 }
 

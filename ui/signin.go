@@ -87,7 +87,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 	st.hint = widget.NewEntry()
 	st.hint.SetPlaceHolder("technician@yourpartner.onmicrosoft.com (optional)")
 	st.status = paragraph("")
-	return wizard.New(wizard.Config{
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "Sign in",
 		Steps: []wizard.Step{
 			{
@@ -164,7 +164,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 		},
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
-	})
+	}))
 }
 
 // signIn runs the sign-in off the UI goroutine. A failed verdict is not an error: the next step
@@ -178,7 +178,7 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	if st.useCode {
 		report(wizard.Progress{Message: "Asking Microsoft for a sign-in code…"})
 		ev, err = st.svc.DeviceCode(ctx, func(c DeviceCode) {
-			fyne.Do(func() {
+			st.shell.duringWork(func() {
 				st.code = c
 				st.status.SetText(fmt.Sprintf("On another device, open %s and enter the code %s", c.VerificationURL, c.UserCode))
 			})
@@ -187,7 +187,7 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	} else {
 		report(wizard.Progress{Message: "Opening a private browser window…"})
 		ev, err = st.svc.Interactive(ctx, strings.TrimSpace(st.hint.Text), func(l Launch) {
-			fyne.Do(func() { st.showLaunch(l) })
+			st.shell.duringWork(func() { st.showLaunch(l) })
 			report(wizard.Progress{Message: launchMessage(l)})
 		})
 	}
@@ -288,7 +288,7 @@ func (st *signInState) sandboxDialog(l Launch) {
 		name, pw, yes := user.Selected, password.Text, approve.Checked
 		go func() {
 			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
-				fyne.Do(func() { st.status.SetText(wizard.Sentence(err)) })
+				st.shell.duringWork(func() { st.status.SetText(wizard.Sentence(err)) })
 			}
 		}()
 	}, win)

@@ -100,7 +100,7 @@ type troubleshootState struct {
 }
 
 func (st *troubleshootState) wizard() *wizard.Wizard {
-	return wizard.New(wizard.Config{
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: `Troubleshoot "400" errors`,
 		Steps: []wizard.Step{
 			{
@@ -170,7 +170,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
-	})
+	}))
 }
 
 // choice is the first step: every customer or one, the integration's account, the profile. The

@@ -148,10 +148,17 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	}
 	waitStep := func() {
 		t.Helper()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			t.Fatal("the wizard step did not finish within 20 s")
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the wizard step did not finish within 20 s")
+			}
+			shell.Settle(50 * time.Millisecond) // the step's page updates
 		}
 	}
 

@@ -51,7 +51,7 @@ var guideTour = []screenshot.Action{
 	{Tap: "Apply the ticked fixes"}, {Wait: true}, {Shot: "gdap-4-applied"},
 	{Page: ui.PageTroubleshoot}, {Shot: "troubleshoot-1-choose"},
 	{Tap: "Run the checks"}, {Wait: true}, {Shot: "troubleshoot-2-checks"},
-	{Tap: "Sign in as Litware's administrator…"}, {Tap: "Sign in to the sandbox"}, {Shot: "troubleshoot-3-litware"},
+	{Tap: "Sign in as Litware's administrator…"}, {Tap: "Sign in to the sandbox"}, {Idle: true}, {Shot: "troubleshoot-3-litware"},
 	{Tap: "Fix all safe fixes"}, {Shot: "troubleshoot-4-plan"},
 	{Tap: "Apply the ticked fixes"}, {Wait: true}, {Shot: "troubleshoot-5-applied"},
 	{Page: ui.PageAuthenticator}, {Field: "Choose a customer", Choose: "Proseware"}, {Shot: "authenticator-1-tenant"},

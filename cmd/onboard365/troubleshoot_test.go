@@ -153,10 +153,17 @@ func TestTroubleshootPageOnTheSandbox(t *testing.T) {
 	}
 	waitStep := func() {
 		t.Helper()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Fatal("the wizard step did not finish within 30 s")
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the wizard step did not finish within 30 s")
+			}
+			shell.Settle(50 * time.Millisecond) // the step's page updates
 		}
 	}
 

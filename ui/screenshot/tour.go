@@ -25,6 +25,7 @@ type Action struct {
 	Type   string // the text to type into Field
 	Choose string // the option to choose in Field
 	Wait   bool   // wait until the wizard's background work has ended
+	Idle   bool   // wait until no background work of the window is left
 	Shot   string // write the window to Shot + ".png"
 }
 
@@ -58,7 +59,7 @@ func Tour(dir string, opts ui.Options, size fyne.Size, actions []Action) ([]stri
 				return written, fmt.Errorf("tour step %d: %w", i+1, err)
 			}
 			test.Tap(b.(fyne.Tappable))
-			shell.Settle(20 * time.Second)
+			shell.Settle(200 * time.Millisecond) // a quick answer; Wait or Idle for work that takes longer
 		case a.Check != "":
 			c, err := waitFor(shell, win, a.Check, func(o fyne.CanvasObject) bool {
 				c, ok := o.(*widget.Check)
@@ -87,11 +88,24 @@ func Tour(dir string, opts ui.Options, size fyne.Size, actions []Action) ([]stri
 				return written, fmt.Errorf("tour step %d: %w", i+1, err)
 			}
 			e.(*widget.Entry).SetText(a.Type)
+		case a.Idle:
+			if !shell.Settle(60 * time.Second) {
+				return written, fmt.Errorf("tour step %d: the window's work did not end within 60 s", i+1)
+			}
 		case a.Wait:
-			select {
-			case <-done:
-			case <-time.After(60 * time.Second):
-				return written, fmt.Errorf("tour step %d: the work did not end within 60 s", i+1)
+			deadline := time.Now().Add(60 * time.Second)
+		waiting:
+			for {
+				select {
+				case <-done:
+					break waiting
+				default:
+				}
+				if time.Now().After(deadline) {
+					return written, fmt.Errorf("tour step %d: the work did not end within 60 s", i+1)
+				}
+				shell.Settle(50 * time.Millisecond) // the work's page updates
+				time.Sleep(5 * time.Millisecond)
 			}
 			shell.Settle(20 * time.Second)
 		case a.Shot != "":

@@ -54,6 +54,13 @@ type Config struct {
 	// AfterWork, when set, is called on the UI goroutine each time a step's Work has ended and
 	// the page shows its outcome (err is what Work returned).
 	AfterWork func(step int, err error)
+	// OnUI, when set, is how the wizard runs a page update from its background work on the UI
+	// goroutine; nil means fyne.Do. The window sets it so that a headless driver (a test, the
+	// guide's screenshots) runs every update on its own goroutine.
+	OnUI func(func())
+	// Busy, when set, is told on the UI goroutine that background work has started (true) and,
+	// after its outcome is shown and AfterWork has run, that it has ended (false).
+	Busy func(bool)
 }
 
 // Wizard is a running stepper. Build it with New and place Object() in a window.
@@ -308,8 +315,11 @@ func (w *Wizard) startWork() {
 	w.cancel.SetText("Stop")
 	w.cancel.Enable()
 
+	if w.cfg.Busy != nil {
+		w.cfg.Busy(true)
+	}
 	report := func(p Progress) {
-		fyne.Do(func() {
+		w.onUI(func() {
 			if round == w.workRound && w.running {
 				w.showProgress(p)
 			}
@@ -317,8 +327,11 @@ func (w *Wizard) startWork() {
 	}
 	go func() {
 		err := s.Work(ctx, report)
-		fyne.Do(func() {
+		w.onUI(func() {
 			stop()
+			if w.cfg.Busy != nil {
+				defer w.cfg.Busy(false)
+			}
 			if round != w.workRound {
 				return
 			}
@@ -331,6 +344,15 @@ func (w *Wizard) startWork() {
 			}
 		})
 	}()
+}
+
+// onUI runs f on the UI goroutine, the way the wizard's Config says.
+func (w *Wizard) onUI(f func()) {
+	if w.cfg.OnUI != nil {
+		w.cfg.OnUI(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 func (w *Wizard) showProgress(p Progress) {
