@@ -148,7 +148,8 @@ type authState struct {
 
 func (st *authState) wizard() *wizard.Wizard {
 	st.step1 = container.NewVBox()
-	return wizard.New(st.shell.wizardConfig(wizard.Config{
+	var w *wizard.Wizard
+	w = wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "Authenticator default method",
 		Steps: []wizard.Step{
 			{
@@ -210,7 +211,10 @@ func (st *authState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
+		// Leaving the review (step 3) throws away what it would change: ask first.
+		Unsaved: func() bool { return w.Current() == 2 && len(st.plan) > 0 },
 	}))
+	return w
 }
 
 // loadTenants reads the partner's customers off the UI goroutine.

@@ -191,6 +191,12 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 		!strings.Contains(got, "pat: the default changes from a text message") || strings.Contains(got, "sam: the default") {
 		t.Fatalf("the plan must hold Pat only:\n%s", got)
 	}
+	// Cancel on the review asks first: what it would change would be lost.
+	test.Tap(button(t, win, "Cancel"))
+	if got := texts(win); !strings.Contains(got, "Leave this wizard? The choices you made on these steps have not been applied") {
+		t.Fatalf("Cancel on the review did not ask:\n%s", got)
+	}
+	test.Tap(button(t, win, "Stay"))
 	test.Tap(button(t, win, "Apply the changes"))
 	wait()
 	if strings.Join(svc.applied, ",") != "pat" {

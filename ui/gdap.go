@@ -120,7 +120,8 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		st.profile = profiles[0].Name
 	}
 	st.pattern = "GDAP - {role}"
-	return wizard.New(st.shell.wizardConfig(wizard.Config{
+	var w *wizard.Wizard
+	w = wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "GDAP relationships",
 		Steps: []wizard.Step{
 			{
@@ -235,7 +236,10 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
+		// Leaving the review (step 3) throws away the ticked fixes: ask first.
+		Unsaved: func() bool { return w.Current() == 2 && len(st.chosenIDs()) > 0 },
 	}))
+	return w
 }
 
 func (st *gdapState) chosenIDs() []string {

@@ -124,6 +124,12 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 	if len(checks) != 2 || !checks[0].Checked || !checks[1].Checked || !strings.Contains(texts(win), "Request a new relationship with Teams Administrator") {
 		t.Fatalf("every planned fix must be listed and ticked:\n%s", texts(win))
 	}
+	// Cancel on the review asks first: the ticked fixes would be lost.
+	test.Tap(button(t, win, "Cancel"))
+	if got := texts(win); !strings.Contains(got, "Leave this wizard? The choices you made on these steps have not been applied") || s.CurrentPage() != PageGDAP {
+		t.Fatalf("Cancel with ticked fixes did not ask:\n%s", got)
+	}
+	test.Tap(button(t, win, "Stay"))
 	second := checks[1]
 	test.Tap(second) // untick it
 	test.Tap(button(t, win, "Apply the ticked fixes"))

@@ -100,7 +100,8 @@ type troubleshootState struct {
 }
 
 func (st *troubleshootState) wizard() *wizard.Wizard {
-	return wizard.New(st.shell.wizardConfig(wizard.Config{
+	var w *wizard.Wizard
+	w = wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: `Troubleshoot "400" errors`,
 		Steps: []wizard.Step{
 			{
@@ -170,7 +171,10 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		Summary:   func() fyne.CanvasObject { return st.summary() },
 		OnClose:   func() { st.shell.Show(PageHome) },
 		AfterWork: func(int, error) { st.shell.asyncDone() },
+		// Leaving the review (step 3) throws away what it would change: ask first.
+		Unsaved: func() bool { return w.Current() == 2 && len(st.chosenIDs()) > 0 },
 	}))
+	return w
 }
 
 // choice is the first step: every customer or one, the integration's account, the profile. The

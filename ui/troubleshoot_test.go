@@ -222,6 +222,12 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	if len(checks) != 3 || checks[0].Checked || !checks[1].Checked || checks[2].Checked || !checks[2].Disabled() {
 		t.Fatalf("ticks: %d boxes; want dismiss unticked, exclude ticked, blocked unticked and disabled", len(checks))
 	}
+	// Cancel on the review asks first: what it would change would be lost.
+	test.Tap(button(t, win, "Cancel"))
+	if got := texts(win); !strings.Contains(got, "Leave this wizard? The choices you made on these steps have not been applied") {
+		t.Fatalf("Cancel on the review did not ask:\n%s", got)
+	}
+	test.Tap(button(t, win, "Stay"))
 	test.Tap(button(t, win, "Apply the ticked fixes"))
 	wait()
 	if len(svc.applied) != 1 || svc.applied[0] != "exclude" {
