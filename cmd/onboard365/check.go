@@ -49,6 +49,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(args) > 0 && args[0] == "authenticator" {
 		return runCheckAuthenticator(ctx, args[1:], stdout, stderr) // authmethods.go
 	}
+	if len(args) > 0 && args[0] == "app" {
+		return runAppCheck(ctx, args[1:], stdout, stderr) // appcheck.go
+	}
 	if len(args) > 0 && args[0] == "troubleshoot" {
 		return runTroubleshootCheck(ctx, args[1:], stdout, stderr) // troubleshoot.go
 	}
@@ -57,7 +60,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprint(stdout, checkUsage)
 			return exitAllPass
 		}
-		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator" and "troubleshoot". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help) to see the options.`)
+		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help, app --help) to see the options.`)
 		return exitUsage
 	}
 	flags := flag.NewFlagSet("onboard365 check gdap", flag.ContinueOnError)

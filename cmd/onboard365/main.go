@@ -8,6 +8,9 @@
 //	onboard365 --version        the version and the commit it was built from
 //	onboard365 sandbox serve    the sandbox on its own; prints a cloud file for --cloud
 //	onboard365 check gdap       every customer's GDAP relationships against a role profile (check.go)
+//	onboard365 check authenticator  one tenant's users whose default method is not Authenticator (authmethods.go)
+//	onboard365 check troubleshoot   why customers refuse the partner ("400" errors) (troubleshoot.go)
+//	onboard365 check app        the app registration and what its wizard would change (appcheck.go)
 package main
 
 import (

@@ -232,8 +232,8 @@ func planGrant(p *Plan, st State, resourceAppID string, want []string, resourceN
 	}
 	if existing == nil {
 		p.Changes = append(p.Changes, Change{Kind: GrantDelegated, ResourceAppID: resourceAppID, Scopes: want,
-			Sentence: fmt.Sprintf("Grant admin consent in your partner tenant for the app's %s %s, for every user of the tenant.",
-				count(len(want), resourceName), plural(len(want), "permission", "permissions"))})
+			Sentence: fmt.Sprintf("Grant admin consent in your partner tenant for the app's %d %s %s, for every user of the tenant.",
+				len(want), resourceName, plural(len(want), "permission", "permissions"))})
 		return
 	}
 	have := strings.Fields(existing.Scope)
