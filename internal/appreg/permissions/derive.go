@@ -225,6 +225,9 @@ func CheckRedirectURI(s string) error {
 		return fmt.Errorf("the redirect address must not hold a user name or password")
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return fmt.Errorf("the redirect address must not hold a # part")
+	case !strings.HasPrefix(s, u.Scheme+"://"):
+		// Entra compares redirect addresses exactly: "HTTPS://" would be another address.
+		return fmt.Errorf("the redirect address must start with https:// in small letters")
 	case u.Scheme == "https":
 	case u.Scheme == "http" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1"):
 	default:
