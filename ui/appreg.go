@@ -322,9 +322,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				NextLabel: "Finish",
 			},
 		},
-		Summary:   st.summary,
-		OnClose:   func() { st.shell.Show(PageHome) },
-		AfterWork: func(int, error) { st.shell.asyncDone() },
+		Summary: st.summary,
 	}))
 }
 

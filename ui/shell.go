@@ -214,9 +214,16 @@ func (s *Shell) Settle(limit time.Duration) bool {
 	return true
 }
 
-// wizardConfig connects a wizard's background work to the shell: its page updates go through
-// onUI (so that Headless and Settle cover them) and its work counts as pending until it has ended.
+// wizardConfig connects a wizard to the shell: its page updates go through onUI (so that Headless
+// and Settle cover them), its work counts as pending until it has ended and then tells
+// OnWorkDone, and leaving it goes back to the home page.
 func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
+	if cfg.OnClose == nil {
+		cfg.OnClose = func() { s.Show(PageHome) }
+	}
+	if cfg.AfterWork == nil {
+		cfg.AfterWork = func(int, error) { s.asyncDone() }
+	}
 	cfg.OnUI = s.duringWork
 	cfg.Busy = func(busy bool) {
 		if busy {

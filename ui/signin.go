@@ -162,8 +162,6 @@ func (st *signInState) wizard() *wizard.Wizard {
 				st.shell.goButton("GDAP relationships", PageGDAP),
 			)
 		},
-		OnClose:   func() { st.shell.Show(PageHome) },
-		AfterWork: func(int, error) { st.shell.asyncDone() },
 	}))
 }
 

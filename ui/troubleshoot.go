@@ -168,9 +168,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 				NextLabel: "Finish",
 			},
 		},
-		Summary:   func() fyne.CanvasObject { return st.summary() },
-		OnClose:   func() { st.shell.Show(PageHome) },
-		AfterWork: func(int, error) { st.shell.asyncDone() },
+		Summary: func() fyne.CanvasObject { return st.summary() },
 		// Leaving the review (step 3) throws away what it would change: ask first.
 		Unsaved: func() bool { return w.Current() == 2 && len(st.chosenIDs()) > 0 },
 	}))
