@@ -133,34 +133,8 @@ func mustSay(t *testing.T, win fyne.Window, wants ...string) {
 // left alone, and reading again shows push; Lamna Healthcare stops at the first step.
 func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	s, svc, client := sandboxAuthService(t)
-	test.NewTempApp(t)
-	shell := ui.NewShell(ui.Options{Cloud: s.Cloud(), Services: ui.Services{Authenticator: svc}})
-	shell.Headless()
-	done := make(chan struct{}, 4)
-	shell.OnWorkDone(func() { done <- struct{}{} })
-	win := test.NewTempWindow(t, shell.Object())
-	win.Resize(fyne.NewSize(1024, 700))
-	settle := func() {
-		t.Helper()
-		if !shell.Settle(20 * time.Second) {
-			t.Fatal("the page's background work did not end within 20 s")
-		}
-	}
-	waitStep := func() {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the wizard step did not finish within 20 s")
-			}
-			shell.Settle(50 * time.Millisecond) // the step's page updates
-		}
-	}
+	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: ui.Services{Authenticator: svc}})
+	shell, win, settle, waitStep := w.shell, w.win, w.idle, w.workDone
 
 	shell.Show(ui.PageAuthenticator)
 	settle() // the customers

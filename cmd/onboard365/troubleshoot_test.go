@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/sandbox"
@@ -138,34 +136,8 @@ func TestTroubleshootPageOnTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	test.NewTempApp(t)
-	shell := ui.NewShell(ui.Options{Cloud: s.Cloud(), Services: ui.Services{Troubleshoot: a.services().Troubleshoot}})
-	shell.Headless()
-	done := make(chan struct{}, 4)
-	shell.OnWorkDone(func() { done <- struct{}{} })
-	win := test.NewTempWindow(t, shell.Object())
-	win.Resize(fyne.NewSize(1024, 700))
-	settle := func() {
-		t.Helper()
-		if !shell.Settle(30 * time.Second) {
-			t.Fatal("the page's background work did not end within 30 s")
-		}
-	}
-	waitStep := func() {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the wizard step did not finish within 30 s")
-			}
-			shell.Settle(50 * time.Millisecond) // the step's page updates
-		}
-	}
+	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: ui.Services{Troubleshoot: a.services().Troubleshoot}})
+	shell, win, settle, waitStep := w.shell, w.win, w.idle, w.workDone
 
 	shell.Show(ui.PageTroubleshoot)
 	settle() // the customers
