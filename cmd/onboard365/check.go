@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"io"
 	"os"
 	"os/signal"
@@ -137,7 +138,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // checkExitCode is 0 when every customer passes (or there are none), else 1.
 func checkExitCode(verdicts []gdap.Verdict) int {
 	for _, v := range verdicts {
-		if v.Status != gdap.Pass {
+		if v.Status != plan.Pass {
 			return exitProblem
 		}
 	}
@@ -277,7 +278,7 @@ func writeTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []gd
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STATUS\tCUSTOMER\tPROBLEMS")
-	counts := map[gdap.Status]int{}
+	counts := map[plan.Status]int{}
 	for _, v := range verdicts {
 		counts[v.Status]++
 		var kinds []string
@@ -288,13 +289,13 @@ func writeTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []gd
 		if problems == "" {
 			problems = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", gdap.StatusWord(v.Status), oneLine(v.Customer.Name), problems)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Status.Word(), oneLine(v.Customer.Name), problems)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(verdicts), counts[gdap.Pass], counts[gdap.Fail], counts[gdap.Warning], counts[gdap.CouldNotCheck])
+		len(verdicts), counts[plan.Pass], counts[plan.Fail], counts[plan.Warning], counts[plan.CouldNotCheck])
 	first := true
 	for _, v := range verdicts {
 		for _, pr := range v.Problems {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestCheckGDAPOnTheSandbox(t *testing.T) {
 			if r.Profile != roles.ProfileLiongard || len(r.Customers) != 12 || r.Summary.Fail != 4 || r.CheckedAt.IsZero() {
 				t.Errorf("report %+v", r)
 			}
-			if c := r.Customers[0]; c.Status != gdap.Fail || len(c.Problems) == 0 || c.Problems[0].Sentence == "" {
+			if c := r.Customers[0]; c.Status != plan.Fail || len(c.Problems) == 0 || c.Problems[0].Sentence == "" {
 				t.Errorf("first customer %+v", c)
 			}
 		}},
@@ -146,14 +147,14 @@ func TestCheckGDAPNeedsTheApp(t *testing.T) {
 func TestCheckExitCode(t *testing.T) {
 	tests := []struct {
 		name     string
-		statuses []gdap.Status
+		statuses []plan.Status
 		want     int
 	}{
 		{"no customers", nil, 0},
-		{"all pass", []gdap.Status{gdap.Pass, gdap.Pass}, 0},
-		{"a warning", []gdap.Status{gdap.Pass, gdap.Warning}, 1},
-		{"could not check", []gdap.Status{gdap.CouldNotCheck}, 1},
-		{"a failure", []gdap.Status{gdap.Fail, gdap.Pass}, 1},
+		{"all pass", []plan.Status{plan.Pass, plan.Pass}, 0},
+		{"a warning", []plan.Status{plan.Pass, plan.Warning}, 1},
+		{"could not check", []plan.Status{plan.CouldNotCheck}, 1},
+		{"a failure", []plan.Status{plan.Fail, plan.Pass}, 1},
 	}
 	for _, tt := range tests {
 		var vs []gdap.Verdict

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"io"
 	"strings"
 	"sync"
@@ -77,11 +78,11 @@ func uiVerdicts(vs []gdap.Verdict) []ui.CustomerVerdict {
 	for i, v := range vs {
 		status := ui.StatusPass
 		switch v.Status {
-		case gdap.Fail:
+		case plan.Fail:
 			status = ui.StatusFail
-		case gdap.CouldNotCheck:
+		case plan.CouldNotCheck:
 			status = ui.StatusCouldNotCheck
-		case gdap.Warning:
+		case plan.Warning:
 			status = ui.StatusWarning
 		}
 		cv := ui.CustomerVerdict{Customer: v.Customer.Name, Status: status, Sentence: v.Sentence}

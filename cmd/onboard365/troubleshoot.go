@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"io"
 	"os"
 	"os/signal"
@@ -421,13 +422,13 @@ func uiChecklist(l troubleshoot.Checklist) ui.TroubleshootChecklist {
 	return out
 }
 
-func uiStatus(s troubleshoot.Status) string {
+func uiStatus(s plan.Status) string {
 	switch s {
-	case troubleshoot.Fail:
+	case plan.Fail:
 		return ui.StatusFail
-	case troubleshoot.CouldNotCheck:
+	case plan.CouldNotCheck:
 		return ui.StatusCouldNotCheck
-	case troubleshoot.Warning:
+	case plan.Warning:
 		return ui.StatusWarning
 	}
 	return ui.StatusPass
@@ -550,7 +551,7 @@ func runTroubleshootCheck(ctx context.Context, args []string, stdout, stderr io.
 // troubleshootExitCode is 0 when every check passes, else 1.
 func troubleshootExitCode(d troubleshoot.Diagnosis) int {
 	for _, l := range append([]troubleshoot.Checklist{d.Partner}, d.Customers...) {
-		if l.Status != troubleshoot.Pass {
+		if l.Status != plan.Pass {
 			return exitProblem
 		}
 	}
@@ -621,7 +622,7 @@ func writeTroubleshootTable(w io.Writer, d troubleshoot.Diagnosis) error {
 	for _, l := range d.Customers {
 		var not []string
 		for _, c := range l.Checks {
-			if c.Status != troubleshoot.Pass {
+			if c.Status != plan.Pass {
 				not = append(not, c.Kind.Title())
 			}
 		}
@@ -641,7 +642,7 @@ func writeTroubleshootTable(w io.Writer, d troubleshoot.Diagnosis) error {
 	for _, l := range append([]troubleshoot.Checklist{d.Partner}, d.Customers...) {
 		access, _ := l.Check(troubleshoot.Access)
 		for _, c := range l.Checks {
-			if c.Status == troubleshoot.Pass || (access.Status == troubleshoot.Fail && c.Status == troubleshoot.CouldNotCheck) {
+			if c.Status == plan.Pass || (access.Status == plan.Fail && c.Status == plan.CouldNotCheck) {
 				continue // a customer that refuses the token: the checks it stops say so in the table
 			}
 			if first {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestCheckTroubleshootOnTheSandbox(t *testing.T) {
 				t.Errorf("report %+v", r.Summary)
 			}
 			for _, c := range r.Customers {
-				if c.Name == "Litware" && (c.Status != troubleshoot.Fail || !c.NeedsAdmin || len(c.Checks) != 5 || c.Checks[0].Kind != troubleshoot.Access) {
+				if c.Name == "Litware" && (c.Status != plan.Fail || !c.NeedsAdmin || len(c.Checks) != 5 || c.Checks[0].Kind != troubleshoot.Access) {
 					t.Errorf("Litware %+v", c)
 				}
 			}

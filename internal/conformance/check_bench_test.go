@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"github.com/onboard365/onboard365/internal/plan"
 	"runtime"
 	"sync"
 	"testing"
@@ -31,7 +32,7 @@ func TestReadRequestBudget(t *testing.T) {
 	}
 	p, _ := roles.Find(roles.ProfileLiongard)
 	for _, v := range gdap.Evaluate(inv, p, time.Now()) {
-		if v.Status != gdap.Pass {
+		if v.Status != plan.Pass {
 			t.Fatalf("%s: %s", v.Customer.Name, v.Sentence)
 		}
 	}
@@ -151,7 +152,7 @@ func BenchmarkCheck1000(b *testing.B) {
 					b.Fatalf("%d verdicts, %v", len(vs), err)
 				}
 				for _, v := range vs {
-					if v.Status != gdap.Pass {
+					if v.Status != plan.Pass {
 						b.Fatalf("%s: %s", v.Customer.Name, v.Sentence)
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/onboard365/onboard365/internal/plan"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -226,7 +227,7 @@ func TestReportJSON(t *testing.T) {
 		t.Errorf("a passing customer has problems: %v", last)
 	}
 	var back Report
-	if err := json.Unmarshal(b, &back); err != nil || len(back.Customers) != 3 || back.Customers[0].Status != Fail {
+	if err := json.Unmarshal(b, &back); err != nil || len(back.Customers) != 3 || back.Customers[0].Status != plan.Fail {
 		t.Errorf("round trip: %v %+v", err, back)
 	}
 }

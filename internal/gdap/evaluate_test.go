@@ -2,6 +2,7 @@ package gdap
 
 import (
 	"errors"
+	"github.com/onboard365/onboard365/internal/plan"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,83 +75,83 @@ func TestEvaluateCases(t *testing.T) {
 		name    string
 		inv     Inventory
 		profile roles.Profile
-		status  Status
+		status  plan.Status
 		kinds   []ProblemKind
 		say     string // part of the verdict sentence
 	}{
 		{"pass", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Pass, nil, "passes Two roles"},
+			twoRoles, plan.Pass, nil, "passes Two roles"},
 		{"pending assignment counts", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gAdminAgents, "pending", sr, rr)),
-			twoRoles, Pass, nil, "passes"},
+			twoRoles, plan.Pass, nil, "passes"},
 		{"deleted assignment does not", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gAdminAgents, "deleted", sr, rr)),
-			twoRoles, Fail, []ProblemKind{UnboundRoles}, "no group holds them"},
+			twoRoles, plan.Fail, []ProblemKind{UnboundRoles}, "no group holds them"},
 		{"roles spread over two relationships", inventory(
 			assign(rel("r1", "Contoso", "active", 400, "P180D", sr), "a1", gAdminAgents, "active", sr),
 			assign(rel("r2", "Contoso", "active", 400, "P180D", rr), "a2", gSecurity, "active", rr)),
-			twoRoles, Pass, nil, "passes"},
+			twoRoles, plan.Pass, nil, "passes"},
 		{"only in a group the technician is not in", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gHelpdesk, "active", sr, rr)),
-			twoRoles, Fail, []ProblemKind{TechnicianNotInGroup}, `"HelpdeskAgents", which you are not in`},
+			twoRoles, plan.Fail, []ProblemKind{TechnicianNotInGroup}, `"HelpdeskAgents", which you are not in`},
 		{"in the technician's group but not the one the profile names", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gSecurity, "active", sr, rr)),
-			inAdmin, Fail, []ProblemKind{RequiredGroupMissing}, `wants Security Reader and Reports Reader assigned to the group "AdminAgents"`},
+			inAdmin, plan.Fail, []ProblemKind{RequiredGroupMissing}, `wants Security Reader and Reports Reader assigned to the group "AdminAgents"`},
 		{"missing and unbound", inventory(rel("r1", "Contoso", "active", 400, "P180D", sr)),
-			twoRoles, Fail, []ProblemKind{MissingRoles, UnboundRoles}, "Reports Reader not granted; Security Reader granted but in no group"},
+			twoRoles, plan.Fail, []ProblemKind{MissingRoles, UnboundRoles}, "Reports Reader not granted; Security Reader granted but in no group"},
 		{"missing roles waiting for approval", inventory(
 			assign(rel("r1", "Contoso", "active", 400, "P180D", sr), "a1", gAdminAgents, "active", sr),
 			rel("r2", "Contoso", "approvalPending", 0, "P180D", sr, rr)),
-			twoRoles, Warning, []ProblemKind{ApprovalPending}, "has waited 30 days"},
+			twoRoles, plan.Warning, []ProblemKind{ApprovalPending}, "has waited 30 days"},
 		{"unreadable assignments", func() Inventory {
 			ra := rel("r1", "Contoso", "active", 400, "P180D", sr, rr)
 			ra.Err = readErr
 			return inventory(ra)
-		}(), twoRoles, CouldNotCheck, []ProblemKind{CouldNotRead}, "could not read which groups hold"},
+		}(), twoRoles, plan.CouldNotCheck, []ProblemKind{CouldNotRead}, "could not read which groups hold"},
 		{"unreadable but roles known missing", func() Inventory {
 			ra := rel("r1", "Contoso", "active", 400, "P180D", sr)
 			ra.Err = readErr
 			return inventory(ra)
-		}(), twoRoles, Fail, []ProblemKind{MissingRoles, CouldNotRead}, "fails"},
+		}(), twoRoles, plan.Fail, []ProblemKind{MissingRoles, CouldNotRead}, "fails"},
 		{"technician's groups unknown", func() Inventory {
 			inv := inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gAdminAgents, "active", sr, rr))
 			inv.TechnicianErr, inv.TechnicianGroups = errors.New("read which groups you are in: boom"), nil
 			return inv
-		}(), twoRoles, CouldNotCheck, []ProblemKind{CouldNotRead}, "could not check who can use the roles"},
+		}(), twoRoles, plan.CouldNotCheck, []ProblemKind{CouldNotRead}, "could not check who can use the roles"},
 		{"group names unknown, profile names a group", func() Inventory {
 			inv := inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gSecurity, "active", sr, rr))
 			inv.Groups, inv.GroupsErr = map[string]Group{}, errors.New("list the groups of your partner tenant: boom")
 			return inv
-		}(), inAdmin, CouldNotCheck, []ProblemKind{CouldNotRead}, "could not read which groups hold"},
+		}(), inAdmin, plan.CouldNotCheck, []ProblemKind{CouldNotRead}, "could not read which groups hold"},
 		{"group names unknown, no group named", func() Inventory {
 			inv := inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr), "a1", gSecurity, "active", sr, rr))
 			inv.Groups, inv.GroupsErr = map[string]Group{}, errors.New("boom")
 			return inv
-		}(), twoRoles, Pass, nil, "passes"},
+		}(), twoRoles, plan.Pass, nil, "passes"},
 		{"expired only", inventory(rel("r1", "Contoso", "expired", -3, "PT0S", sr, rr)),
-			twoRoles, Fail, []ProblemKind{NoActiveRelationship}, "expired on 1 May 2026"},
+			twoRoles, plan.Fail, []ProblemKind{NoActiveRelationship}, "expired on 1 May 2026"},
 		{"terminated only", inventory(rel("r1", "Contoso", "terminated", -3, "PT0S", sr, rr)),
-			twoRoles, Fail, []ProblemKind{NoActiveRelationship}, "was terminated"},
+			twoRoles, plan.Fail, []ProblemKind{NoActiveRelationship}, "was terminated"},
 		{"expired with a renewal waiting", inventory(rel("r1", "Contoso", "expired", -3, "PT0S", sr, rr), rel("r2", "Contoso", "approvalPending", 0, "P180D", sr, rr)),
-			twoRoles, Warning, []ProblemKind{ApprovalPending}, "Until then no relationship is active"},
+			twoRoles, plan.Warning, []ProblemKind{ApprovalPending}, "Until then no relationship is active"},
 		{"expired with a renewal that lacks a role", inventory(rel("r1", "Contoso", "expired", -3, "PT0S", sr, rr), rel("r2", "Contoso", "approvalPending", 0, "P180D", sr)),
-			twoRoles, Fail, []ProblemKind{NoActiveRelationship, ApprovalPending}, "no active relationship"},
+			twoRoles, plan.Fail, []ProblemKind{NoActiveRelationship, ApprovalPending}, "no active relationship"},
 		{"created and never sent", inventory(rel("r1", "Contoso", "created", 0, "P180D", sr, rr)),
-			twoRoles, Warning, []ProblemKind{ApprovalPending}, "never sent to the customer"},
+			twoRoles, plan.Warning, []ProblemKind{ApprovalPending}, "never sent to the customer"},
 		{"approved and activating", inventory(rel("r1", "Contoso", "activating", 0, "P180D", sr, rr)),
-			twoRoles, Warning, []ProblemKind{ApprovalPending}, "Microsoft is activating it"},
+			twoRoles, plan.Warning, []ProblemKind{ApprovalPending}, "Microsoft is activating it"},
 		{"expiring", inventory(assign(rel("r1", "Contoso", "active", 12, "PT0S", sr, rr), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Warning, []ProblemKind{Expiring}, "ends in 12 days (on 16 May 2026)"},
+			twoRoles, plan.Warning, []ProblemKind{Expiring}, "ends in 12 days (on 16 May 2026)"},
 		{"expiring in part of a day", inventory(assign(rel("r1", "Contoso", "active", 0, "PT0S", sr, rr), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Pass, nil, "passes"}, // no end date at all: nothing to warn about
+			twoRoles, plan.Pass, nil, "passes"}, // no end date at all: nothing to warn about
 		{"ending in 31 days is fine", inventory(assign(rel("r1", "Contoso", "active", 31, "PT0S", sr, rr), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Pass, nil, "passes"},
+			twoRoles, plan.Pass, nil, "passes"},
 		{"expiring, auto-extend on", inventory(assign(rel("r1", "Contoso", "active", 5, "P180D", sr, rr), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Pass, nil, "passes"},
+			twoRoles, plan.Pass, nil, "passes"},
 		{"expiring with the renewal waiting", inventory(
 			assign(rel("r1", "Contoso", "active", 12, "PT0S", sr, rr), "a1", gAdminAgents, "active", sr, rr),
 			rel("r2", "Contoso", "approvalPending", 0, "P180D", sr, rr)),
-			twoRoles, Warning, []ProblemKind{ApprovalPending}, "waited"},
+			twoRoles, plan.Warning, []ProblemKind{ApprovalPending}, "waited"},
 		{"Global Administrator with auto-extend", inventory(assign(rel("r1", "Contoso", "active", 400, "P180D", sr, rr, ga), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Warning, []ProblemKind{GlobalAdminAutoExtend}, "which Microsoft does not do for Global Administrator"},
+			twoRoles, plan.Warning, []ProblemKind{GlobalAdminAutoExtend}, "which Microsoft does not do for Global Administrator"},
 		{"Global Administrator with auto-extend, expiring", inventory(assign(rel("r1", "Contoso", "active", 10, "P180D", sr, rr, ga), "a1", gAdminAgents, "active", sr, rr)),
-			twoRoles, Warning, []ProblemKind{Expiring, GlobalAdminAutoExtend}, "Microsoft never extends automatically"},
+			twoRoles, plan.Warning, []ProblemKind{Expiring, GlobalAdminAutoExtend}, "Microsoft never extends automatically"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package gdap
 
 import (
 	"encoding/csv"
+	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
 	"strings"
@@ -45,23 +46,15 @@ import (
 type Report struct {
 	Profile   string           `json:"profile"`
 	CheckedAt time.Time        `json:"checkedAt"`
-	Summary   Summary          `json:"summary"`
+	Summary   plan.Summary     `json:"summary"`
 	Customers []CustomerReport `json:"customers"`
-}
-
-// Summary counts customers by status.
-type Summary struct {
-	Pass          int `json:"pass"`
-	Fail          int `json:"fail"`
-	Warning       int `json:"warning"`
-	CouldNotCheck int `json:"couldNotCheck"`
 }
 
 // CustomerReport is one customer's verdict in a Report.
 type CustomerReport struct {
 	TenantID string          `json:"tenantId"`
 	Name     string          `json:"name"`
-	Status   Status          `json:"status"`
+	Status   plan.Status     `json:"status"`
 	Sentence string          `json:"sentence"`
 	Problems []ProblemReport `json:"problems"`
 }
@@ -69,7 +62,7 @@ type CustomerReport struct {
 // ProblemReport is one problem in a Report.
 type ProblemReport struct {
 	Kind            ProblemKind `json:"kind"`
-	Status          Status      `json:"status"`
+	Status          plan.Status `json:"status"`
 	Sentence        string      `json:"sentence"`
 	Roles           []RoleRef   `json:"roles"`
 	RelationshipIDs []string    `json:"relationshipIds,omitempty"`
@@ -89,16 +82,7 @@ type RoleRef struct {
 func NewReport(profile string, checkedAt time.Time, verdicts []Verdict) Report {
 	r := Report{Profile: profile, CheckedAt: checkedAt.UTC().Truncate(time.Second), Customers: make([]CustomerReport, 0, len(verdicts))}
 	for _, v := range verdicts {
-		switch v.Status {
-		case Pass:
-			r.Summary.Pass++
-		case Fail:
-			r.Summary.Fail++
-		case Warning:
-			r.Summary.Warning++
-		case CouldNotCheck:
-			r.Summary.CouldNotCheck++
-		}
+		r.Summary.Add(v.Status)
 		cr := CustomerReport{TenantID: v.Customer.TenantID, Name: v.Customer.Name, Status: v.Status, Sentence: v.Sentence, Problems: []ProblemReport{}}
 		for _, p := range v.Problems {
 			pr := ProblemReport{Kind: p.Kind, Status: p.Kind.Severity(), Sentence: p.Sentence, Roles: roleRefs(p.Roles),
@@ -118,21 +102,6 @@ func roleRefs(ids []string) []RoleRef {
 	return out
 }
 
-// StatusWord is a status as a person reads it: "Pass", "Fail", "Warning", "Could not check".
-func StatusWord(s Status) string {
-	switch s {
-	case Pass:
-		return "Pass"
-	case Fail:
-		return "Fail"
-	case Warning:
-		return "Warning"
-	case CouldNotCheck:
-		return "Could not check"
-	}
-	return string(s)
-}
-
 // csvHeader is the first row of WriteCSV.
 var csvHeader = []string{"Customer", "Tenant ID", "Status", "Problem", "Roles", "Relationship IDs", "Group IDs", "Approval link", "Sentence"}
 
@@ -144,7 +113,7 @@ func WriteCSV(w io.Writer, verdicts []Verdict) error {
 		return err
 	}
 	for _, v := range verdicts {
-		base := []string{v.Customer.Name, v.Customer.TenantID, StatusWord(v.Status)}
+		base := []string{v.Customer.Name, v.Customer.TenantID, v.Status.Word()}
 		if len(v.Problems) == 0 {
 			if err := cw.Write(safeCells(append(base, "", "", "", "", "", v.Sentence))); err != nil {
 				return err
@@ -186,13 +155,13 @@ func WriteHTML(w io.Writer, verdicts []Verdict, title string) error {
 	}
 	data := struct {
 		Title   string
-		Summary Summary
+		Summary plan.Summary
 		Rows    []row
 		Total   int
 	}{Title: title, Total: len(verdicts)}
 	data.Summary = NewReport("", time.Time{}, verdicts).Summary
 	for _, v := range verdicts {
-		data.Rows = append(data.Rows, row{Verdict: v, Word: StatusWord(v.Status), Class: string(v.Status)})
+		data.Rows = append(data.Rows, row{Verdict: v, Word: v.Status.Word(), Class: string(v.Status)})
 	}
 	return htmlReport.Execute(w, data)
 }
@@ -205,7 +174,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return strings.Join(names, ", ")
 	},
-	"word": func(s string) string { return StatusWord(Status(s)) },
+	"word": func(s string) string { return plan.Status(s).Word() },
 	"sev":  func(k ProblemKind) string { return string(k.Severity()) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">

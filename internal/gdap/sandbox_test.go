@@ -2,6 +2,7 @@ package gdap_test
 
 import (
 	"context"
+	"github.com/onboard365/onboard365/internal/plan"
 	"net/http"
 	"reflect"
 	"strings"
@@ -97,22 +98,22 @@ func verdictFor(t testing.TB, vs []gdap.Verdict, name string) gdap.Verdict {
 // seeded is what the default scenario shows for the Liongard profile, customer by customer.
 var seeded = []struct {
 	customer string
-	status   gdap.Status
+	status   plan.Status
 	kinds    []gdap.ProblemKind
 	roles    []string // the roles of the first problem, by name
 }{
-	{"Fabrikam", gdap.Pass, nil, nil},
-	{"Northwind Traders", gdap.Fail, []gdap.ProblemKind{gdap.MissingRoles}, []string{"Teams Administrator", "Reports Reader"}},
-	{"Tailspin Toys", gdap.Fail, []gdap.ProblemKind{gdap.UnboundRoles}, []string{"Security Reader", "Reports Reader"}},
-	{"Wingtip Toys", gdap.Fail, []gdap.ProblemKind{gdap.NoActiveRelationship}, nil},
-	{"Woodgrove Bank", gdap.Warning, []gdap.ProblemKind{gdap.Expiring}, nil},
-	{"Adatum Corporation", gdap.Warning, []gdap.ProblemKind{gdap.GlobalAdminAutoExtend}, []string{"Global Administrator"}},
-	{"Litware", gdap.Pass, nil, nil},
-	{"Proseware", gdap.Pass, nil, nil},
-	{"Lamna Healthcare", gdap.Pass, nil, nil},
-	{"Relecloud", gdap.Pass, nil, nil},
-	{"Trey Research", gdap.Warning, []gdap.ProblemKind{gdap.ApprovalPending}, nil},
-	{"Alpine Ski House", gdap.Fail, []gdap.ProblemKind{gdap.TechnicianNotInGroup}, []string{"Cloud Application Administrator",
+	{"Fabrikam", plan.Pass, nil, nil},
+	{"Northwind Traders", plan.Fail, []gdap.ProblemKind{gdap.MissingRoles}, []string{"Teams Administrator", "Reports Reader"}},
+	{"Tailspin Toys", plan.Fail, []gdap.ProblemKind{gdap.UnboundRoles}, []string{"Security Reader", "Reports Reader"}},
+	{"Wingtip Toys", plan.Fail, []gdap.ProblemKind{gdap.NoActiveRelationship}, nil},
+	{"Woodgrove Bank", plan.Warning, []gdap.ProblemKind{gdap.Expiring}, nil},
+	{"Adatum Corporation", plan.Warning, []gdap.ProblemKind{gdap.GlobalAdminAutoExtend}, []string{"Global Administrator"}},
+	{"Litware", plan.Pass, nil, nil},
+	{"Proseware", plan.Pass, nil, nil},
+	{"Lamna Healthcare", plan.Pass, nil, nil},
+	{"Relecloud", plan.Pass, nil, nil},
+	{"Trey Research", plan.Warning, []gdap.ProblemKind{gdap.ApprovalPending}, nil},
+	{"Alpine Ski House", plan.Fail, []gdap.ProblemKind{gdap.TechnicianNotInGroup}, []string{"Cloud Application Administrator",
 		"Directory Writers", "Global Reader", "Security Reader", "Teams Administrator", "Reports Reader"}},
 }
 
@@ -183,8 +184,8 @@ func TestEvaluateDefaultScenario(t *testing.T) {
 	}
 }
 
-func order(s gdap.Status) int {
-	return map[gdap.Status]int{gdap.Fail: 0, gdap.CouldNotCheck: 1, gdap.Warning: 2, gdap.Pass: 3}[s]
+func order(s plan.Status) int {
+	return map[plan.Status]int{plan.Fail: 0, plan.CouldNotCheck: 1, plan.Warning: 2, plan.Pass: 3}[s]
 }
 
 // TestFixDefaultScenario plans, applies, reads again and plans again on the default scenario.
@@ -270,15 +271,15 @@ func TestFixDefaultScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	vs := gdap.Evaluate(after, p, e.now)
-	wantAfter := map[string]gdap.Status{
-		"Alpine Ski House": gdap.Pass, "Tailspin Toys": gdap.Pass, "Woodgrove Bank": gdap.Pass,
-		"Northwind Traders": gdap.Warning, "Wingtip Toys": gdap.Warning,
+	wantAfter := map[string]plan.Status{
+		"Alpine Ski House": plan.Pass, "Tailspin Toys": plan.Pass, "Woodgrove Bank": plan.Pass,
+		"Northwind Traders": plan.Warning, "Wingtip Toys": plan.Warning,
 		// No fix: a person decides about Global Administrator; the customer approves Trey's renewal.
-		"Adatum Corporation": gdap.Warning, "Trey Research": gdap.Warning,
+		"Adatum Corporation": plan.Warning, "Trey Research": plan.Warning,
 	}
 	waitingAfter := []string{"Northwind Traders", "Wingtip Toys"}
 	if renewedInstead {
-		wantAfter["Woodgrove Bank"] = gdap.Warning
+		wantAfter["Woodgrove Bank"] = plan.Warning
 		waitingAfter = append(waitingAfter, "Woodgrove Bank")
 	}
 	for name, want := range wantAfter {
@@ -319,8 +320,8 @@ func TestFixDefaultScenario(t *testing.T) {
 	}
 }
 
-func statuses(vs []gdap.Verdict) map[string]gdap.Status {
-	m := map[string]gdap.Status{}
+func statuses(vs []gdap.Verdict) map[string]plan.Status {
+	m := map[string]plan.Status{}
 	for _, v := range vs {
 		m[v.Customer.Name] = v.Status
 	}
@@ -396,7 +397,7 @@ func TestMSPProcessFixesOnTheSandbox(t *testing.T) {
 		}
 	}
 	after, _ := gdap.Read(ctx, c, nil)
-	if v := verdictFor(t, gdap.Evaluate(after, p, e.now), "Alpine Ski House"); v.Status != gdap.Pass {
+	if v := verdictFor(t, gdap.Evaluate(after, p, e.now), "Alpine Ski House"); v.Status != plan.Pass {
 		t.Errorf("Alpine after the fixes: %s", v.Sentence)
 	}
 }
@@ -438,7 +439,7 @@ func TestCreateGroupOnTheSandbox(t *testing.T) {
 		}
 	}
 	after, _ := gdap.Read(ctx, c, nil)
-	if v := verdictFor(t, gdap.Evaluate(after, p, e.now), "Tailspin Toys"); v.Status != gdap.Pass {
+	if v := verdictFor(t, gdap.Evaluate(after, p, e.now), "Tailspin Toys"); v.Status != plan.Pass {
 		t.Errorf("Tailspin after the fixes: %s", v.Sentence)
 	}
 	for _, f := range gdap.Plan(gdap.Evaluate(after, p, e.now), after, p, gdap.PlanOptions{GroupPattern: "Onboard365 - {role}"}) {
@@ -469,7 +470,7 @@ func TestUnderFaults(t *testing.T) {
 			tr := &traceCount{}
 			e := startSandbox(t, sandbox.Options{Customers: tc.customers, Trace: tr, Faults: sandbox.Faults{Seed: 1}.Rate(0.05)})
 			c := e.client(graph.Options{Sleep: func(ctx context.Context, d time.Duration) error { return ctx.Err() }})
-			counts := map[gdap.Status]int{}
+			counts := map[plan.Status]int{}
 			for read := 0; read < tc.reads; read++ {
 				inv, err := gdap.Read(context.Background(), c, nil)
 				if err != nil {
@@ -488,7 +489,7 @@ func TestUnderFaults(t *testing.T) {
 					if v.Sentence == "" {
 						t.Errorf("%s: no sentence", v.Customer.Name)
 					}
-					if v.Status == gdap.CouldNotCheck {
+					if v.Status == plan.CouldNotCheck {
 						found := false
 						for _, p := range v.Problems {
 							if p.Kind == gdap.CouldNotRead && p.Err != nil && p.Sentence != "" {
@@ -502,11 +503,11 @@ func TestUnderFaults(t *testing.T) {
 				}
 				if tc.customers == 0 {
 					for _, tt := range seeded {
-						if v := verdictFor(t, vs, tt.customer); v.Status != tt.status && v.Status != gdap.CouldNotCheck {
+						if v := verdictFor(t, vs, tt.customer); v.Status != tt.status && v.Status != plan.CouldNotCheck {
 							t.Errorf("%s: %s, want %s (or could not check)", tt.customer, v.Status, tt.status)
 						}
 					}
-				} else if counts[gdap.Pass]+counts[gdap.CouldNotCheck] != len(vs)*(read+1) {
+				} else if counts[plan.Pass]+counts[plan.CouldNotCheck] != len(vs)*(read+1) {
 					t.Errorf("generated customers are healthy, yet: %v", counts)
 				}
 			}

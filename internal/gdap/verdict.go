@@ -10,32 +10,9 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 )
-
-// Status is the verdict on one customer, or the weight of one problem.
-type Status string
-
-// Statuses, in the order verdicts are sorted (worst first).
-const (
-	Fail          Status = "fail"          // the technician cannot do what the profile needs
-	CouldNotCheck Status = "couldNotCheck" // something could not be read, so the answer is unknown
-	Warning       Status = "warning"       // works today, but needs attention (ending, waiting, risky)
-	Pass          Status = "pass"          // every role the profile needs is in a group the technician is in
-)
-
-// order ranks statuses for sorting: Fail first, Pass last.
-func (s Status) order() int {
-	switch s {
-	case Fail:
-		return 0
-	case CouldNotCheck:
-		return 1
-	case Warning:
-		return 2
-	}
-	return 3
-}
 
 // ProblemKind names what is wrong.
 type ProblemKind string
@@ -71,14 +48,14 @@ var kindOrder = []ProblemKind{NoActiveRelationship, MissingRoles, UnboundRoles, 
 	RequiredGroupMissing, CouldNotRead, Expiring, GlobalAdminAutoExtend, ApprovalPending}
 
 // Severity is the status a problem of this kind gives a customer.
-func (k ProblemKind) Severity() Status {
+func (k ProblemKind) Severity() plan.Status {
 	switch k {
 	case MissingRoles, UnboundRoles, TechnicianNotInGroup, RequiredGroupMissing, NoActiveRelationship:
-		return Fail
+		return plan.Fail
 	case CouldNotRead:
-		return CouldNotCheck
+		return plan.CouldNotCheck
 	}
-	return Warning
+	return plan.Warning
 }
 
 // Words names a problem kind in a few plain words, for a table column.
@@ -128,7 +105,7 @@ type Problem struct {
 // Verdict is the answer for one customer.
 type Verdict struct {
 	Customer Customer
-	Status   Status
+	Status   plan.Status
 	Problems []Problem // worst first
 	Sentence string    // the verdict in plain words
 }
@@ -221,7 +198,7 @@ func Evaluate(inv Inventory, p roles.Profile, now time.Time) []Verdict {
 // SortVerdicts sorts worst first (Fail, CouldNotCheck, Warning, Pass), then by customer name.
 func SortVerdicts(vs []Verdict) {
 	sort.SliceStable(vs, func(i, j int) bool {
-		if a, b := vs[i].Status.order(), vs[j].Status.order(); a != b {
+		if a, b := vs[i].Status.Rank(), vs[j].Status.Rank(); a != b {
 			return a < b
 		}
 		return customerLess(vs[i].Customer, vs[j].Customer)
@@ -616,14 +593,14 @@ func (e *evaluator) finish() Verdict {
 	}
 	sort.SliceStable(e.problems, func(i, j int) bool {
 		a, b := e.problems[i], e.problems[j]
-		if x, y := a.Kind.Severity().order(), b.Kind.Severity().order(); x != y {
+		if x, y := a.Kind.Severity().Rank(), b.Kind.Severity().Rank(); x != y {
 			return x < y
 		}
 		return rank[a.Kind] < rank[b.Kind]
 	})
-	v := Verdict{Customer: e.c, Status: Pass, Problems: e.problems}
+	v := Verdict{Customer: e.c, Status: plan.Pass, Problems: e.problems}
 	for _, pr := range e.problems {
-		if pr.Kind.Severity().order() < v.Status.order() {
+		if pr.Kind.Severity().Rank() < v.Status.Rank() {
 			v.Status = pr.Kind.Severity()
 		}
 	}
@@ -637,7 +614,7 @@ func (e *evaluator) finish() Verdict {
 		for i, pr := range e.problems {
 			parts[i] = e.short(pr)
 		}
-		verb := map[Status]string{Fail: "fails", CouldNotCheck: "could not be checked for", Warning: "passes, with warnings,"}[v.Status]
+		verb := map[plan.Status]string{plan.Fail: "fails", plan.CouldNotCheck: "could not be checked for", plan.Warning: "passes, with warnings,"}[v.Status]
 		v.Sentence = fmt.Sprintf("%s %s %s: %s.", e.c.label(), verb, e.p.Name, strings.Join(parts, "; "))
 	}
 	return v

@@ -1,55 +1,10 @@
 package troubleshoot
 
 import (
+	"github.com/onboard365/onboard365/internal/plan"
 	"sort"
 	"strings"
 )
-
-// Status is the outcome of one check, or of a whole checklist (its worst check).
-type Status string
-
-// Statuses, worst first. They are the same words as internal/gdap's.
-const (
-	Fail          Status = "fail"          // this stops the partner's tools, or will
-	CouldNotCheck Status = "couldNotCheck" // the answer is unknown; the reason says why
-	Warning       Status = "warning"       // works today, but needs a look
-	Pass          Status = "pass"
-)
-
-func (s Status) rank() int {
-	switch s {
-	case Fail:
-		return 0
-	case CouldNotCheck:
-		return 1
-	case Warning:
-		return 2
-	}
-	return 3
-}
-
-// Word is a status as a person reads it.
-func (s Status) Word() string {
-	switch s {
-	case Fail:
-		return "Fail"
-	case CouldNotCheck:
-		return "Could not check"
-	case Warning:
-		return "Warning"
-	case Pass:
-		return "Pass"
-	}
-	return string(s)
-}
-
-// worst returns the worse of two statuses.
-func worst(a, b Status) Status {
-	if b.rank() < a.rank() {
-		return b
-	}
-	return a
-}
 
 // Kind names a check.
 type Kind string
@@ -96,7 +51,7 @@ func (k Kind) Title() string {
 // Check is the outcome of one check.
 type Check struct {
 	Kind     Kind
-	Status   Status
+	Status   plan.Status
 	Sentence string   // what was found and what to do, in plain words, naming the tenant
 	Details  []string // the evidence, one plain line each: policies and their clauses, sign-ins, exclusions
 	FixIDs   []string // the fixes (Diagnosis.Fixes) that would turn it to Pass
@@ -118,8 +73,8 @@ func (c Customer) Label() string {
 
 // Checklist is every check of one tenant.
 type Checklist struct {
-	Customer Customer // for the partner tenant: its id, and the name "Your partner tenant"
-	Status   Status   // the worst status of Checks
+	Customer Customer    // for the partner tenant: its id, and the name "Your partner tenant"
+	Status   plan.Status // the worst status of Checks
 	Checks   []Check
 	// AdminSignedIn is true when the checks read the customer with its own administrator's
 	// sign-in, because the technician's access could not.
@@ -145,13 +100,13 @@ func (l *Checklist) add(c Check) {
 		l.Status = c.Status
 		return
 	}
-	l.Status = worst(l.Status, c.Status)
+	l.Status = plan.Worst(l.Status, c.Status)
 }
 
 // SortChecklists puts the worst first, then sorts by name.
 func SortChecklists(ls []Checklist) {
 	sort.SliceStable(ls, func(i, j int) bool {
-		if a, b := ls[i].Status.rank(), ls[j].Status.rank(); a != b {
+		if a, b := ls[i].Status.Rank(), ls[j].Status.Rank(); a != b {
 			return a < b
 		}
 		if x, y := strings.ToLower(ls[i].Customer.Name), strings.ToLower(ls[j].Customer.Name); x != y {

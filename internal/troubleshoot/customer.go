@@ -3,6 +3,7 @@ package troubleshoot
 import (
 	"context"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"net/url"
 	"sort"
 	"strings"
@@ -95,7 +96,7 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 	if !access.token {
 		reader = gc
 	}
-	if (reader == nil || accessCheck.Status != Pass) && in.admin != nil {
+	if (reader == nil || accessCheck.Status != plan.Pass) && in.admin != nil {
 		reader, l.AdminSignedIn = in.admin, true
 		skus, skusErr = graph.List[sku](ctx, in.admin, skusPath)
 	}
@@ -133,22 +134,22 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 	byID := map[string]map[string]any{}
 	switch {
 	case reader == nil && access.aadsts == "53003":
-		ca.Status = Fail
+		ca.Status = plan.Fail
 		ca.Sentence = possessive(name) + " Conditional Access blocks your technicians: Microsoft refused a token with AADSTS53003. The block also " +
 			"stops Onboard365 from reading " + possessive(name) + " policies through GDAP. One of " + possessive(name) + " own administrators " +
 			"(a Global Administrator, Conditional Access Administrator or Security Administrator of " + name + ") can sign in to " +
 			"Troubleshoot in Onboard365 to see which policy it is and to exclude your partner tenant's service provider users from it."
 		l.NeedsAdmin = true
 	case reader == nil:
-		ca.Status = CouldNotCheck
+		ca.Status = plan.CouldNotCheck
 		ca.Sentence = "Onboard365 cannot read " + possessive(name) + " Conditional Access policies while Microsoft refuses your technician a token there (see Access above)."
 	case p1Known && !p1:
-		ca.Status = CouldNotCheck
+		ca.Status = plan.CouldNotCheck
 		ca.Sentence = name + " has no Entra ID P1, which Conditional Access needs, so Onboard365 cannot read its policies. " +
 			"Without P1 no policy of " + name + " can be changed; if it once had P1, policies made then may still apply."
 	case policiesErr != nil:
 		fl := classify(policiesErr)
-		ca.Status = CouldNotCheck
+		ca.Status = plan.CouldNotCheck
 		switch {
 		case fl.noLicence():
 			ca.Sentence = name + " has no Entra ID P1, which Conditional Access needs, so Onboard365 cannot read its policies."
@@ -180,7 +181,7 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 
 	// Entra ID P1.
 	if reader == nil {
-		licenceCheck = Check{Kind: EntraP1, Status: CouldNotCheck,
+		licenceCheck = Check{Kind: EntraP1, Status: plan.CouldNotCheck,
 			Sentence: "Onboard365 cannot read " + possessive(name) + " licences while Microsoft refuses your technician a token there (see Access above)."}
 	}
 	l.add(licenceCheck)
@@ -202,17 +203,17 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 
 // accessOf is the Access check: did Microsoft give the technician a token for the customer?
 func accessOf(name string, f failure) Check {
-	c := Check{Kind: Access, Status: Pass}
+	c := Check{Kind: Access, Status: plan.Pass}
 	if !f.token {
 		c.Sentence = "Microsoft gives your technician a token for " + name + " through GDAP."
 		if f.status == 0 && f.sentence != "" {
 			// The token came, but the first read failed for another reason (the network, say).
-			c.Status = CouldNotCheck
+			c.Status = plan.CouldNotCheck
 			c.Sentence = "Onboard365 could not reach " + name + ". " + f.sentence
 		}
 		return c
 	}
-	c.Status = Fail
+	c.Status = plan.Fail
 	switch f.aadsts {
 	case "53003":
 		c.Sentence = "Microsoft refused your technician a token for " + name + " because a Conditional Access policy of " + name +
@@ -227,7 +228,7 @@ func accessOf(name string, f failure) Check {
 		c.Sentence = "Your account has no GDAP access to " + name + " (AADSTS50020): no active relationship assigns a role to a " +
 			"group you are in. See GDAP roles and groups below."
 	case "700082", "50173", "":
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		c.Sentence = "Onboard365 could not get a token for " + name + " because of your own sign-in, not the customer. " + f.sentence
 	default:
 		c.Sentence = "Microsoft refused your technician a token for " + name + " (AADSTS" + f.aadsts + "). " + f.sentence
@@ -240,7 +241,7 @@ func licenceOf(name string, skus []sku, err error) (c Check, p1, p1Known bool) {
 	c = Check{Kind: EntraP1}
 	if err != nil {
 		fl := classify(err)
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		if fl.noRole() {
 			c.Sentence = "Your GDAP roles in " + name + " do not include one that can read its licences (Global Reader, License " +
 				"Administrator, Directory Readers or User Administrator)."
@@ -255,13 +256,13 @@ func licenceOf(name string, skus []sku, err error) (c Check, p1, p1Known bool) {
 		}
 		for _, p := range s.ServicePlans {
 			if strings.EqualFold(p.ServicePlanID, planEntraP1) || strings.EqualFold(p.ServicePlanID, planEntraP2) {
-				c.Status = Pass
+				c.Status = plan.Pass
 				c.Sentence = name + " has Entra ID P1 (in its " + quote(s.SkuPartNumber) + " subscription), which Conditional Access and its sign-in log need."
 				return c, true, true
 			}
 		}
 	}
-	c.Status = Fail
+	c.Status = plan.Fail
 	c.Sentence = name + " has no Entra ID P1 licence. Without it, " + name + " cannot use Conditional Access, and its sign-in log and " +
 		"sign-in method reports cannot be read, which integrations that report on them need. Entra ID P1 comes with Microsoft 365 " +
 		"Business Premium, E3 and E5, or on its own."
@@ -283,7 +284,7 @@ func caCheck(name string, in customerInput, findings []Finding, byID map[string]
 	policyWord := count(len(findings), "its one Conditional Access policy", " Conditional Access policies")
 	switch {
 	case len(blocking) > 0:
-		c.Status = Fail
+		c.Status = plan.Fail
 		names := make([]string, len(blocking))
 		for i, f := range blocking {
 			names[i] = quote(f.Name)
@@ -292,12 +293,12 @@ func caCheck(name string, in customerInput, findings []Finding, byID map[string]
 			count(len(findings), "Conditional Access policy", " Conditional Access policies"),
 			map[bool]string{true: "blocks", false: "block"}[len(blocking) == 1], joinWords(names))
 	case access.aadsts == "53003":
-		c.Status = Fail
+		c.Status = plan.Fail
 		c.Sentence = "Microsoft refused your technician a token for " + name + " with AADSTS53003, but none of " + possessive(name) + " " +
 			policyWord + " that Onboard365 can read explains it. Look at the failed sign-in in " + possessive(name) + " sign-in log " +
 			"(Microsoft Entra admin center, Sign-in logs, User sign-ins (non-interactive)) to see which policy applied."
 	case len(would) > 0:
-		c.Status = Warning
+		c.Status = plan.Warning
 		names := make([]string, len(would))
 		for i, f := range would {
 			names[i] = quote(f.Name)
@@ -305,10 +306,10 @@ func caCheck(name string, in customerInput, findings []Finding, byID map[string]
 		c.Sentence = fmt.Sprintf("%s %s %s in report-only mode and would block your technicians once turned on: %s.", possessive(name),
 			count(len(would), "policy", " policies"), map[bool]string{true: "is", false: "are"}[len(would) == 1], joinWords(names))
 	case len(findings) == 0:
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = name + " has no Conditional Access policies, so none blocks your technicians."
 	default:
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = fmt.Sprintf("None of %s %s blocks your technicians.", possessive(name), policyWord)
 		if len(findings) == 1 {
 			c.Sentence = possessive(name) + " one Conditional Access policy does not block your technicians."
@@ -392,19 +393,19 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 	c := Check{Kind: SignInLog}
 	switch {
 	case reader == nil:
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		c.Sentence = "Onboard365 cannot read " + possessive(name) + " sign-in log while Microsoft refuses your technician a token there."
 		if access.aadsts == "53003" {
 			c.Sentence += " The sign-in of one of " + possessive(name) + " own administrators can."
 		}
 		return c
 	case noP1:
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		c.Sentence = name + " keeps no sign-in log that Onboard365 can read: that needs Entra ID P1."
 		return c
 	case err != nil:
 		fl := classify(err)
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		switch {
 		case fl.noLicence():
 			c.Sentence = name + " keeps no sign-in log that Onboard365 can read: that needs Entra ID P1."
@@ -431,7 +432,7 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 		}
 	}
 	if len(ours) == 0 {
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = "No sign-in from your partner tenant was refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log."
 		return c
 	}
@@ -464,17 +465,17 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 	n := count(len(ours), "One sign-in", " sign-ins")
 	switch {
 	case still == 0:
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
 			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by +
 			"; " + map[bool]string{true: "that policy no longer blocks", false: "those policies no longer block"}[len(policyNames) <= 1] + " your technicians."
 	case !policiesKnown:
-		c.Status = Warning
+		c.Status = plan.Warning
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
 			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by +
 			". Onboard365 could not read the policies to tell whether they still block."
 	default:
-		c.Status = Fail
+		c.Status = plan.Fail
 		c.Sentence = n + " from your partner tenant " + map[bool]string{true: "was", false: "were"}[len(ours) == 1] +
 			" refused by Conditional Access (error 53003) in " + possessive(name) + " recent sign-in log, the last on " + last + by + "."
 	}
@@ -493,27 +494,18 @@ func signInLogCheck(name, partner string, reader *graph.Client, access failure, 
 func gdapCheck(name string, v *gdap.Verdict) Check {
 	c := Check{Kind: GDAPRoles}
 	if v == nil {
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		c.Sentence = "Onboard365 found no GDAP relationship with " + name + "."
 		return c
 	}
-	switch v.Status {
-	case gdap.Pass:
-		c.Status = Pass
-	case gdap.Fail:
-		c.Status = Fail
-	case gdap.Warning:
-		c.Status = Warning
-	default:
-		c.Status = CouldNotCheck
-	}
+	c.Status = v.Status // one status for every wizard (internal/plan)
 	c.Sentence = v.Sentence
 	for _, p := range v.Problems {
 		if p.Sentence != v.Sentence {
 			c.Details = append(c.Details, p.Sentence)
 		}
 	}
-	if c.Status != Pass {
+	if c.Status != plan.Pass {
 		c.Details = append(c.Details, "Open GDAP relationships to review and apply the fixes for roles and groups.")
 	}
 	return c

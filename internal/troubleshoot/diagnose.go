@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"sync"
 	"time"
@@ -53,28 +54,11 @@ type Diagnosis struct {
 	Fixes           []Fix       // every fix the checks found, the partner's first, then in the customers' order
 }
 
-// Summary counts customers by status.
-type Summary struct {
-	Pass          int `json:"pass"`
-	Fail          int `json:"fail"`
-	Warning       int `json:"warning"`
-	CouldNotCheck int `json:"couldNotCheck"`
-}
-
 // Summary counts the customers of a diagnosis by status.
-func (d Diagnosis) Summary() Summary {
-	var s Summary
+func (d Diagnosis) Summary() plan.Summary {
+	var s plan.Summary
 	for _, l := range d.Customers {
-		switch l.Status {
-		case Pass:
-			s.Pass++
-		case Fail:
-			s.Fail++
-		case Warning:
-			s.Warning++
-		default:
-			s.CouldNotCheck++
-		}
+		s.Add(l.Status)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package troubleshoot
 
 import (
 	"encoding/csv"
+	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
 	"strings"
@@ -44,7 +45,7 @@ import (
 type Report struct {
 	CheckedAt       time.Time         `json:"checkedAt"`
 	PartnerTenantID string            `json:"partnerTenantId"`
-	Summary         Summary           `json:"summary"`
+	Summary         plan.Summary      `json:"summary"`
 	Partner         ChecklistReport   `json:"partner"`
 	Customers       []ChecklistReport `json:"customers"`
 	Fixes           []FixReport       `json:"fixes"`
@@ -54,7 +55,7 @@ type Report struct {
 type ChecklistReport struct {
 	TenantID      string        `json:"tenantId"`
 	Name          string        `json:"name"`
-	Status        Status        `json:"status"`
+	Status        plan.Status   `json:"status"`
 	AdminSignedIn bool          `json:"adminSignedIn"`
 	NeedsAdmin    bool          `json:"needsAdmin"`
 	Checks        []CheckReport `json:"checks"`
@@ -62,12 +63,12 @@ type ChecklistReport struct {
 
 // CheckReport is one check in a Report.
 type CheckReport struct {
-	Kind     Kind     `json:"kind"`
-	Title    string   `json:"title"`
-	Status   Status   `json:"status"`
-	Sentence string   `json:"sentence"`
-	Details  []string `json:"details,omitempty"`
-	Fixes    []string `json:"fixes,omitempty"`
+	Kind     Kind        `json:"kind"`
+	Title    string      `json:"title"`
+	Status   plan.Status `json:"status"`
+	Sentence string      `json:"sentence"`
+	Details  []string    `json:"details,omitempty"`
+	Fixes    []string    `json:"fixes,omitempty"`
 }
 
 // FixReport is one proposed fix in a Report.
@@ -151,7 +152,7 @@ func WriteHTML(w io.Writer, d Diagnosis, title string) error {
 	data := struct {
 		Title     string
 		CheckedAt string
-		Summary   Summary
+		Summary   plan.Summary
 		Total     int
 		Partner   Checklist
 		Customers []Checklist
@@ -163,7 +164,7 @@ func WriteHTML(w io.Writer, d Diagnosis, title string) error {
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"title": func(k Kind) string { return k.Title() },
-	"word":  func(s Status) string { return s.Word() },
+	"word":  func(s plan.Status) string { return s.Word() },
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>

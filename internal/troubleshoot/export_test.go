@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +12,13 @@ import (
 
 func sampleDiagnosis() Diagnosis {
 	partner := Checklist{Customer: Customer{TenantID: partnerID, Name: "Your partner tenant"}}
-	partner.add(Check{Kind: MFAEnforcement, Status: Warning, Sentence: "Your partner tenant enforces MFA.", Details: []string{"An admin is left out."}})
-	partner.add(Check{Kind: SignInMFA, Status: Pass, Sentence: "Your sign-in carries MFA."})
+	partner.add(Check{Kind: MFAEnforcement, Status: plan.Warning, Sentence: "Your partner tenant enforces MFA.", Details: []string{"An admin is left out."}})
+	partner.add(Check{Kind: SignInMFA, Status: plan.Pass, Sentence: "Your sign-in carries MFA."})
 	evil := Checklist{Customer: Customer{TenantID: otherID, Name: "=HYPERLINK(\"x\") <script>alert(1)</script>"}, NeedsAdmin: true}
-	evil.add(Check{Kind: Access, Status: Fail, Sentence: "Refused (AADSTS53003).", FixIDs: []string{"exclude/x/p"}})
-	evil.add(Check{Kind: ConditionalAccess, Status: CouldNotCheck, Sentence: "+cmd could not be read"})
+	evil.add(Check{Kind: Access, Status: plan.Fail, Sentence: "Refused (AADSTS53003).", FixIDs: []string{"exclude/x/p"}})
+	evil.add(Check{Kind: ConditionalAccess, Status: plan.CouldNotCheck, Sentence: "+cmd could not be read"})
 	fine := Checklist{Customer: Customer{TenantID: "c2", Name: "Fabrikam"}}
-	fine.add(Check{Kind: Access, Status: Pass, Sentence: "Token given."})
+	fine.add(Check{Kind: Access, Status: plan.Pass, Sentence: "Token given."})
 	return Diagnosis{CheckedAt: time.Date(2026, 5, 4, 9, 30, 15, 0, time.UTC), PartnerTenantID: partnerID, Partner: partner,
 		Customers: []Checklist{evil, fine},
 		Fixes: []Fix{{ID: "exclude/x/p", Kind: ExcludeServiceProviders, Customer: evil.Customer, PolicyID: "p", PolicyName: "Block",
@@ -26,7 +27,7 @@ func sampleDiagnosis() Diagnosis {
 
 func TestReportJSON(t *testing.T) {
 	d := sampleDiagnosis()
-	if d.Partner.Status != Warning || d.Customers[0].Status != Fail {
+	if d.Partner.Status != plan.Warning || d.Customers[0].Status != plan.Fail {
 		t.Fatalf("checklist statuses: %s %s", d.Partner.Status, d.Customers[0].Status)
 	}
 	b, err := json.Marshal(NewReport(d))

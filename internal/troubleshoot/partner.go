@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"net/url"
 	"sort"
 	"strings"
@@ -135,19 +136,19 @@ func partnerChecklist(ctx context.Context, r *partnerReads, f partnerFacts) (Che
 func signInCheck(f partnerFacts) Check {
 	c := Check{Kind: SignInMFA}
 	if f.claims.Tid == "" {
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		c.Sentence = "Onboard365 could not read your sign-in, so it cannot say whether it carries MFA. Sign in again in Sign in."
 		return c
 	}
 	v := auth.Check(f.claims, f.tenantID, "")
 	account := clean(f.claims.Upn)
 	if v.Compliant {
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = "Your sign-in as " + account + " carries MFA (its methods: " + strings.Join(f.claims.Amr, ", ") +
 			"), in your partner tenant, as Partner Center and your customers require."
 		return c
 	}
-	c.Status = Fail
+	c.Status = plan.Fail
 	c.Sentence = "Your sign-in as " + account + " does not pass the MFA check, so Partner Center and your integrations' customers can refuse it."
 	c.Details = v.Reasons
 	return c
@@ -226,7 +227,7 @@ func readMFAPolicy(p map[string]any, adminAgents string) (mfaPolicy, bool) {
 func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check {
 	c := Check{Kind: MFAEnforcement}
 	if r.defaults != nil && *r.defaults {
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = "Security defaults are on in your partner tenant: Microsoft asks every user for MFA."
 		return c
 	}
@@ -234,16 +235,16 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		fl := classify(r.policiesErr)
 		switch {
 		case fl.noLicence() && r.defaultsErr == nil:
-			c.Status = Fail
+			c.Status = plan.Fail
 			c.Sentence = "Nothing enforces MFA in your partner tenant: security defaults are off, and without Entra ID P1 it cannot have " +
 				"Conditional Access policies. Partner Center requires MFA for every partner user. Turn security defaults on " +
 				"(Microsoft Entra admin center, Overview, Properties), or get Entra ID P1 and require MFA for all users with Conditional Access."
 		case fl.noRole():
-			c.Status = CouldNotCheck
+			c.Status = plan.CouldNotCheck
 			c.Sentence = "Onboard365 could not read your partner tenant's Conditional Access policies: your account lacks a role that can " +
 				"(Security Reader, Global Reader, Conditional Access Administrator or Security Administrator)."
 		default:
-			c.Status = CouldNotCheck
+			c.Status = plan.CouldNotCheck
 			c.Sentence = "Onboard365 could not read your partner tenant's Conditional Access policies. " + fl.sentence
 		}
 		return c
@@ -263,9 +264,9 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		}
 	}
 	if len(enforcing) == 0 {
-		c.Status = Fail
+		c.Status = plan.Fail
 		if r.defaultsErr != nil {
-			c.Status = CouldNotCheck
+			c.Status = plan.CouldNotCheck
 			c.Sentence = "No Conditional Access policy of your partner tenant requires MFA for all users or for AdminAgents, and " +
 				"Onboard365 could not read whether security defaults are on. " + classify(r.defaultsErr).sentence
 			return c
@@ -300,13 +301,13 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		}
 		return false
 	}
-	c.Status = Pass
+	c.Status = plan.Pass
 	c.Sentence = "Your partner tenant enforces MFA: " + joinWords(names) + " " +
 		map[bool]string{true: "asks", false: "ask"}[len(names) == 1] + " every user it covers for MFA on every sign-in."
 
 	// The technician first: their own groups are known.
 	if f.haveTechnician && !covered(f.technician.ID, func(g string) bool { return f.techGroups[g] }) {
-		c.Status = Fail
+		c.Status = plan.Fail
 		c.Sentence = "Your partner tenant's MFA policies (" + joinWords(names) + ") leave you out: " + f.technician.label() +
 			" can sign in without MFA. Partner Center requires MFA for every partner user. Remove the exclusion that takes you out of the policy."
 	}
@@ -319,8 +320,8 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 	if someone {
 		admins, members, err := lookupAdmins(ctx, r.c, enforcing, f.adminAgents)
 		if err != nil {
-			if c.Status == Pass {
-				c.Status = Warning
+			if c.Status == plan.Pass {
+				c.Status = plan.Warning
 			}
 			c.Details = append(c.Details, "The MFA policies leave some users or groups out, and Onboard365 could not read which users are admins: "+
 				classify(err).sentence)
@@ -332,8 +333,8 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 				}
 			}
 			if len(left) > 0 {
-				if c.Status == Pass {
-					c.Status = Warning
+				if c.Status == plan.Pass {
+					c.Status = plan.Warning
 				}
 				c.Details = append(c.Details, "The MFA policies leave out "+count(len(left), "an admin", " admins")+", who can sign in without MFA: "+
 					joinWords(left)+". If this is your emergency (break-glass) account, keep it excluded as Microsoft advises, with a long "+
@@ -348,8 +349,8 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		}
 	}
 	if len(roleNames) > 0 {
-		if c.Status == Pass {
-			c.Status = Warning
+		if c.Status == plan.Pass {
+			c.Status = plan.Warning
 		}
 		sort.Strings(roleNames)
 		c.Details = append(c.Details, "The MFA policies leave out everyone who holds "+joinWords(dedupe(roleNames))+
@@ -357,8 +358,8 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 	}
 	for _, m := range enforcing {
 		if m.skipsTrustedLocations {
-			if c.Status == Pass {
-				c.Status = Warning
+			if c.Status == plan.Pass {
+				c.Status = plan.Warning
 			}
 			c.Details = append(c.Details, quote(m.name)+" does not ask for MFA from some locations (trusted networks). A sign-in from there "+
 				"gets a token without MFA, which Partner Center refuses (error 900421). Sign in to Onboard365 and your integrations "+
@@ -368,7 +369,7 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 	for _, m := range enforcing {
 		for _, g := range m.excludeGroups {
 			if g == f.adminAgents && f.adminAgents != "" {
-				c.Status = Fail
+				c.Status = plan.Fail
 				c.Details = append(c.Details, quote(m.name)+" leaves out the AdminAgents group, whose members work in your customers: "+
 					"they can sign in without MFA. Remove AdminAgents from the policy's exclusions.")
 			} else if name := f.groupNames[g]; name != "" {
@@ -423,7 +424,7 @@ func riskCheck(a person, r *partnerReads, refused []string, partnerTenantID stri
 	who := a.label()
 	if r.riskyErr != nil {
 		fl := classify(r.riskyErr)
-		c.Status = CouldNotCheck
+		c.Status = plan.CouldNotCheck
 		switch {
 		case fl.noLicence():
 			c.Sentence = "Onboard365 could not check whether " + who + " is a risky user: your partner tenant has no Entra ID P2 licence, " +
@@ -436,7 +437,7 @@ func riskCheck(a person, r *partnerReads, refused []string, partnerTenantID stri
 			c.Sentence = "Onboard365 could not check whether " + who + " is a risky user. " + fl.sentence
 		}
 		if len(refused) > 0 {
-			c.Status = Fail
+			c.Status = plan.Fail
 			c.Sentence = joinWords(quoteAll(refused)) + " refused " + who + " with AADSTS530034: Microsoft flags the account as risky " +
 				"in your partner tenant. A Security Administrator of your partner tenant can review the risk in Microsoft Entra ID " +
 				"Protection and, if the account is safe, dismiss it."
@@ -452,10 +453,10 @@ func riskCheck(a person, r *partnerReads, refused []string, partnerTenantID stri
 		}
 	}
 	if found == nil || !found.atRisk() {
-		c.Status = Pass
+		c.Status = plan.Pass
 		c.Sentence = "Microsoft does not hold " + who + " to be a risky user."
 		if len(refused) > 0 {
-			c.Status = Warning
+			c.Status = plan.Warning
 			c.Details = append(c.Details, joinWords(quoteAll(refused))+" refused it with AADSTS530034 (a risky account) not long ago; "+
 				"if the risk was dismissed since, check again in a few minutes.")
 		}
@@ -468,7 +469,7 @@ func riskCheck(a person, r *partnerReads, refused []string, partnerTenantID stri
 		a.DisplayName = found.DisplayName
 	}
 	who = a.label()
-	c.Status = Fail
+	c.Status = plan.Fail
 	c.Sentence = "Microsoft flags " + who + " as a risky user (" + riskWords(*found) + "). While it is flagged, every customer refuses it delegated access (AADSTS530034), which integrations report as a 400 error."
 	if len(refused) > 0 {
 		c.Details = append(c.Details, joinWords(quoteAll(refused))+" refused it with AADSTS530034 in this check.")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 
@@ -37,34 +38,34 @@ func TestMFAEnforcement(t *testing.T) {
 		defaults *bool
 		policies []map[string]any
 		err      error
-		status   Status
+		status   plan.Status
 		says     []string
 	}{
-		{"security defaults", &on, nil, nil, Pass, []string{"Security defaults are on"}},
-		{"nothing", &off, nil, nil, Fail, []string{"Nothing enforces MFA in your partner tenant"}},
-		{"MFA for all users", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa)}, nil, Pass,
+		{"security defaults", &on, nil, nil, plan.Pass, []string{"Security defaults are on"}},
+		{"nothing", &off, nil, nil, plan.Fail, []string{"Nothing enforces MFA in your partner tenant"}},
+		{"MFA for all users", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa)}, nil, plan.Pass,
 			[]string{`Your partner tenant enforces MFA: "MFA" asks every user it covers`}},
-		{"report-only", &off, []map[string]any{mfaPolicyJSON(t, "enabledForReportingButNotEnforced", `{"includeUsers":["All"]}`, mfa)}, nil, Fail,
+		{"report-only", &off, []map[string]any{mfaPolicyJSON(t, "enabledForReportingButNotEnforced", `{"includeUsers":["All"]}`, mfa)}, nil, plan.Fail,
 			[]string{"report-only mode, which enforces nothing"}},
-		{"AdminAgents only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeGroups":["`+adminAgents+`"]}`, mfa)}, nil, Pass, nil},
-		{"MFA or a compliant device", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"OR","builtInControls":["mfa","compliantDevice"]}`)}, nil, Fail, nil},
-		{"MFA and a compliant device", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"AND","builtInControls":["mfa","compliantDevice"]}`)}, nil, Pass, nil},
-		{"an authentication strength", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"OR","builtInControls":[],"authenticationStrength":{"id":"s"}}`)}, nil, Pass, nil},
-		{"only some apps", &off, []map[string]any{policyJSON(t, `{"displayName":"Portals","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["MicrosoftAdminPortals"]}},"grantControls":`+mfa+`}`)}, nil, Fail, nil},
-		{"legacy clients only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"clientAppTypes":["other"]`)}, nil, Fail, nil},
-		{"risky sign-ins only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"signInRiskLevels":["high"]`)}, nil, Fail, nil},
-		{"the technician excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeUsers":["`+techID+`"]}`, mfa)}, nil, Fail,
+		{"AdminAgents only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeGroups":["`+adminAgents+`"]}`, mfa)}, nil, plan.Pass, nil},
+		{"MFA or a compliant device", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"OR","builtInControls":["mfa","compliantDevice"]}`)}, nil, plan.Fail, nil},
+		{"MFA and a compliant device", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"AND","builtInControls":["mfa","compliantDevice"]}`)}, nil, plan.Pass, nil},
+		{"an authentication strength", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, `{"operator":"OR","builtInControls":[],"authenticationStrength":{"id":"s"}}`)}, nil, plan.Pass, nil},
+		{"only some apps", &off, []map[string]any{policyJSON(t, `{"displayName":"Portals","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["MicrosoftAdminPortals"]}},"grantControls":`+mfa+`}`)}, nil, plan.Fail, nil},
+		{"legacy clients only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"clientAppTypes":["other"]`)}, nil, plan.Fail, nil},
+		{"risky sign-ins only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"signInRiskLevels":["high"]`)}, nil, plan.Fail, nil},
+		{"the technician excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeUsers":["`+techID+`"]}`, mfa)}, nil, plan.Fail,
 			[]string{"leave you out: alex@contoso can sign in without MFA"}},
-		{"AdminAgents excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeGroups":["`+adminAgents+`"]}`, mfa)}, nil, Fail,
+		{"AdminAgents excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeGroups":["`+adminAgents+`"]}`, mfa)}, nil, plan.Fail,
 			[]string{"leaves out the AdminAgents group"}},
-		{"a role excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeRoles":["62e90394-69f5-4237-9190-012177145e10"]}`, mfa)}, nil, Warning,
+		{"a role excluded", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"],"excludeRoles":["62e90394-69f5-4237-9190-012177145e10"]}`, mfa)}, nil, plan.Warning,
 			[]string{"leave out everyone who holds Global Administrator"}},
-		{"trusted locations skip MFA", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"locations":{"includeLocations":["All"],"excludeLocations":["AllTrusted"]}`)}, nil, Warning,
+		{"trusted locations skip MFA", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"locations":{"includeLocations":["All"],"excludeLocations":["AllTrusted"]}`)}, nil, plan.Warning,
 			[]string{"does not ask for MFA from some locations", "error 900421"}},
-		{"named locations only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"locations":{"includeLocations":["x"]}`)}, nil, Fail, nil},
-		{"no P1, defaults off", &off, nil, licence, Fail, []string{"without Entra ID P1"}},
-		{"no role to read policies", &off, nil, denied, CouldNotCheck, []string{"your account lacks a role"}},
-		{"no role, defaults on", &on, nil, denied, Pass, nil},
+		{"named locations only", &off, []map[string]any{mfaPolicyJSON(t, "enabled", `{"includeUsers":["All"]}`, mfa, `"locations":{"includeLocations":["x"]}`)}, nil, plan.Fail, nil},
+		{"no P1, defaults off", &off, nil, licence, plan.Fail, []string{"without Entra ID P1"}},
+		{"no role to read policies", &off, nil, denied, plan.CouldNotCheck, []string{"your account lacks a role"}},
+		{"no role, defaults on", &on, nil, denied, plan.Pass, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &partnerReads{defaults: tc.defaults, policies: tc.policies, policiesErr: tc.err}
@@ -90,18 +91,18 @@ func TestRiskCheck(t *testing.T) {
 		name    string
 		r       partnerReads
 		refused []string
-		status  Status
+		status  plan.Status
 		fix     bool
 		says    string
 	}{
-		{"not listed", partnerReads{}, nil, Pass, false, "Microsoft does not hold Alex (alex@contoso) to be a risky user."},
-		{"dismissed", partnerReads{risky: []riskyUser{{ID: techID, RiskLevel: "none", RiskState: "dismissed"}}}, nil, Pass, false, "does not hold"},
-		{"at risk", partnerReads{risky: []riskyUser{{ID: strings.ToUpper(techID), RiskLevel: "high", RiskState: "atRisk"}}}, nil, Fail, true, "(high risk, at risk)"},
-		{"compromised, by name", partnerReads{risky: []riskyUser{{ID: "x", UserPrincipalName: "ALEX@contoso", RiskLevel: "medium", RiskState: "confirmedCompromised"}}}, nil, Fail, true, "confirmed compromised"},
-		{"no P2", partnerReads{riskyErr: licence}, nil, CouldNotCheck, false, "no Entra ID P2 licence"},
-		{"no role", partnerReads{riskyErr: denied}, nil, CouldNotCheck, false, "lacks a role that can read the risky-user list"},
-		{"no P2, but customers refused it", partnerReads{riskyErr: licence}, []string{"Fabrikam"}, Fail, false, `"Fabrikam" refused Alex (alex@contoso) with AADSTS530034`},
-		{"refused, dismissed since", partnerReads{}, []string{"Fabrikam"}, Warning, false, "check again in a few minutes"},
+		{"not listed", partnerReads{}, nil, plan.Pass, false, "Microsoft does not hold Alex (alex@contoso) to be a risky user."},
+		{"dismissed", partnerReads{risky: []riskyUser{{ID: techID, RiskLevel: "none", RiskState: "dismissed"}}}, nil, plan.Pass, false, "does not hold"},
+		{"at risk", partnerReads{risky: []riskyUser{{ID: strings.ToUpper(techID), RiskLevel: "high", RiskState: "atRisk"}}}, nil, plan.Fail, true, "(high risk, at risk)"},
+		{"compromised, by name", partnerReads{risky: []riskyUser{{ID: "x", UserPrincipalName: "ALEX@contoso", RiskLevel: "medium", RiskState: "confirmedCompromised"}}}, nil, plan.Fail, true, "confirmed compromised"},
+		{"no P2", partnerReads{riskyErr: licence}, nil, plan.CouldNotCheck, false, "no Entra ID P2 licence"},
+		{"no role", partnerReads{riskyErr: denied}, nil, plan.CouldNotCheck, false, "lacks a role that can read the risky-user list"},
+		{"no P2, but customers refused it", partnerReads{riskyErr: licence}, []string{"Fabrikam"}, plan.Fail, false, `"Fabrikam" refused Alex (alex@contoso) with AADSTS530034`},
+		{"refused, dismissed since", partnerReads{}, []string{"Fabrikam"}, plan.Warning, false, "check again in a few minutes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, fix := riskCheck(alex, &tc.r, tc.refused, partnerID)
@@ -121,12 +122,12 @@ func TestSignInCheck(t *testing.T) {
 	noMFA := auth.Claims{Tid: partnerID, Upn: "alex@contoso", Amr: []string{"pwd"}}
 	for _, tc := range []struct {
 		claims auth.Claims
-		status Status
+		status plan.Status
 		says   string
 	}{
-		{good, Pass, "carries MFA (its methods: pwd, mfa)"},
-		{noMFA, Fail, "does not pass the MFA check"},
-		{auth.Claims{}, CouldNotCheck, "could not read your sign-in"},
+		{good, plan.Pass, "carries MFA (its methods: pwd, mfa)"},
+		{noMFA, plan.Fail, "does not pass the MFA check"},
+		{auth.Claims{}, plan.CouldNotCheck, "could not read your sign-in"},
 	} {
 		c := signInCheck(partnerFacts{tenantID: partnerID, claims: tc.claims})
 		if c.Status != tc.status || !strings.Contains(c.Sentence, tc.says) {
@@ -141,19 +142,19 @@ func TestAccessOf(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		f      failure
-		status Status
+		status plan.Status
 		says   string
 	}{
-		{failure{}, Pass, "Microsoft gives your technician a token for Litware through GDAP."},
-		{classify(&graph.Error{Status: 403, Code: "Authorization_RequestDenied"}), Pass, "gives your technician a token"},
-		{tokenErr("53003"), Fail, "a Conditional Access policy of Litware blocks it (AADSTS53003)"},
-		{tokenErr("530034"), Fail, "flagged as risky"},
-		{tokenErr("90099"), Fail, "not consented there (AADSTS90099)"},
-		{tokenErr("50020"), Fail, "no GDAP access to Litware (AADSTS50020)"},
-		{tokenErr("700082"), CouldNotCheck, "because of your own sign-in"},
-		{tokenErr("50126"), Fail, "(AADSTS50126)"},
-		{classify(errors.New("graph GET /v1.0/subscribedSkus: get an access token: AADSTS53003: blocked")), Fail, "(AADSTS53003)"},
-		{classify(context.DeadlineExceeded), CouldNotCheck, "did not answer in time"},
+		{failure{}, plan.Pass, "Microsoft gives your technician a token for Litware through GDAP."},
+		{classify(&graph.Error{Status: 403, Code: "Authorization_RequestDenied"}), plan.Pass, "gives your technician a token"},
+		{tokenErr("53003"), plan.Fail, "a Conditional Access policy of Litware blocks it (AADSTS53003)"},
+		{tokenErr("530034"), plan.Fail, "flagged as risky"},
+		{tokenErr("90099"), plan.Fail, "not consented there (AADSTS90099)"},
+		{tokenErr("50020"), plan.Fail, "no GDAP access to Litware (AADSTS50020)"},
+		{tokenErr("700082"), plan.CouldNotCheck, "because of your own sign-in"},
+		{tokenErr("50126"), plan.Fail, "(AADSTS50126)"},
+		{classify(errors.New("graph GET /v1.0/subscribedSkus: get an access token: AADSTS53003: blocked")), plan.Fail, "(AADSTS53003)"},
+		{classify(context.DeadlineExceeded), plan.CouldNotCheck, "did not answer in time"},
 	} {
 		c := accessOf("Litware", tc.f)
 		if c.Status != tc.status || !strings.Contains(c.Sentence, tc.says) {

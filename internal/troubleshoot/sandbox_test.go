@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 	"time"
@@ -17,40 +18,40 @@ import (
 // for the checks that find a cause, a phrase of the sentence that names it.
 var seeded = []struct {
 	customer string
-	want     map[ts.Kind]ts.Status
+	want     map[ts.Kind]plan.Status
 	says     map[ts.Kind]string
 }{
-	{"Fabrikam", all(ts.Pass), nil},
-	{"Northwind Traders", with(all(ts.Pass), ts.GDAPRoles, ts.Fail), map[ts.Kind]string{ts.GDAPRoles: "Teams Administrator"}},
-	{"Tailspin Toys", with(all(ts.Pass), ts.GDAPRoles, ts.Fail), map[ts.Kind]string{ts.GDAPRoles: "Security Reader"}},
-	{"Wingtip Toys", blocked(ts.Fail), map[ts.Kind]string{ts.Access: "no GDAP access to Wingtip Toys (AADSTS50020)"}},
-	{"Woodgrove Bank", with(with(all(ts.Pass), ts.ConditionalAccess, ts.Warning), ts.GDAPRoles, ts.Warning),
+	{"Fabrikam", all(plan.Pass), nil},
+	{"Northwind Traders", with(all(plan.Pass), ts.GDAPRoles, plan.Fail), map[ts.Kind]string{ts.GDAPRoles: "Teams Administrator"}},
+	{"Tailspin Toys", with(all(plan.Pass), ts.GDAPRoles, plan.Fail), map[ts.Kind]string{ts.GDAPRoles: "Security Reader"}},
+	{"Wingtip Toys", blocked(plan.Fail), map[ts.Kind]string{ts.Access: "no GDAP access to Wingtip Toys (AADSTS50020)"}},
+	{"Woodgrove Bank", with(with(all(plan.Pass), ts.ConditionalAccess, plan.Warning), ts.GDAPRoles, plan.Warning),
 		map[ts.Kind]string{ts.ConditionalAccess: `report-only mode and would block your technicians once turned on: "Require a compliant device (testing)"`}},
-	{"Adatum Corporation", with(all(ts.Pass), ts.GDAPRoles, ts.Warning), map[ts.Kind]string{ts.GDAPRoles: "Global Administrator"}},
-	{"Litware", with(with(blocked(ts.Pass), ts.ConditionalAccess, ts.Fail), ts.Access, ts.Fail), map[ts.Kind]string{
+	{"Adatum Corporation", with(all(plan.Pass), ts.GDAPRoles, plan.Warning), map[ts.Kind]string{ts.GDAPRoles: "Global Administrator"}},
+	{"Litware", with(with(blocked(plan.Pass), ts.ConditionalAccess, plan.Fail), ts.Access, plan.Fail), map[ts.Kind]string{
 		ts.Access:            "because a Conditional Access policy of Litware blocks it (AADSTS53003)",
 		ts.ConditionalAccess: "Litware's Conditional Access blocks your technicians: Microsoft refused a token with AADSTS53003",
 	}},
-	{"Proseware", all(ts.Pass), nil},
-	{"Lamna Healthcare", with(with(with(all(ts.Pass), ts.EntraP1, ts.Fail), ts.ConditionalAccess, ts.CouldNotCheck), ts.SignInLog, ts.CouldNotCheck),
+	{"Proseware", all(plan.Pass), nil},
+	{"Lamna Healthcare", with(with(with(all(plan.Pass), ts.EntraP1, plan.Fail), ts.ConditionalAccess, plan.CouldNotCheck), ts.SignInLog, plan.CouldNotCheck),
 		map[ts.Kind]string{ts.EntraP1: "Lamna Healthcare has no Entra ID P1 licence"}},
-	{"Relecloud", with(blocked(ts.Pass), ts.Access, ts.Fail), map[ts.Kind]string{ts.Access: "not consented there (AADSTS90099)"}},
-	{"Trey Research", with(blocked(ts.Warning), ts.Access, ts.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)"}},
-	{"Alpine Ski House", blocked(ts.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)", ts.GDAPRoles: "Cloud Application Administrator"}},
+	{"Relecloud", with(blocked(plan.Pass), ts.Access, plan.Fail), map[ts.Kind]string{ts.Access: "not consented there (AADSTS90099)"}},
+	{"Trey Research", with(blocked(plan.Warning), ts.Access, plan.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)"}},
+	{"Alpine Ski House", blocked(plan.Fail), map[ts.Kind]string{ts.Access: "(AADSTS50020)", ts.GDAPRoles: "Cloud Application Administrator"}},
 }
 
 var customerKinds = []ts.Kind{ts.Access, ts.ConditionalAccess, ts.SignInLog, ts.GDAPRoles, ts.EntraP1}
 
-func all(s ts.Status) map[ts.Kind]ts.Status {
-	m := map[ts.Kind]ts.Status{}
+func all(s plan.Status) map[ts.Kind]plan.Status {
+	m := map[ts.Kind]plan.Status{}
 	for _, k := range customerKinds {
 		m[k] = s
 	}
 	return m
 }
 
-func with(m map[ts.Kind]ts.Status, k ts.Kind, s ts.Status) map[ts.Kind]ts.Status {
-	out := map[ts.Kind]ts.Status{}
+func with(m map[ts.Kind]plan.Status, k ts.Kind, s plan.Status) map[ts.Kind]plan.Status {
+	out := map[ts.Kind]plan.Status{}
 	for kk, v := range m {
 		out[kk] = v
 	}
@@ -60,9 +61,9 @@ func with(m map[ts.Kind]ts.Status, k ts.Kind, s ts.Status) map[ts.Kind]ts.Status
 
 // blocked is a customer that refuses the technician a token: nothing but the GDAP verdict (gdap)
 // can be read.
-func blocked(gdap ts.Status) map[ts.Kind]ts.Status {
-	return map[ts.Kind]ts.Status{ts.Access: ts.Fail, ts.ConditionalAccess: ts.CouldNotCheck, ts.SignInLog: ts.CouldNotCheck,
-		ts.GDAPRoles: gdap, ts.EntraP1: ts.CouldNotCheck}
+func blocked(gdap plan.Status) map[ts.Kind]plan.Status {
+	return map[ts.Kind]plan.Status{ts.Access: plan.Fail, ts.ConditionalAccess: plan.CouldNotCheck, ts.SignInLog: plan.CouldNotCheck,
+		ts.GDAPRoles: gdap, ts.EntraP1: plan.CouldNotCheck}
 }
 
 // TestDefaultScenarioCausesFixesAndLeftAlone is the issue's "done when": on the default scenario
@@ -78,7 +79,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 		t.Errorf("partner tenant %s, want %s", d.PartnerTenantID, e.s.PartnerTenantID())
 	}
 	mfa := checkOf(t, d.Partner, ts.MFAEnforcement)
-	if mfa.Status != ts.Warning || !strings.Contains(mfa.Sentence, `"Require MFA for all users"`) ||
+	if mfa.Status != plan.Warning || !strings.Contains(mfa.Sentence, `"Require MFA for all users"`) ||
 		!strings.Contains(strings.Join(mfa.Details, " "), `Break glass account (breakglass@contosopartners.onmicrosoft.com)`) ||
 		!strings.Contains(strings.Join(mfa.Details, " "), "break-glass") {
 		t.Errorf("MFA enforcement: %s %q %q", mfa.Status, mfa.Sentence, mfa.Details)
@@ -89,12 +90,12 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 			risks = append(risks, c)
 		}
 	}
-	if len(risks) != 2 || risks[0].Status != ts.Pass || !strings.Contains(risks[0].Sentence, technician) ||
-		risks[1].Status != ts.Fail || !strings.Contains(risks[1].Sentence, riskyUser) || !strings.Contains(risks[1].Sentence, "AADSTS530034") ||
+	if len(risks) != 2 || risks[0].Status != plan.Pass || !strings.Contains(risks[0].Sentence, technician) ||
+		risks[1].Status != plan.Fail || !strings.Contains(risks[1].Sentence, riskyUser) || !strings.Contains(risks[1].Sentence, "AADSTS530034") ||
 		len(risks[1].FixIDs) != 1 {
 		t.Fatalf("risky accounts: %+v", risks)
 	}
-	if c := checkOf(t, d.Partner, ts.SignInMFA); c.Status != ts.Pass || !strings.Contains(c.Sentence, "carries MFA") {
+	if c := checkOf(t, d.Partner, ts.SignInMFA); c.Status != plan.Pass || !strings.Contains(c.Sentence, "carries MFA") {
 		t.Errorf("sign-in: %s %q", c.Status, c.Sentence)
 	}
 	dismiss, ok := d.Fix(risks[1].FixIDs[0])
@@ -139,7 +140,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 	}
 	ca := checkOf(t, l, ts.ConditionalAccess)
 	details := strings.Join(ca.Details, "\n")
-	if ca.Status != ts.Fail || !strings.Contains(ca.Sentence, `One of Litware's 5 Conditional Access policies blocks your technicians: "Block guests and external users".`) {
+	if ca.Status != plan.Fail || !strings.Contains(ca.Sentence, `One of Litware's 5 Conditional Access policies blocks your technicians: "Block guests and external users".`) {
 		t.Errorf("Litware CA with its admin: %s %q", ca.Status, ca.Sentence)
 	}
 	for _, want := range []string{
@@ -153,11 +154,11 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 			t.Errorf("Litware's policies are not explained with %q:\n%s", want, details)
 		}
 	}
-	if log := checkOf(t, l, ts.SignInLog); log.Status != ts.Fail || !strings.Contains(log.Sentence, `by "Block guests and external users"`) ||
+	if log := checkOf(t, l, ts.SignInLog); log.Status != plan.Fail || !strings.Contains(log.Sentence, `by "Block guests and external users"`) ||
 		!strings.Contains(log.Sentence, "refused by Conditional Access (error 53003)") || len(log.Details) < 3 {
 		t.Errorf("Litware's sign-in log: %s %q %q", log.Status, log.Sentence, log.Details)
 	}
-	if p1 := checkOf(t, l, ts.EntraP1); p1.Status != ts.Pass {
+	if p1 := checkOf(t, l, ts.EntraP1); p1.Status != plan.Pass {
 		t.Errorf("Litware's licence with its admin: %s %q", p1.Status, p1.Sentence)
 	}
 	if len(ca.FixIDs) != 1 {
@@ -214,7 +215,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 	after := e.diagnose(ts.Options{ServiceAccount: riskyUser})
 	l = checklistOf(t, after, "Litware")
 	for _, k := range customerKinds {
-		if c := checkOf(t, l, k); c.Status != ts.Pass {
+		if c := checkOf(t, l, k); c.Status != plan.Pass {
 			t.Errorf("Litware after the fix, %s: %s %q", k, c.Status, c.Sentence)
 		}
 	}
@@ -224,7 +225,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 	if log := checkOf(t, l, ts.SignInLog); !strings.Contains(log.Sentence, "that policy no longer blocks your technicians") {
 		t.Errorf("Litware's sign-in log after the fix: %q", log.Sentence)
 	}
-	if c := checkOf(t, checklistOf(t, after, "Woodgrove Bank"), ts.ConditionalAccess); c.Status != ts.Pass {
+	if c := checkOf(t, checklistOf(t, after, "Woodgrove Bank"), ts.ConditionalAccess); c.Status != plan.Pass {
 		t.Errorf("Woodgrove after the fix: %s %q", c.Status, c.Sentence)
 	}
 	risks = nil
@@ -233,7 +234,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 			risks = append(risks, c)
 		}
 	}
-	if len(risks) != 2 || risks[1].Status != ts.Pass {
+	if len(risks) != 2 || risks[1].Status != plan.Pass {
 		t.Errorf("lee after dismissing: %+v", risks)
 	}
 	if len(after.Fixes) != 0 {
@@ -271,13 +272,13 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 	}
 }
 
-func rank(s ts.Status) int {
+func rank(s plan.Status) int {
 	switch s {
-	case ts.Fail:
+	case plan.Fail:
 		return 0
-	case ts.CouldNotCheck:
+	case plan.CouldNotCheck:
 		return 1
-	case ts.Warning:
+	case plan.Warning:
 		return 2
 	}
 	return 3
@@ -312,14 +313,14 @@ func TestGeneratedCustomers(t *testing.T) {
 	if len(d.Customers) != 10 {
 		t.Fatalf("%d customers", len(d.Customers))
 	}
-	want := map[string]map[ts.Kind]ts.Status{
-		"Customer 0001": with(blocked(ts.Pass), ts.ConditionalAccess, ts.Fail),
-		"Customer 0002": with(all(ts.Pass), ts.ConditionalAccess, ts.Warning),
-		"Customer 0003": with(all(ts.Pass), ts.ConditionalAccess, ts.Warning),
-		"Customer 0004": with(with(with(all(ts.Pass), ts.EntraP1, ts.Fail), ts.ConditionalAccess, ts.CouldNotCheck), ts.SignInLog, ts.CouldNotCheck),
-		"Customer 0005": all(ts.Pass),
-		"Customer 0006": blocked(ts.Pass),
-		"Customer 0007": all(ts.Pass),
+	want := map[string]map[ts.Kind]plan.Status{
+		"Customer 0001": with(blocked(plan.Pass), ts.ConditionalAccess, plan.Fail),
+		"Customer 0002": with(all(plan.Pass), ts.ConditionalAccess, plan.Warning),
+		"Customer 0003": with(all(plan.Pass), ts.ConditionalAccess, plan.Warning),
+		"Customer 0004": with(with(with(all(plan.Pass), ts.EntraP1, plan.Fail), ts.ConditionalAccess, plan.CouldNotCheck), ts.SignInLog, plan.CouldNotCheck),
+		"Customer 0005": all(plan.Pass),
+		"Customer 0006": blocked(plan.Pass),
+		"Customer 0007": all(plan.Pass),
 	}
 	for name, kinds := range want {
 		l := checklistOf(t, d, name)
@@ -391,11 +392,11 @@ func TestGeneratedCustomers(t *testing.T) {
 
 	after := e.diagnose(ts.Options{})
 	for _, name := range []string{"Customer 0001", "Customer 0002"} {
-		if c := checkOf(t, checklistOf(t, after, name), ts.ConditionalAccess); c.Status != ts.Pass {
+		if c := checkOf(t, checklistOf(t, after, name), ts.ConditionalAccess); c.Status != plan.Pass {
 			t.Errorf("%s after its fix: %s %q", name, c.Status, c.Sentence)
 		}
 	}
-	if c := checkOf(t, checklistOf(t, after, "Customer 0003"), ts.ConditionalAccess); c.Status != ts.Warning {
+	if c := checkOf(t, checklistOf(t, after, "Customer 0003"), ts.ConditionalAccess); c.Status != plan.Warning {
 		t.Errorf("Customer 0003 changed though its fix was not applied: %s", c.Status)
 	}
 	if _, err := ts.Diagnose(ctx, e.tenants, ts.Options{SignIn: e.claims, Customers: []string{"Customer 9999"}}); !errors.Is(err, ts.ErrNoSuchCustomer) {

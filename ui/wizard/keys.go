@@ -14,8 +14,8 @@ import (
 //     still runs). On a focused wizard button, Enter presses that button, as Space does.
 //     In a one-line text field that has no Enter action of its own, Enter is Next too.
 //   - Escape is Cancel: it stops work in flight, and otherwise leaves the wizard, asking first
-//     when Config.Unsaved says there are choices that leaving would throw away. While that
-//     question shows, Escape answers "Stay".
+//     when Config.Unsaved (or the step's Unsaved) says there are choices that leaving would throw
+//     away. While that question shows, Escape answers "Stay".
 //
 // The window passes keys typed while nothing has the focus to Find(content).TypedKey (the shell
 // does, through its canvas' OnTypedKey); a focused wizard Button handles its own.

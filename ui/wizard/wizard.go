@@ -40,6 +40,9 @@ type Step struct {
 	Work func(ctx context.Context, report func(Progress)) error
 	// NextLabel replaces "Next" on this step, for example "Apply 3 changes".
 	NextLabel string
+	// Unsaved, when set and true while this step is shown, makes Cancel (and Escape) ask before
+	// leaving, as Config.Unsaved does for the whole wizard (a Review step sets it).
+	Unsaved func() bool
 }
 
 // Config describes a whole wizard.
@@ -172,13 +175,26 @@ func (w *Wizard) Cancel() {
 		}
 		return
 	}
-	if w.cfg.Unsaved != nil && w.cfg.Unsaved() {
+	if w.unsaved() {
 		w.askToLeave()
 		return
 	}
 	if w.cfg.OnClose != nil {
 		w.cfg.OnClose()
 	}
+}
+
+// unsaved says whether leaving now would throw away choices the person made.
+func (w *Wizard) unsaved() bool {
+	if w.cfg.Unsaved != nil && w.cfg.Unsaved() {
+		return true
+	}
+	if w.current < len(w.cfg.Steps) {
+		if u := w.cfg.Steps[w.current].Unsaved; u != nil && u() {
+			return true
+		}
+	}
+	return false
 }
 
 // Restart goes back to the first step, as if the wizard had just opened.
