@@ -13,102 +13,55 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // AppRegistration is what the App registration page (and Settings' "Rotate the secret") needs
-// from the rest of the app: internal/appreg, the keychain and the sign-in, wired in cmd.
+// from the rest of the app: internal/app's AppRegistration, with the keychain and the sign-in.
 type AppRegistration interface {
 	// Integrations lists the tools the app registration can serve; Onboard365 itself first.
 	Integrations() []AppIntegration
 	// SignInAdmin signs an administrator in to manage the app registration. That sign-in is
-	// kept in memory only, for this wizard.
-	SignInAdmin(ctx context.Context, choice AppChoice, loginHint string, launched func(Launch)) (Evidence, error)
+	// kept in memory only, in the AppAdmin, for this wizard.
+	SignInAdmin(ctx context.Context, choice AppChoice, loginHint string, launched func(Launch)) (AppAdmin, error)
 	// Plan reads what exists and lists what would change. It changes nothing.
-	Plan(ctx context.Context, report func(message string)) (AppPlan, error)
-	// Apply makes the planned changes and reads everything again. Calling it again without a new
-	// Plan changes nothing more.
-	Apply(ctx context.Context, report func(done, total int, message string)) (AppOutcome, error)
-	// SignInWithApp signs the technician in with the app (so the kept sign-in and its refresh
-	// token belong to it) and keeps a compliant sign-in in the keychain.
-	SignInWithApp(ctx context.Context, loginHint string, launched func(Launch)) (AppSignIn, error)
+	Plan(ctx context.Context, admin AppAdmin, report func(message string)) (AppPlan, error)
+	// Apply makes the planned changes and reads everything again. Applying the same plan again
+	// changes nothing more.
+	Apply(ctx context.Context, p AppPlan, report func(done, total int, message string)) (AppOutcome, error)
+	// SignInWithApp signs the technician in with the app appID (so the kept sign-in and its
+	// refresh token belong to it) and keeps a compliant sign-in in the keychain.
+	SignInWithApp(ctx context.Context, appID, loginHint string, launched func(Launch)) (AppSignIn, error)
 	// Customers reads the app's consent in every customer.
-	Customers(ctx context.Context, progress func(done, total int)) ([]CustomerConsent, error)
-	// Consent consents the app in the chosen customers (by tenant id) and checks each again.
-	Consent(ctx context.Context, tenantIDs []string, progress func(done, total int)) ([]CustomerConsent, error)
+	Customers(ctx context.Context, admin AppAdmin, progress func(done, total int)) ([]CustomerConsent, error)
+	// Consent consents the app appID in the chosen customers and checks each again.
+	Consent(ctx context.Context, admin AppAdmin, appID string, chosen []CustomerConsent, progress func(done, total int)) ([]CustomerConsent, error)
 	// RotateSecret signs an administrator in and replaces the app's client secret; the old one is
 	// removed only after the new one works.
 	RotateSecret(ctx context.Context, loginHint string, launched func(Launch)) (AppOutcome, error)
 }
 
-// AppIntegration is a tool the app registration can serve.
-type AppIntegration struct {
-	Name, Description string
-	AlwaysOn          bool   // Onboard365 itself
-	NeedsRedirect     bool   // the tool gives a redirect address to paste
-	RedirectFrom      string // where the person finds it
-}
-
-// AppChoice is what the person chose on the first step.
-type AppChoice struct {
-	Name         string
-	Integrations []string
-	RedirectURIs []string
-	AdminAgents  bool // the DAP-era AdminAgents membership, off by default
-}
-
-// AppPlan is what exists and what would change.
-type AppPlan struct {
-	Facts   []string // what exists
-	Changes []string // one sentence per change
-	Notes   []string // what is left as it is, and why
-}
-
-// AppOutcome is what Apply (or a rotation) did and what is true now.
-type AppOutcome struct {
-	Lines     []AppLine
-	Waited    int          // tries that waited for Microsoft to finish setting up a new app
-	Secret    *ShownSecret // a new secret, shown here once; nil when none was made (or already shown)
-	Now       []string     // what is true after reading again
-	Remaining []string     // changes still needed after reading again (empty: the app is right)
-}
-
-// AppLine is one change and how it went.
-type AppLine struct {
-	Done     bool
-	Sentence string
-}
-
-// ShownSecret is a new client secret, to be shown once and copied.
-type ShownSecret struct {
-	ClientID, Value string
-	Expires         time.Time
-	Stored          bool // it is in this computer's keychain
-}
-
-// AppSignIn is the sign-in with the app.
-type AppSignIn struct {
-	Evidence
-	Already bool // the kept sign-in already belonged to this app: nothing was asked
-	Kept    bool // the sign-in is in the keychain
-}
+// What the App registration page shows, as internal/app computes it.
+type (
+	AppIntegration  = app.AppIntegration
+	AppChoice       = app.AppChoice
+	AppAdmin        = app.AppAdmin
+	AppPlan         = app.AppPlan
+	AppOutcome      = app.AppOutcome
+	AppLine         = app.AppLine
+	ShownSecret     = app.ShownSecret
+	AppSignIn       = app.AppSignIn
+	CustomerConsent = app.CustomerConsent
+)
 
 // Customer consent statuses.
 const (
-	ConsentOK            = "Consented"
-	ConsentMissing       = "Needs consent"
-	ConsentLacks         = "Consent lacks permissions"
-	ConsentCouldNotCheck = "Could not check"
+	ConsentOK            = app.ConsentOK
+	ConsentMissing       = app.ConsentMissing
+	ConsentLacks         = app.ConsentLacks
+	ConsentCouldNotCheck = app.ConsentCouldNotCheck
 )
-
-// CustomerConsent is one customer's consent, before or after consenting.
-type CustomerConsent struct {
-	Customer, TenantID string
-	Status             string // one of the Consent constants
-	Sentence           string
-	Planned            bool // ticked by default
-	Tried, Done        bool // after Consent: tried, and worked
-}
 
 // appRegPage is the App registration wizard.
 func (s *Shell) appRegPage() fyne.CanvasObject {
@@ -128,7 +81,7 @@ type appRegState struct {
 	redirect  *widget.Entry
 	chosen    map[string]bool
 	agents    bool
-	admin     Evidence
+	admin     AppAdmin
 	plan      AppPlan
 	outcome   AppOutcome
 	secret    *ShownSecret // the new secret, until the person leaves the step that shows it
@@ -169,7 +122,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Intro:   "Onboard365 creates (or repairs) one app registration in your partner tenant: the app your tools use to reach your customers with your MFA sign-in (Microsoft's Secure Application Model). It asks only for the permissions the chosen tools use. Nothing changes until you press Apply.",
 				Content: st.chooseBody,
 				Validate: func() error {
-					st.admin, st.signIn = Evidence{}, AppSignIn{} // a new run signs in afresh
+					st.admin, st.signIn = AppAdmin{}, AppSignIn{} // a new run signs in afresh
 					if strings.TrimSpace(st.name.Text) == "" {
 						return errors.New("give the app registration a name, for example Onboard365")
 					}
@@ -193,20 +146,20 @@ func (st *appRegState) wizard() *wizard.Wizard {
 					return withIcon(theme.ConfirmIcon(), "Signed in as "+st.admin.Account+". Press Next to read what exists.")
 				},
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					st.admin = Evidence{}
+					st.admin = AppAdmin{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
-					ev, err := st.svc.SignInAdmin(ctx, st.choice(), strings.TrimSpace(st.account.Text), func(l Launch) {
+					admin, err := st.svc.SignInAdmin(ctx, st.choice(), strings.TrimSpace(st.account.Text), func(l Launch) {
 						st.launch.show(l)
 						report(wizard.Progress{Message: launchMessage(l)})
 					})
 					if err != nil {
 						return err
 					}
-					if !ev.Compliant {
+					if !admin.Compliant {
 						return errors.New("this sign-in did not use MFA or is not in your partner tenant, so Onboard365 will not change anything with it: " +
-							strings.Join(ev.Reasons, " ") + " Press Try again and sign in with MFA")
+							strings.Join(admin.Reasons, " ") + " Press Try again and sign in with MFA")
 					}
-					st.admin = ev
+					st.admin = admin
 					return nil
 				},
 			},
@@ -214,7 +167,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Title: "Read and plan",
 				Intro: "Onboard365 reads the app registration, its service principal, its redirect addresses, permissions, secrets and admin consent, and the secret this computer keeps. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					p, err := st.svc.Plan(ctx, func(m string) { report(wizard.Progress{Message: m}) })
+					p, err := st.svc.Plan(ctx, st.admin, func(m string) { report(wizard.Progress{Message: m}) })
 					if err != nil {
 						return err
 					}
@@ -228,7 +181,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Title: "Apply and check",
 				Intro: "Onboard365 makes the changes one by one, then reads everything again to show what is true now.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					o, err := st.svc.Apply(ctx, func(done, total int, m string) {
+					o, err := st.svc.Apply(ctx, st.plan, func(done, total int, m string) {
 						report(wizard.Progress{Done: done, Total: total, Message: m})
 					})
 					if err != nil {
@@ -260,7 +213,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					st.signIn = AppSignIn{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
-					si, err := st.svc.SignInWithApp(ctx, "", func(l Launch) {
+					si, err := st.svc.SignInWithApp(ctx, st.outcome.AppID, "", func(l Launch) {
 						st.launch.show(l)
 						report(wizard.Progress{Message: launchMessage(l)})
 					})
@@ -279,7 +232,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Title: "Customers",
 				Intro: "Your tools reach a customer only where the app is consented. Onboard365 checks each customer with the app's own access there. Nothing is changed yet.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					cs, err := st.svc.Customers(ctx, func(done, total int) {
+					cs, err := st.svc.Customers(ctx, st.admin, func(done, total int) {
 						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
 					})
 					if err != nil {
@@ -299,17 +252,17 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Title: "Consent and check",
 				Intro: "Onboard365 asks Partner Center to consent the app in each ticked customer, then checks each one again. One customer's trouble never stops the others.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					var ids []string
+					var chosen []CustomerConsent
 					for _, c := range st.customers {
 						if st.ticked[c.TenantID] {
-							ids = append(ids, c.TenantID)
+							chosen = append(chosen, c)
 						}
 					}
 					st.results = nil
-					if len(ids) == 0 {
+					if len(chosen) == 0 {
 						return nil
 					}
-					rs, err := st.svc.Consent(ctx, ids, func(done, total int) {
+					rs, err := st.svc.Consent(ctx, st.admin, st.outcome.AppID, chosen, func(done, total int) {
 						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Consented %d of %d customers…", done, total)})
 					})
 					if err != nil {

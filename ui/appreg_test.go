@@ -46,16 +46,16 @@ func (f *fakeAppReg) launch(launched func(Launch)) Evidence {
 	return Evidence{Compliant: true, Account: <-f.signedIn}
 }
 
-func (f *fakeAppReg) SignInAdmin(_ context.Context, c AppChoice, _ string, launched func(Launch)) (Evidence, error) {
+func (f *fakeAppReg) SignInAdmin(_ context.Context, c AppChoice, _ string, launched func(Launch)) (AppAdmin, error) {
 	f.choice = c
-	return f.launch(launched), nil
+	return AppAdmin{Evidence: f.launch(launched)}, nil
 }
 
-func (f *fakeAppReg) Plan(context.Context, func(string)) (AppPlan, error) {
+func (f *fakeAppReg) Plan(context.Context, AppAdmin, func(string)) (AppPlan, error) {
 	return f.plan, f.planErr
 }
 
-func (f *fakeAppReg) Apply(_ context.Context, report func(int, int, string)) (AppOutcome, error) {
+func (f *fakeAppReg) Apply(_ context.Context, _ AppPlan, report func(int, int, string)) (AppOutcome, error) {
 	f.applied++
 	report(1, 2, "Creating the app…")
 	if f.applied > 1 || len(f.plan.Changes) == 0 {
@@ -69,11 +69,11 @@ func (f *fakeAppReg) Apply(_ context.Context, report func(int, int, string)) (Ap
 	}, nil
 }
 
-func (f *fakeAppReg) SignInWithApp(_ context.Context, _ string, launched func(Launch)) (AppSignIn, error) {
+func (f *fakeAppReg) SignInWithApp(_ context.Context, _, _ string, launched func(Launch)) (AppSignIn, error) {
 	return AppSignIn{Evidence: f.launch(launched), Kept: true}, nil
 }
 
-func (f *fakeAppReg) Customers(_ context.Context, progress func(int, int)) ([]CustomerConsent, error) {
+func (f *fakeAppReg) Customers(_ context.Context, _ AppAdmin, progress func(int, int)) ([]CustomerConsent, error) {
 	progress(3, 3)
 	return []CustomerConsent{
 		{Customer: "Fabrikam", TenantID: "t1", Status: ConsentMissing, Sentence: "No consent yet.", Planned: true},
@@ -83,7 +83,11 @@ func (f *fakeAppReg) Customers(_ context.Context, progress func(int, int)) ([]Cu
 	}, nil
 }
 
-func (f *fakeAppReg) Consent(_ context.Context, ids []string, progress func(int, int)) ([]CustomerConsent, error) {
+func (f *fakeAppReg) Consent(_ context.Context, _ AppAdmin, _ string, chosen []CustomerConsent, progress func(int, int)) ([]CustomerConsent, error) {
+	var ids []string
+	for _, c := range chosen {
+		ids = append(ids, c.TenantID)
+	}
 	f.consented = ids
 	var out []CustomerConsent
 	for _, id := range ids {

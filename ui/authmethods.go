@@ -14,84 +14,44 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Authenticator is what the "Authenticator default method" page needs from the rest of the app
-// (internal/authmethods and internal/gdap, wired in cmd): find the users of a tenant whose default
-// MFA method is not a Microsoft Authenticator notification, and switch the chosen ones.
+// (internal/app's Authenticator): find the users of a tenant whose default MFA method is not a
+// Microsoft Authenticator notification, plan the switch of the chosen ones, and apply the plan.
 type Authenticator interface {
 	// Tenants lists where the wizard can work: the partner's own tenant first (ID ""), then
 	// every customer.
 	Tenants(ctx context.Context) ([]Tenant, error)
 	// Check runs the pre-checks for one tenant: Entra ID P1, and roles to read and change.
-	Check(ctx context.Context, tenantID string) (AccessCheck, error)
+	Check(ctx context.Context, t Tenant) (AccessCheck, error)
 	// ReadUsers reads every user's sign-in methods in the tenant and sorts them into groups.
-	ReadUsers(ctx context.Context, tenantID string, progress func(read int)) (UserList, error)
+	ReadUsers(ctx context.Context, t Tenant, progress func(read int)) (UserList, error)
 	// FindUsers looks up only the users named in text (sign-in names, one or several).
-	FindUsers(ctx context.Context, tenantID, text string) (UserList, error)
-	// Plan lists the change for each chosen user (by id) of the last list.
-	Plan(userIDs []string) []PlannedChange
-	// Apply makes the changes for the chosen users, then reads each of them again.
-	Apply(ctx context.Context, userIDs []string, progress func(done, total int)) []ChangeOutcome
-	// Instructions is the text that tells a user how to set up Microsoft Authenticator.
-	Instructions() string
-	// ExportInstructions writes the instructions as a printable page for each user of the last
-	// list who must set up Authenticator themselves.
-	ExportInstructions(w io.Writer) error
+	FindUsers(ctx context.Context, t Tenant, text string) (UserList, error)
+	// Plan is the change for each chosen user (by id) of a list.
+	Plan(list UserList, userIDs []string) plan.Plan
+	// Apply makes the changes of the plan it is given, then reads each user again.
+	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Instructions is the text that tells a user of the list's tenant how to set up Microsoft
+	// Authenticator.
+	Instructions(list UserList) string
+	// ExportInstructions writes the instructions as a printable page for each user of the list
+	// who must set up Authenticator themselves.
+	ExportInstructions(list UserList, w io.Writer) error
 }
 
-// Tenant is a tenant the wizard can work on.
-type Tenant struct {
-	ID   string // "" for the partner's own tenant
-	Name string
-}
-
-// AccessCheck is the outcome of the pre-checks.
-type AccessCheck struct {
-	OK        bool
-	Stops     []string // why the wizard cannot go on, one sentence each
-	Notes     []string // worth knowing, does not stop it
-	NeedsGDAP bool     // a stop is about roles, which the GDAP relationships wizard fixes
-}
-
-// UserList is what reading the users found.
-type UserList struct {
-	Users    []UserRow    // every user, the ones to switch first
-	Groups   []GroupCount // how many users each group has, in the order they are shown
-	Problems []string     // names that found nobody or could not be looked up, one sentence each
-}
-
-// GroupCount is one group and how many users are in it.
-type GroupCount struct {
-	Group string
-	Count int
-}
-
-// UserRow is one user.
-type UserRow struct {
-	ID, Name, UPN string
-	Group         string // the group the user is in, in a few words
-	Fine          bool   // the group of users who need nothing
-	Sentence      string // why, and what can be done
-	Admin         bool   // holds an admin role: marked, never ticked at first
-	CanFix        bool   // may be ticked
-	Ticked        bool   // ticked at first
-	NeedsSetUp    bool   // must set up Authenticator themselves: the instructions are for them
-}
-
-// PlannedChange is one change: What says what changes for whom and why.
-type PlannedChange struct {
-	UserID, What string
-}
-
-// ChangeOutcome says how one change went and what is true now.
-type ChangeOutcome struct {
-	UserID, Name string
-	Done         bool   // Microsoft accepted it
-	NowPush      bool   // read again, the user defaults to an Authenticator notification
-	Sentence     string // what happened and what is true now
-}
+// What the Authenticator page shows, as internal/app computes it.
+type (
+	Tenant      = app.Tenant
+	AccessCheck = app.AccessCheck
+	UserList    = app.UserList
+	GroupCount  = app.GroupCount
+	UserRow     = app.UserRow
+)
 
 // maxRows is how many users the page lists at once; search narrows the rest.
 const maxRows = 150
@@ -132,14 +92,14 @@ type authState struct {
 	onlyNamed bool
 	names     string
 
-	list     UserList
-	listKey  string // tenant and names the list is for, to keep ticks when coming back to it
-	ticked   map[string]bool
-	applied  bool
-	search   string
-	show     string
-	plan     []PlannedChange
-	outcomes []ChangeOutcome
+	list    UserList
+	listKey string // tenant and names the list is for, to keep ticks when coming back to it
+	ticked  map[string]bool
+	applied bool
+	search  string
+	show    string
+	review  *wizard.Review
+	apply   *wizard.Apply
 
 	step1       *fyne.Container // the first step's body, redrawn as the tenants and the checks arrive
 	rows        *fyne.Container // the user list, redrawn as the search changes
@@ -148,8 +108,39 @@ type authState struct {
 
 func (st *authState) wizard() *wizard.Wizard {
 	st.step1 = container.NewVBox()
-	var w *wizard.Wizard
-	w = wizard.New(st.shell.wizardConfig(wizard.Config{
+	st.review = &wizard.Review{
+		Title: "Review the changes",
+		Intro: "Here is every change Onboard365 would make, and why. Nothing changes until you press Apply.",
+		Plan:  func() plan.Plan { return st.svc.Plan(st.list, st.tickedIDs()) },
+		Head: func(p plan.Plan) string {
+			return fmt.Sprintf("%d users in %s will default to a Microsoft Authenticator notification. "+
+				"Microsoft sends their next verification request to the app. Nothing else about them changes.", len(p.Fixes), st.tenant.Name)
+		},
+		Empty:     "there is no change to make: go back and tick a user who can be switched",
+		MaxShown:  maxRows,
+		NextLabel: "Apply the changes",
+	}
+	st.apply = &wizard.Apply{
+		Title:  "Apply and read again",
+		Intro:  "Onboard365 switches each ticked user to Authenticator notifications, then reads each of them again to show what is true now.",
+		Review: st.review,
+		Apply: func(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome {
+			defer func() { st.applied = true }()
+			return st.svc.Apply(ctx, p, progress)
+		},
+		Starting: func(n int) string { return fmt.Sprintf("Switching %d users…", n) },
+		Applying: func(done, total int) string {
+			return fmt.Sprintf("Switched %d of %d users; each is read again at the end…", done, total)
+		},
+		Head: func(o []plan.Outcome) string {
+			done, push := plan.Count(o)
+			return fmt.Sprintf("%d of %d users switched. Read again, %d now default to a Microsoft Authenticator notification.", done, len(o), push)
+		},
+		MaxShown:  maxRows,
+		Verified:  true,
+		NextLabel: "Finish",
+	}
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "Authenticator default method",
 		Steps: []wizard.Step{
 			{
@@ -180,39 +171,11 @@ func (st *authState) wizard() *wizard.Wizard {
 				},
 				NextLabel: "Review the changes",
 			},
-			{
-				Title:   "Review the changes",
-				Intro:   "Here is every change Onboard365 would make, and why. Nothing changes until you press Apply.",
-				Content: func() fyne.CanvasObject { return st.planView() },
-				Validate: func() error {
-					if len(st.plan) == 0 {
-						return errors.New("there is no change to make: go back and tick a user who can be switched")
-					}
-					return nil
-				},
-				NextLabel: "Apply the changes",
-			},
-			{
-				Title: "Apply and read again",
-				Intro: "Onboard365 switches each ticked user to Authenticator notifications, then reads each of them again to show what is true now.",
-				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					ids := st.tickedIDs()
-					report(wizard.Progress{Total: len(ids), Message: fmt.Sprintf("Switching %d users…", len(ids))})
-					st.outcomes = st.svc.Apply(ctx, ids, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Switched %d of %d users; each is read again at the end…", done, total)})
-					})
-					st.applied = true
-					return nil
-				},
-				Content:   func() fyne.CanvasObject { return st.outcomeView() },
-				NextLabel: "Finish",
-			},
+			st.review.Step(),
+			st.apply.Step(),
 		},
 		Summary: func() fyne.CanvasObject { return st.summary() },
-		// Leaving the review (step 3) throws away what it would change: ask first.
-		Unsaved: func() bool { return w.Current() == 2 && len(st.plan) > 0 },
 	}))
-	return w
 }
 
 // loadTenants reads the partner's customers off the UI goroutine.
@@ -238,7 +201,7 @@ func (st *authState) choose(t Tenant) {
 	st.check, st.checkErr, st.checking = nil, nil, true
 	st.drawStep1()
 	st.shell.background(time.Minute, func(ctx context.Context) func() {
-		c, err := st.svc.Check(ctx, t.ID)
+		c, err := st.svc.Check(ctx, t)
 		return func() {
 			if st.tenant.ID != t.ID { // the person chose another tenant meanwhile
 				return
@@ -361,10 +324,10 @@ func (st *authState) readUsers(ctx context.Context, report func(wizard.Progress)
 	)
 	if st.onlyNamed {
 		report(wizard.Progress{Message: "Looking up the users you named…"})
-		list, err = st.svc.FindUsers(ctx, st.tenant.ID, st.names)
+		list, err = st.svc.FindUsers(ctx, st.tenant, st.names)
 	} else {
 		report(wizard.Progress{Message: "Reading the sign-in methods of " + st.tenant.Name + "'s users…"})
-		list, err = st.svc.ReadUsers(ctx, st.tenant.ID, func(read int) {
+		list, err = st.svc.ReadUsers(ctx, st.tenant, func(read int) {
 			report(wizard.Progress{Message: fmt.Sprintf("Read %d users…", read)})
 		})
 	}
@@ -443,7 +406,7 @@ func (st *authState) userView() fyne.CanvasObject {
 				"Give them the instructions; once they have done it, run this wizard again.", setUp)),
 			container.NewHBox(
 				widget.NewButtonWithIcon("Copy the instructions", theme.ContentCopyIcon(), func() {
-					fyne.CurrentApp().Clipboard().SetContent(st.svc.Instructions())
+					fyne.CurrentApp().Clipboard().SetContent(st.svc.Instructions(st.list))
 				}),
 				widget.NewButtonWithIcon("Save them for printing…", theme.DocumentPrintIcon(), st.saveInstructions),
 			)))
@@ -571,7 +534,7 @@ func (st *authState) saveInstructions() {
 			return
 		}
 		defer w.Close()
-		if err := st.svc.ExportInstructions(w); err != nil {
+		if err := st.svc.ExportInstructions(st.list, w); err != nil {
 			dialog.ShowInformation("The instructions were not saved", wizard.Sentence(err), win)
 		}
 	}, win)
@@ -579,52 +542,8 @@ func (st *authState) saveInstructions() {
 	d.Show()
 }
 
-func (st *authState) planView() fyne.CanvasObject {
-	st.plan = st.svc.Plan(st.tickedIDs())
-	body := container.NewVBox(paragraph(fmt.Sprintf("%d users in %s will default to a Microsoft Authenticator notification. "+
-		"Microsoft sends their next verification request to the app. Nothing else about them changes.", len(st.plan), st.tenant.Name)))
-	for i, p := range st.plan {
-		if i == maxRows {
-			body.Add(paragraph(fmt.Sprintf("…and %d more.", len(st.plan)-maxRows)))
-			break
-		}
-		body.Add(withIcon(theme.NavigateNextIcon(), p.What))
-	}
-	return body
-}
-
-func (st *authState) doneCount() (done, push int) {
-	for _, o := range st.outcomes {
-		if o.Done {
-			done++
-		}
-		if o.NowPush {
-			push++
-		}
-	}
-	return done, push
-}
-
-func (st *authState) outcomeView() fyne.CanvasObject {
-	done, push := st.doneCount()
-	body := container.NewVBox(paragraph(fmt.Sprintf("%d of %d users switched. Read again, %d now default to a Microsoft Authenticator notification.",
-		done, len(st.outcomes), push)))
-	for i, o := range st.outcomes {
-		if i == maxRows {
-			body.Add(paragraph(fmt.Sprintf("…and %d more.", len(st.outcomes)-maxRows)))
-			break
-		}
-		icon := theme.ConfirmIcon()
-		if !o.Done || !o.NowPush {
-			icon = theme.ErrorIcon()
-		}
-		body.Add(withIcon(icon, o.Name+": "+o.Sentence))
-	}
-	return body
-}
-
 func (st *authState) summary() fyne.CanvasObject {
-	done, push := st.doneCount()
+	done, push := plan.Count(st.apply.Outcomes())
 	body := container.NewVBox(
 		paragraph(fmt.Sprintf("%s: %d users switched to Microsoft Authenticator notifications; %d checked afterwards default to it.", st.tenant.Name, done, push)),
 		paragraph("Before: "+groupsLine(st.list.Groups)),

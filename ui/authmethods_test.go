@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 // fakeAuthenticator plays internal/authmethods for the page: Proseware passes the checks and has
@@ -24,11 +25,11 @@ type fakeAuthenticator struct {
 }
 
 func (f *fakeAuthenticator) Tenants(context.Context) ([]Tenant, error) {
-	return []Tenant{{"", "Your partner tenant"}, {"t-alpine", "Alpine Ski House"}, {"t-lamna", "Lamna Healthcare"}, {"t-proseware", "Proseware"}}, nil
+	return []Tenant{{ID: "", Name: "Your partner tenant"}, {ID: "t-alpine", Name: "Alpine Ski House"}, {ID: "t-lamna", Name: "Lamna Healthcare"}, {ID: "t-proseware", Name: "Proseware"}}, nil
 }
 
-func (f *fakeAuthenticator) Check(_ context.Context, id string) (AccessCheck, error) {
-	switch id {
+func (f *fakeAuthenticator) Check(_ context.Context, t Tenant) (AccessCheck, error) {
+	switch t.ID {
 	case "t-lamna":
 		return AccessCheck{Stops: []string{"Lamna Healthcare has no Microsoft Entra ID P1 licence."}}, nil
 	case "t-alpine":
@@ -52,45 +53,49 @@ func (f *fakeAuthenticator) users() UserList {
 			{ID: "kim", Name: "Kim Larsen", UPN: "kim@proseware.onmicrosoft.com", Group: "Authenticator not set up", Sentence: "Only the user can add it.", NeedsSetUp: true},
 			{ID: "reception", Name: "Reception", UPN: "reception@proseware.onmicrosoft.com", Group: "Already Authenticator", Fine: true, Sentence: "Already defaults to a Microsoft Authenticator notification."},
 		},
-		Groups: []GroupCount{{"Default is not Authenticator", 3}, {"Authenticator not set up", 1}, {"Already Authenticator", 1}},
+		Groups: []GroupCount{{Group: "Default is not Authenticator", Count: 3}, {Group: "Authenticator not set up", Count: 1}, {Group: "Already Authenticator", Count: 1}},
 	}
 }
 
-func (f *fakeAuthenticator) ReadUsers(_ context.Context, _ string, progress func(int)) (UserList, error) {
+func (f *fakeAuthenticator) ReadUsers(_ context.Context, _ Tenant, progress func(int)) (UserList, error) {
 	progress(5)
 	return f.users(), nil
 }
 
-func (f *fakeAuthenticator) FindUsers(_ context.Context, _, text string) (UserList, error) {
+func (f *fakeAuthenticator) FindUsers(_ context.Context, _ Tenant, text string) (UserList, error) {
 	f.found = text
 	l := f.users()
 	l.Users = l.Users[:1]
-	l.Groups = []GroupCount{{"Default is not Authenticator", 1}}
+	l.Groups = []GroupCount{{Group: "Default is not Authenticator", Count: 1}}
 	l.Problems = []string{"Nobody signs in as nobody@proseware.onmicrosoft.com in this tenant."}
 	return l, nil
 }
 
-func (f *fakeAuthenticator) Plan(ids []string) []PlannedChange {
-	var out []PlannedChange
+func (f *fakeAuthenticator) Plan(_ UserList, ids []string) plan.Plan {
+	var out plan.Plan
 	for _, id := range ids {
-		out = append(out, PlannedChange{UserID: id, What: id + ": the default changes from a text message to a Microsoft Authenticator notification."})
+		out.Fixes = append(out.Fixes, plan.Fix{ID: id, Who: id, What: id + ": the default changes from a text message to a Microsoft Authenticator notification."})
 	}
 	return out
 }
 
-func (f *fakeAuthenticator) Apply(_ context.Context, ids []string, progress func(int, int)) []ChangeOutcome {
+func (f *fakeAuthenticator) Apply(_ context.Context, p plan.Plan, progress func(int, int)) []plan.Outcome {
+	var ids []string
+	for _, fx := range p.Fixes {
+		ids = append(ids, fx.ID)
+	}
 	f.applied, f.switched = ids, true
-	var out []ChangeOutcome
+	var out []plan.Outcome
 	for i, id := range ids {
 		progress(i+1, len(ids))
-		out = append(out, ChangeOutcome{UserID: id, Name: id, Done: true, NowPush: true, Sentence: "Done: it now defaults to a Microsoft Authenticator notification."})
+		out = append(out, plan.Outcome{FixID: id, Who: id, Done: true, Verified: true, Sentence: "Done: it now defaults to a Microsoft Authenticator notification."})
 	}
 	return out
 }
 
-func (f *fakeAuthenticator) Instructions() string { return "Set up Microsoft Authenticator" }
+func (f *fakeAuthenticator) Instructions(UserList) string { return "Set up Microsoft Authenticator" }
 
-func (f *fakeAuthenticator) ExportInstructions(w io.Writer) error {
+func (f *fakeAuthenticator) ExportInstructions(_ UserList, w io.Writer) error {
 	_, err := io.WriteString(w, "<html>")
 	return err
 }

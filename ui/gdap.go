@@ -14,81 +14,37 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
-// GDAP is what the GDAP relationships page needs from the rest of the app (internal/gdap and
-// internal/roles, wired in cmd): check every customer against a role profile, plan fixes, apply
-// the chosen ones, and export the verdicts.
+// GDAP is what the GDAP relationships page needs from the rest of the app (internal/app's GDAP):
+// check every customer against a role profile (the check plans the fixes too), apply the fixes
+// of the reviewed plan, and export a check.
 type GDAP interface {
 	// Profiles lists the role profiles to check against, built-in and the user's own.
 	Profiles() []Profile
-	// Check reads every customer and judges it against the profile.
-	Check(ctx context.Context, profile string, progress func(done, total int)) ([]CustomerVerdict, error)
-	// Plan lists the fixes for the last Check's problems; groupPattern names new groups, with
-	// "{role}" for the role's name ("" for the default, "GDAP - {role}").
-	Plan(profile, groupPattern string) []PlannedFix
+	// Check reads every customer, judges it against the request's profile and plans the fixes.
+	Check(ctx context.Context, req GDAPRequest, progress func(done, total int)) (GDAPResult, error)
 	// Roles lists the roles a profile of one's own can be built from.
 	Roles() []RoleChoice
 	// SaveProfile keeps a profile of the user's own in the app's settings (not secret).
 	SaveProfile(name string, roleIDs []string) error
-	// Apply makes the chosen fixes (by id), one customer's failure never stopping the rest.
-	Apply(ctx context.Context, fixIDs []string, progress func(done, total int)) []FixOutcome
-	// Export writes the last Check's verdicts as "csv" or "html".
-	Export(format string, w io.Writer) error
+	// Apply makes the fixes of the plan it is given, one customer's failure never stopping the rest.
+	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Export writes a check's verdicts as "csv" or "html".
+	Export(r GDAPResult, format string, w io.Writer) error
 }
 
-// Profile is a set of roles an integration needs.
-type Profile struct {
-	Name, Description string
-	Roles             []string // role names, for the person to read
-}
-
-// Verdict statuses, worst first.
-const (
-	StatusFail          = "Fail"
-	StatusCouldNotCheck = "Could not check"
-	StatusWarning       = "Warning"
-	StatusPass          = "Pass"
+// What the GDAP page shows, as internal/app computes it.
+type (
+	Profile         = app.Profile
+	RoleChoice      = app.RoleChoice
+	GDAPRequest     = app.GDAPRequest
+	GDAPResult      = app.GDAPResult
+	CustomerVerdict = app.GDAPVerdict
 )
-
-// CustomerVerdict is the outcome for one customer.
-type CustomerVerdict struct {
-	Customer string
-	Status   string   // one of the Status constants
-	Sentence string   // what is wrong (or right), in plain words
-	Problems []string // one sentence per problem
-}
-
-// RoleChoice is one Entra role to tick when building a profile.
-type RoleChoice struct {
-	ID, Name, Allows, Risk string
-}
-
-// PlannedFix is one change the app proposes: What says what it changes and why, in one sentence.
-type PlannedFix struct {
-	ID, Customer, What string
-}
-
-// FixOutcome says how one fix went.
-type FixOutcome struct {
-	ID, Customer, Sentence string
-	Done                   bool
-	ApprovalLink           string // for a new relationship: the link the customer's admin must open
-	MailText               string // a ready-to-send message with that link
-}
-
-func statusRank(s string) int {
-	switch s {
-	case StatusFail:
-		return 0
-	case StatusCouldNotCheck:
-		return 1
-	case StatusWarning:
-		return 2
-	}
-	return 3
-}
 
 // gdapPage is the GDAP relationships wizard.
 func (s *Shell) gdapPage() fyne.CanvasObject {
@@ -103,15 +59,13 @@ type gdapState struct {
 	svc   GDAP
 	shell *Shell
 
-	profile  string
-	pattern  string // how new groups are named
-	byName   bool   // sort the verdicts by name rather than worst first
-	verdicts []CustomerVerdict
-	before   []CustomerVerdict
-	fixes    []PlannedFix
-	chosen   map[string]bool
-	outcomes []FixOutcome
-	filter   string
+	profile string
+	pattern string // how new groups are named
+	byName  bool   // sort the verdicts by name rather than worst first
+	result  GDAPResult
+	before  GDAPResult
+	review  *wizard.Review
+	filter  string
 }
 
 func (st *gdapState) wizard() *wizard.Wizard {
@@ -120,8 +74,36 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		st.profile = profiles[0].Name
 	}
 	st.pattern = "GDAP - {role}"
-	var w *wizard.Wizard
-	w = wizard.New(st.shell.wizardConfig(wizard.Config{
+	st.review = &wizard.Review{
+		Title:     "Review the fixes",
+		Intro:     "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
+		Head:      func(p plan.Plan) string { return fmt.Sprintf("%d fixes for %s.", len(p.Fixes), st.profile) },
+		NextLabel: "Apply the ticked fixes",
+	}
+	apply := &wizard.Apply{
+		Title:  "Apply and check again",
+		Intro:  "Onboard365 makes the ticked changes, then reads every customer again to show what is true now.",
+		Review: st.review,
+		Apply:  st.svc.Apply,
+		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
+			report(wizard.Progress{Message: "Reading every customer again…"})
+			r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships again…", done, total)})
+			})
+			if err != nil {
+				return err
+			}
+			st.result = r
+			return nil
+		},
+		Head: func(o []plan.Outcome) string {
+			done, _ := plan.Count(o)
+			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(verdictSummary(st.result.Verdicts)))
+		},
+		Now:       st.verdictView,
+		NextLabel: "Finish",
+	}
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "GDAP relationships",
 		Steps: []wizard.Step{
 			{
@@ -176,88 +158,43 @@ func (st *gdapState) wizard() *wizard.Wizard {
 				Title: "Check every customer",
 				Intro: "Onboard365 reads every customer's relationships, the roles they grant, and the groups those roles are bound to. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					v, err := st.svc.Check(ctx, st.profile, func(done, total int) {
+					r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
 						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships…", done, total)})
 					})
 					if err != nil {
 						return err
 					}
-					st.verdicts, st.before = v, v
-					st.fixes = st.svc.Plan(st.profile, st.pattern)
-					st.chosen = map[string]bool{}
-					for _, f := range st.fixes {
-						st.chosen[f.ID] = true
-					}
+					st.result, st.before = r, r
+					st.review.Set(r.Plan)
 					return nil
 				},
 				Content: func() fyne.CanvasObject { return st.verdictView() },
 				Validate: func() error {
-					if len(st.fixes) == 0 {
+					if len(st.review.Current().Fixes) == 0 {
 						return errors.New("there is nothing Onboard365 can fix for this profile; export the report if you need it for your records")
 					}
 					return nil
 				},
 				NextLabel: "Review the fixes",
 			},
-			{
-				Title:   "Review the fixes",
-				Intro:   "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
-				Content: func() fyne.CanvasObject { return st.fixList() },
-				Validate: func() error {
-					if len(st.chosenIDs()) == 0 {
-						return errors.New("tick at least one fix, or press Cancel to leave everything as it is")
-					}
-					return nil
-				},
-				NextLabel: "Apply the ticked fixes",
-			},
-			{
-				Title: "Apply and check again",
-				Intro: "Onboard365 makes the ticked changes, then reads every customer again to show what is true now.",
-				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					ids := st.chosenIDs()
-					st.outcomes = st.svc.Apply(ctx, ids, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Applied %d of %d fixes…", done, total)})
-					})
-					report(wizard.Progress{Message: "Reading every customer again…"})
-					v, err := st.svc.Check(ctx, st.profile, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships again…", done, total)})
-					})
-					if err != nil {
-						return err
-					}
-					st.verdicts = v
-					return nil
-				},
-				Content:   func() fyne.CanvasObject { return st.outcomeView() },
-				NextLabel: "Finish",
-			},
+			st.review.Step(),
+			apply.Step(),
 		},
 		Summary: func() fyne.CanvasObject { return st.summary() },
-		// Leaving the review (step 3) throws away the ticked fixes: ask first.
-		Unsaved: func() bool { return w.Current() == 2 && len(st.chosenIDs()) > 0 },
 	}))
-	return w
 }
 
-func (st *gdapState) chosenIDs() []string {
-	var ids []string
-	for _, f := range st.fixes {
-		if st.chosen[f.ID] {
-			ids = append(ids, f.ID)
-		}
-	}
-	return ids
+func (st *gdapState) request() GDAPRequest {
+	return GDAPRequest{Profile: st.profile, GroupPattern: st.pattern}
 }
 
-// counts says how many customers have each status.
-func counts(v []CustomerVerdict) string {
-	n := map[string]int{}
-	for _, x := range v {
-		n[x.Status]++
+// verdictSummary counts the verdicts by status.
+func verdictSummary(vs []CustomerVerdict) plan.Summary {
+	var s plan.Summary
+	for _, v := range vs {
+		s.Add(v.Status)
 	}
-	return fmt.Sprintf("%d pass, %d fail, %d with a warning, %d could not be checked",
-		n[StatusPass], n[StatusFail], n[StatusWarning], n[StatusCouldNotCheck])
+	return s
 }
 
 // verdictView is the table of customers, worst first, with a name filter and the export buttons.
@@ -266,7 +203,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	draw := func() {
 		rows.RemoveAll()
 		shown := 0
-		for _, v := range sortedVerdicts(st.verdicts, st.byName) {
+		for _, v := range sortedVerdicts(st.result.Verdicts, st.byName) {
 			if st.filter != "" && !strings.Contains(strings.ToLower(v.Customer), strings.ToLower(st.filter)) {
 				continue
 			}
@@ -292,7 +229,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	}
 	draw()
 	return container.NewVBox(
-		paragraph(fmt.Sprintf("%d customers checked: %s.", len(st.verdicts), counts(st.verdicts))),
+		paragraph(fmt.Sprintf("%d customers checked: %s.", len(st.result.Verdicts), counts(verdictSummary(st.result.Verdicts)))),
 		container.NewBorder(nil, nil, nil, container.NewHBox(sortBy, st.exportButtons()), filter),
 		rows,
 	)
@@ -301,7 +238,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 func sortedVerdicts(v []CustomerVerdict, byName bool) []CustomerVerdict {
 	out := append([]CustomerVerdict(nil), v...)
 	sort.SliceStable(out, func(i, j int) bool {
-		if ri, rj := statusRank(out[i].Status), statusRank(out[j].Status); ri != rj && !byName {
+		if ri, rj := out[i].Status.Rank(), out[j].Status.Rank(); ri != rj && !byName {
 			return ri < rj
 		}
 		return strings.ToLower(out[i].Customer) < strings.ToLower(out[j].Customer)
@@ -310,20 +247,10 @@ func sortedVerdicts(v []CustomerVerdict, byName bool) []CustomerVerdict {
 }
 
 func verdictRow(v CustomerVerdict) fyne.CanvasObject {
-	icon := theme.ConfirmIcon()
-	importance := widget.SuccessImportance
-	switch v.Status {
-	case StatusFail:
-		icon, importance = theme.ErrorIcon(), widget.DangerImportance
-	case StatusCouldNotCheck:
-		icon, importance = theme.QuestionIcon(), widget.WarningImportance
-	case StatusWarning:
-		icon, importance = theme.WarningIcon(), widget.WarningImportance
-	}
-	status := widget.NewLabelWithStyle(v.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	status.Importance = importance
+	status := widget.NewLabelWithStyle(v.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	status.Importance = statusImportance(v.Status)
 	name := widget.NewLabelWithStyle(v.Customer, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	lines := container.NewVBox(container.NewHBox(widget.NewIcon(icon), status, name))
+	lines := container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(v.Status)), status, name))
 	for _, p := range v.Problems {
 		lines.Add(paragraph("• " + p))
 	}
@@ -333,69 +260,15 @@ func verdictRow(v CustomerVerdict) fyne.CanvasObject {
 	return container.NewVBox(lines, widget.NewSeparator())
 }
 
-func (st *gdapState) fixList() fyne.CanvasObject {
-	list := container.NewVBox(paragraph(fmt.Sprintf("%d fixes for %s.", len(st.fixes), st.profile)))
-	for _, f := range st.fixes {
-		f := f
-		// The check box has no text of its own: a check's text does not wrap, and a long one
-		// would widen the page past the window.
-		check := widget.NewCheck("", func(on bool) { st.chosen[f.ID] = on })
-		check.SetChecked(st.chosen[f.ID])
-		customer := widget.NewLabelWithStyle(f.Customer, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, container.NewVBox(customer, paragraph(f.What))))
-		list.Add(widget.NewSeparator())
-	}
-	return list
-}
-
-func (st *gdapState) outcomeView() fyne.CanvasObject {
-	done := 0
-	body := container.NewVBox()
-	for _, o := range st.outcomes {
-		icon := theme.ConfirmIcon()
-		if o.Done {
-			done++
-		} else {
-			icon = theme.ErrorIcon()
-		}
-		body.Add(withIcon(icon, o.Customer+": "+o.Sentence))
-		if o.ApprovalLink != "" {
-			body.Add(copyable("Approval link for the customer's admin", o.ApprovalLink))
-		}
-		if o.MailText != "" {
-			body.Add(copyable("A message you can send", o.MailText))
-		}
-	}
-	head := paragraph(fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(st.outcomes), counts(st.verdicts)))
-	return container.NewVBox(head, body, subheading("What is true now"), st.verdictView())
-}
-
-// copyable shows a text with a Copy button.
-func copyable(label, text string) fyne.CanvasObject {
-	entry := widget.NewMultiLineEntry()
-	entry.SetText(text)
-	entry.Wrapping = fyne.TextWrapWord
-	if !strings.Contains(text, "\n") {
-		entry.MultiLine = false
-	}
-	copyButton := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		fyne.CurrentApp().Clipboard().SetContent(text)
-	})
-	return container.NewVBox(widget.NewLabel(label), container.NewBorder(nil, nil, nil, copyButton, entry))
-}
-
 func (st *gdapState) summary() fyne.CanvasObject {
-	return container.NewVBox(
-		paragraph("Before: "+counts(st.before)+"."),
-		paragraph("Now: "+counts(st.verdicts)+"."),
-		paragraph("Relationships that need the customer's approval turn to Pass once their admin approves the link; run this check again then."),
-		container.NewHBox(st.exportButtons()),
-	)
+	return beforeAndNow(verdictSummary(st.before.Verdicts), verdictSummary(st.result.Verdicts),
+		"Relationships that need the customer's approval turn to Pass once their admin approves the link; run this check again then.",
+		st.exportButtons())
 }
 
-// exportButtons save the verdicts as CSV or a printable HTML report.
+// exportButtons save the verdicts on screen as CSV or a printable HTML report.
 func (st *gdapState) exportButtons() fyne.CanvasObject {
-	return exportButtons(st.shell, st.svc.Export, "gdap-check")
+	return exportButtons(st.shell, func(format string, w io.Writer) error { return st.svc.Export(st.result, format, w) }, "gdap-check")
 }
 
 // buildProfile asks for a name and the roles of a profile of the user's own, and saves it.

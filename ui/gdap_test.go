@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 // fakeGDAP plays internal/gdap for the page: two customers, one failing until its fix is applied.
@@ -27,19 +28,19 @@ func (f *fakeGDAP) Profiles() []Profile {
 	}
 }
 
-func (f *fakeGDAP) Check(ctx context.Context, profile string, progress func(done, total int)) ([]CustomerVerdict, error) {
+func (f *fakeGDAP) Check(ctx context.Context, req GDAPRequest, progress func(done, total int)) (GDAPResult, error) {
 	f.checks++
 	progress(1, 2)
 	progress(2, 2)
-	northwind := CustomerVerdict{Customer: "Northwind Traders", Status: StatusFail,
+	northwind := CustomerVerdict{Customer: "Northwind Traders", Status: plan.Fail,
 		Problems: []string{"Reports Reader is granted but bound to no group."}}
 	if f.fixed {
-		northwind = CustomerVerdict{Customer: "Northwind Traders", Status: StatusPass, Sentence: "Every role is granted to a group you are in."}
+		northwind = CustomerVerdict{Customer: "Northwind Traders", Status: plan.Pass, Sentence: "Every role is granted to a group you are in."}
 	}
-	return []CustomerVerdict{
-		{Customer: "Fabrikam", Status: StatusPass, Sentence: "Every role is granted to a group you are in."},
+	return GDAPResult{Verdicts: []CustomerVerdict{
+		{Customer: "Fabrikam", Status: plan.Pass, Sentence: "Every role is granted to a group you are in."},
 		northwind,
-	}, nil
+	}, Plan: f.plan()}, nil
 }
 
 func (f *fakeGDAP) Roles() []RoleChoice {
@@ -48,28 +49,32 @@ func (f *fakeGDAP) Roles() []RoleChoice {
 
 func (f *fakeGDAP) SaveProfile(name string, ids []string) error { return nil }
 
-func (f *fakeGDAP) Plan(profile, pattern string) []PlannedFix {
+func (f *fakeGDAP) plan() plan.Plan {
 	if f.fixed {
-		return nil
+		return plan.Plan{}
 	}
-	return []PlannedFix{
-		{ID: "fix-1", Customer: "Northwind Traders", What: "Assign Reports Reader to AdminAgents: the role is granted but no group holds it."},
-		{ID: "fix-2", Customer: "Northwind Traders", What: "Request a new relationship with Teams Administrator: roles cannot be added to a relationship."},
-	}
+	return plan.Plan{Fixes: []plan.Fix{
+		{ID: "fix-1", Who: "Northwind Traders", What: "Assign Reports Reader to AdminAgents: the role is granted but no group holds it.", Safe: true},
+		{ID: "fix-2", Who: "Northwind Traders", What: "Request a new relationship with Teams Administrator: roles cannot be added to a relationship.", Safe: true},
+	}}
 }
 
-func (f *fakeGDAP) Apply(ctx context.Context, ids []string, progress func(done, total int)) []FixOutcome {
+func (f *fakeGDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome {
+	var ids []string
+	for _, fx := range p.Fixes {
+		ids = append(ids, fx.ID)
+	}
 	f.applied = ids
 	f.fixed = true
-	var out []FixOutcome
+	var out []plan.Outcome
 	for i, id := range ids {
 		progress(i+1, len(ids))
-		out = append(out, FixOutcome{ID: id, Customer: "Northwind Traders", Done: true, Sentence: "Reports Reader now belongs to AdminAgents."})
+		out = append(out, plan.Outcome{FixID: id, Who: "Northwind Traders", Done: true, Sentence: "Reports Reader now belongs to AdminAgents."})
 	}
 	return out
 }
 
-func (f *fakeGDAP) Export(format string, w io.Writer) error {
+func (f *fakeGDAP) Export(_ GDAPResult, format string, w io.Writer) error {
 	_, err := io.WriteString(w, "customer,status\n")
 	return err
 }
@@ -151,7 +156,7 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 		t.Errorf("no summary with before and after:\n%s", got)
 	}
 	var csv bytes.Buffer
-	if err := svc.Export("csv", &csv); err != nil || csv.Len() == 0 {
+	if err := svc.Export(GDAPResult{}, "csv", &csv); err != nil || csv.Len() == 0 {
 		t.Error("export wrote nothing")
 	}
 }

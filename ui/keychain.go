@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -22,14 +23,7 @@ type Keychain interface {
 }
 
 // Stored describes what is kept, without any secret.
-type Stored struct {
-	SignedIn      bool
-	Account       string    // the signed-in account
-	Tenant        string    // its tenant
-	Renewed       time.Time // when the refresh token was last written
-	ClientID      string    // the app registration whose secret is kept; empty when none
-	SecretExpires time.Time // when that secret stops working
-}
+type Stored = app.Stored
 
 // refreshTokenLife is how long a refresh token lasts without use (Microsoft's 90 days).
 const refreshTokenLife = 90 * 24 * time.Hour

@@ -13,11 +13,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
-// SignIn is what the Sign in page needs from the rest of the app (internal/auth and
-// internal/vault, wired together in cmd). The page never sees a token: only the evidence.
+// SignIn is what the Sign in page needs from the rest of the app (internal/app's Account, which
+// wires internal/auth to internal/vault). The page never sees a token: only the evidence.
 type SignIn interface {
 	// Interactive signs in with a fresh session (prompt=login). launched is called once the
 	// sign-in page has been handed to a browser, or needs the person in the app (sandbox).
@@ -34,30 +35,13 @@ type SignIn interface {
 	Inspect(token string, wantTenant, wantUPN string) (Evidence, error)
 }
 
-// Launch says how the sign-in page was opened.
-type Launch struct {
-	URL     string // the sign-in address, to copy into a private window by hand
-	Browser string // "Chrome", "Microsoft Edge", …; empty when unknown
-	Private bool   // true when a private (InPrivate, incognito) window was opened
-	Failed  error  // no browser could be opened
-	// InApp, when set, means the page is the sandbox's: the app asks for the account itself and
-	// completes the sign-in with this function (no browser, no certificate warning).
-	InApp      func(ctx context.Context, username, password string, approveMFA bool) error
-	InAppUsers []string // the sandbox accounts to offer
-}
-
-// DeviceCode is what a person types on another device.
-type DeviceCode struct {
-	UserCode, VerificationURL, Message string
-}
-
-// Evidence is what a sign-in shows about itself: the verdict and the claims behind it.
-type Evidence struct {
-	Compliant bool        // Yes: MFA present, right tenant, right account
-	Reasons   []string    // plain sentences for every check that failed
-	Account   string      // the account that signed in
-	Claims    [][2]string // name, value pairs that matter (amr, tid, upn, exp, scp); never the token
-}
+// What the Sign in page shows, as internal/app's Account gives it: where the sign-in page opened,
+// a device code, and the evidence of a sign-in (never a token).
+type (
+	Launch     = app.Launch
+	DeviceCode = app.DeviceCode
+	Evidence   = app.Evidence
+)
 
 // signInPage is the Sign in wizard.
 func (s *Shell) signInPage() fyne.CanvasObject {
@@ -363,8 +347,4 @@ func claimsTable(claims [][2]string) fyne.CanvasObject {
 		form.Append(c[0], v)
 	}
 	return form
-}
-
-func withIcon(icon fyne.Resource, text string) fyne.CanvasObject {
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, paragraph(text))
 }

@@ -13,65 +13,38 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Troubleshoot is what the Troubleshoot "400" errors page needs from the rest of the app
-// (internal/troubleshoot, wired in cmd): run every check for one customer or all, sign a blocked
-// customer's own administrator in, apply the fixes the person ticked, and export the report.
+// (internal/app's Troubleshoot): run every check for one customer or all, sign a blocked
+// customer's own administrator in, apply the fixes of the reviewed plan, and export a result.
 type Troubleshoot interface {
 	// Customers names the customers the technician has GDAP relationships with.
 	Customers(ctx context.Context) ([]string, error)
 	// Profiles names the role profiles the GDAP roles check can judge against, the default first.
 	Profiles() []string
-	// Check runs every check and remembers the result for the plan, the fixes and the export.
+	// Check runs every check; its result carries the plan of the fixes.
 	Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error)
 	// SignInAsAdmin signs one of a customer's own administrators in (launched tells where the
 	// sign-in page opened, or asks for the account in the app on the sandbox), checks that
-	// customer again with that sign-in, and returns the whole result.
-	SignInAsAdmin(ctx context.Context, customer string, launched func(Launch)) (TroubleshootResult, error)
-	// Apply makes the chosen fixes (by id) of the last result, one's failure never stopping the rest.
-	Apply(ctx context.Context, fixIDs []string, progress func(done, total int)) []FixOutcome
-	// Export writes the last result as "csv" or "html".
-	Export(format string, w io.Writer) error
+	// customer again with that sign-in, and returns last with the customer's new checklist.
+	SignInAsAdmin(ctx context.Context, last TroubleshootResult, customer string, launched func(Launch)) (TroubleshootResult, error)
+	// Apply makes the fixes of the plan it is given, one's failure never stopping the rest.
+	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Export writes a result as "csv" or "html".
+	Export(r TroubleshootResult, format string, w io.Writer) error
 }
 
-// TroubleshootRequest says what to check.
-type TroubleshootRequest struct {
-	Customer       string // a customer's name; "" for every customer
-	ServiceAccount string // the integration's own account, to check for risk too; "" for none
-	Profile        string // the role profile of the GDAP check; "" for the default
-}
-
-// TroubleshootResult is every checklist, and the fixes they found.
-type TroubleshootResult struct {
-	Partner   TroubleshootChecklist
-	Customers []TroubleshootChecklist // worst first
-	Fixes     []TroubleshootFix
-}
-
-// TroubleshootChecklist is the checks of one tenant.
-type TroubleshootChecklist struct {
-	Name          string
-	Status        string // one of the Status constants: the worst of Checks
-	Checks        []TroubleshootCheck
-	NeedsAdmin    bool // the technician's access is blocked: the customer's own administrator can sign in
-	AdminSignedIn bool // the checks read the customer with its administrator's sign-in
-}
-
-// TroubleshootCheck is one check: its outcome and the reason.
-type TroubleshootCheck struct {
-	Title, Status, Sentence string
-	Details                 []string
-}
-
-// TroubleshootFix is one change the app proposes.
-type TroubleshootFix struct {
-	ID, Tenant, What string
-	Caution          string // what to weigh before ticking it; "" when nothing
-	Blocked          string // why it cannot be applied now; "" when it can
-	Safe             bool   // ticked at first: it changes exactly what it says
-}
+// What the Troubleshoot page shows, as internal/app computes it.
+type (
+	TroubleshootRequest   = app.TroubleshootRequest
+	TroubleshootResult    = app.TroubleshootResult
+	TroubleshootChecklist = app.TroubleshootChecklist
+	TroubleshootCheck     = app.TroubleshootCheck
+)
 
 func (s *Shell) troubleshootPage() fyne.CanvasObject {
 	if s.opts.Troubleshoot == nil {
@@ -92,16 +65,51 @@ type troubleshootState struct {
 	req       TroubleshootRequest
 	result    TroubleshootResult
 	before    TroubleshootResult
-	chosen    map[string]bool
-	outcomes  []FixOutcome
+	review    *wizard.Review
 	filter    string
 
 	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
 }
 
 func (st *troubleshootState) wizard() *wizard.Wizard {
-	var w *wizard.Wizard
-	w = wizard.New(st.shell.wizardConfig(wizard.Config{
+	st.review = &wizard.Review{
+		Title: "Review the plan",
+		Intro: "Here is every change Onboard365 can make, and why. The safe ones are ticked; tick the others only after " +
+			"reading what to weigh. Nothing changes until you press Apply.",
+		Head: func(p plan.Plan) string {
+			safe := 0
+			for _, f := range p.Fixes {
+				if f.Safe && f.Blocked == "" {
+					safe++
+				}
+			}
+			return fmt.Sprintf("%d fixes, %d of them safe.", len(p.Fixes), safe)
+		},
+		NextLabel: "Apply the ticked fixes",
+	}
+	apply := &wizard.Apply{
+		Title:  "Apply and check again",
+		Intro:  "Onboard365 makes the ticked changes, then runs the checks again to show what is true now.",
+		Review: st.review,
+		Apply:  st.svc.Apply,
+		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
+			r, err := st.svc.Check(ctx, st.req, func(done, total int) {
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers again…", done, total)})
+			})
+			if err != nil {
+				return err
+			}
+			st.result = r
+			return nil
+		},
+		Head: func(o []plan.Outcome) string {
+			done, _ := plan.Count(o)
+			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(checklistSummary(st.result)))
+		},
+		Now:       st.resultView,
+		NextLabel: "Finish",
+	}
+	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: `Troubleshoot "400" errors`,
 		Steps: []wizard.Step{
 			{
@@ -123,56 +131,23 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 						return err
 					}
 					st.result, st.before = r, r
-					st.tickSafe()
+					st.review.Set(r.Plan)
 					return nil
 				},
 				Content: func() fyne.CanvasObject { return st.resultView() },
 				Validate: func() error {
-					if len(st.fixes()) == 0 {
+					if len(st.result.Plan.Applicable()) == 0 {
 						return errors.New("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
 					}
 					return nil
 				},
 				NextLabel: "Fix all safe fixes",
 			},
-			{
-				Title: "Review the plan",
-				Intro: "Here is every change Onboard365 can make, and why. The safe ones are ticked; tick the others only after " +
-					"reading what to weigh. Nothing changes until you press Apply.",
-				Content: func() fyne.CanvasObject { return st.planView() },
-				Validate: func() error {
-					if len(st.chosenIDs()) == 0 {
-						return errors.New("tick at least one fix, or press Cancel to leave everything as it is")
-					}
-					return nil
-				},
-				NextLabel: "Apply the ticked fixes",
-			},
-			{
-				Title: "Apply and check again",
-				Intro: "Onboard365 makes the ticked changes, then runs the checks again to show what is true now.",
-				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					st.outcomes = st.svc.Apply(ctx, st.chosenIDs(), func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Applied %d of %d fixes…", done, total)})
-					})
-					r, err := st.svc.Check(ctx, st.req, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers again…", done, total)})
-					})
-					if err != nil {
-						return err
-					}
-					st.result = r
-					return nil
-				},
-				Content:   func() fyne.CanvasObject { return st.outcomeView() },
-				NextLabel: "Finish",
-			},
+			st.review.Step(),
+			apply.Step(),
 		},
 		Summary: func() fyne.CanvasObject { return st.summary() },
-		// Leaving the review (step 3) throws away what it would change: ask first.
-		Unsaved: func() bool { return w.Current() == 2 && len(st.chosenIDs()) > 0 },
 	}))
-	return w
 }
 
 // choice is the first step: every customer or one, the integration's account, the profile. The
@@ -263,43 +238,13 @@ func (st *troubleshootState) validateChoice() error {
 	return nil
 }
 
-// fixes are the fixes of the result that can be applied.
-func (st *troubleshootState) fixes() []TroubleshootFix {
-	var out []TroubleshootFix
-	for _, f := range st.result.Fixes {
-		if f.Blocked == "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// tickSafe ticks the safe fixes and no other.
-func (st *troubleshootState) tickSafe() {
-	st.chosen = map[string]bool{}
-	for _, f := range st.result.Fixes {
-		st.chosen[f.ID] = f.Safe && f.Blocked == ""
-	}
-}
-
-func (st *troubleshootState) chosenIDs() []string {
-	var ids []string
-	for _, f := range st.result.Fixes {
-		if st.chosen[f.ID] && f.Blocked == "" {
-			ids = append(ids, f.ID)
-		}
-	}
-	return ids
-}
-
-// troubleshootCounts says how many customers have each status.
-func troubleshootCounts(r TroubleshootResult) string {
-	n := map[string]int{}
+// checklistSummary counts the customers of a result by status.
+func checklistSummary(r TroubleshootResult) plan.Summary {
+	var s plan.Summary
 	for _, c := range r.Customers {
-		n[c.Status]++
+		s.Add(c.Status)
 	}
-	return fmt.Sprintf("%d pass, %d fail, %d with a warning, %d could not be checked",
-		n[StatusPass], n[StatusFail], n[StatusWarning], n[StatusCouldNotCheck])
+	return s
 }
 
 // resultView is the partner tenant's checklist, then every customer's in one table, worst first,
@@ -332,7 +277,7 @@ func (st *troubleshootState) drawTable() {
 	}
 	st.table.RemoveAll()
 	r := st.result
-	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), troubleshootCounts(r))))
+	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), counts(checklistSummary(r)))))
 	var shown []TroubleshootChecklist
 	for _, c := range r.Customers {
 		if st.filter == "" || strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
@@ -352,7 +297,7 @@ func (st *troubleshootState) drawTable() {
 // customerRow is one customer: its status, name and which checks do not pass, then its whole
 // checklist (open at once, or behind a button on a long list).
 func (st *troubleshootState) customerRow(c TroubleshootChecklist, open bool) fyne.CanvasObject {
-	status := widget.NewLabelWithStyle(c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	status := widget.NewLabelWithStyle(c.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	status.Importance = statusImportance(c.Status)
 	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewHBox(widget.NewIcon(statusIcon(c.Status)), status, name)
@@ -396,13 +341,16 @@ func (st *troubleshootState) customerRow(c TroubleshootChecklist, open bool) fyn
 
 // checksInBrief names the checks that do not pass, by outcome.
 func checksInBrief(c TroubleshootChecklist) string {
-	by := map[string][]string{}
+	by := map[plan.Status][]string{}
 	for _, k := range c.Checks {
 		by[k.Status] = append(by[k.Status], k.Title)
 	}
 	var parts []string
-	for _, s := range []struct{ status, words string }{
-		{StatusFail, "Fails"}, {StatusWarning, "Needs a look"}, {StatusCouldNotCheck, "Could not check"},
+	for _, s := range []struct {
+		status plan.Status
+		words  string
+	}{
+		{plan.Fail, "Fails"}, {plan.Warning, "Needs a look"}, {plan.CouldNotCheck, "Could not check"},
 	} {
 		if len(by[s.status]) > 0 {
 			parts = append(parts, s.words+": "+strings.Join(by[s.status], ", ")+".")
@@ -416,7 +364,7 @@ func checksInBrief(c TroubleshootChecklist) string {
 
 // checklistView shows one tenant's status and every check with its reason.
 func checklistView(c TroubleshootChecklist) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := widget.NewLabelWithStyle(c.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Importance = statusImportance(c.Status)
 	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(c.Status)), head, name), checksView(c))
@@ -426,7 +374,7 @@ func checklistView(c TroubleshootChecklist) fyne.CanvasObject {
 func checksView(c TroubleshootChecklist) fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, k := range c.Checks {
-		title := widget.NewLabelWithStyle(k.Title+": "+k.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title := widget.NewLabelWithStyle(k.Title+": "+k.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Importance = statusImportance(k.Status)
 		lines := container.NewVBox(title, paragraph(k.Sentence))
 		for _, d := range k.Details {
@@ -435,28 +383,6 @@ func checksView(c TroubleshootChecklist) fyne.CanvasObject {
 		box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(statusIcon(k.Status))), nil, lines))
 	}
 	return box
-}
-
-func statusIcon(s string) fyne.Resource {
-	switch s {
-	case StatusFail:
-		return theme.ErrorIcon()
-	case StatusCouldNotCheck:
-		return theme.QuestionIcon()
-	case StatusWarning:
-		return theme.WarningIcon()
-	}
-	return theme.ConfirmIcon()
-}
-
-func statusImportance(s string) widget.Importance {
-	switch s {
-	case StatusFail:
-		return widget.DangerImportance
-	case StatusCouldNotCheck, StatusWarning:
-		return widget.WarningImportance
-	}
-	return widget.SuccessImportance
 }
 
 // signInAdmin signs one of a blocked customer's own administrators in, in the customer's row,
@@ -471,7 +397,7 @@ func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container,
 	}
 	panel.Refresh()
 	st.shell.background(10*time.Minute, func(ctx context.Context) func() {
-		r, err := st.svc.SignInAsAdmin(ctx, customer, func(l Launch) {
+		r, err := st.svc.SignInAsAdmin(ctx, st.result, customer, func(l Launch) {
 			st.shell.onUI(func() { showAdminLaunch(st.shell, panel, status, l) })
 		})
 		return func() {
@@ -481,7 +407,7 @@ func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container,
 				return
 			}
 			st.result = r
-			st.tickSafe()
+			st.review.Set(r.Plan)
 			st.drawTable()
 		}
 	})
@@ -530,62 +456,14 @@ func showAdminLaunch(s *Shell, panel *fyne.Container, status *widget.Label, l La
 	panel.Add(container.NewHBox(signIn))
 }
 
-// planView lists every fix with a tick box: the safe ones ticked, the blocked ones with the reason.
-func (st *troubleshootState) planView() fyne.CanvasObject {
-	safe := 0
-	for _, f := range st.result.Fixes {
-		if f.Safe && f.Blocked == "" {
-			safe++
-		}
-	}
-	list := container.NewVBox(paragraph(fmt.Sprintf("%d fixes, %d of them safe.", len(st.result.Fixes), safe)))
-	for _, f := range st.result.Fixes {
-		f := f
-		check := widget.NewCheck("", func(on bool) { st.chosen[f.ID] = on })
-		check.SetChecked(st.chosen[f.ID])
-		tenant := widget.NewLabelWithStyle(f.Tenant, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		lines := container.NewVBox(tenant, paragraph(f.What))
-		switch {
-		case f.Blocked != "":
-			check.SetChecked(false)
-			check.Disable()
-			lines.Add(withIcon(theme.ErrorIcon(), "Cannot be applied now: "+f.Blocked))
-		case f.Caution != "":
-			lines.Add(withIcon(theme.WarningIcon(), "Weigh this first: "+f.Caution))
-		}
-		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), nil, lines))
-		list.Add(widget.NewSeparator())
-	}
-	return list
-}
-
-func (st *troubleshootState) outcomeView() fyne.CanvasObject {
-	done := 0
-	body := container.NewVBox()
-	for _, o := range st.outcomes {
-		icon := theme.ConfirmIcon()
-		if o.Done {
-			done++
-		} else {
-			icon = theme.ErrorIcon()
-		}
-		body.Add(withIcon(icon, o.Customer+": "+o.Sentence))
-	}
-	head := paragraph(fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(st.outcomes), troubleshootCounts(st.result)))
-	return container.NewVBox(head, body, subheading("What is true now"), st.resultView())
-}
-
 func (st *troubleshootState) summary() fyne.CanvasObject {
-	return container.NewVBox(
-		paragraph("Before: "+troubleshootCounts(st.before)+"."),
-		paragraph("Now: "+troubleshootCounts(st.result)+"."),
-		paragraph("A new GDAP relationship turns its customer to Pass once the customer's admin approves it, and app consent once "+
-			"it is given (App registration); run the checks again then."),
-		container.NewHBox(st.exportButtons()),
-	)
+	return beforeAndNow(checklistSummary(st.before), checklistSummary(st.result),
+		"A new GDAP relationship turns its customer to Pass once the customer's admin approves it, and app consent once "+
+			"it is given (App registration); run the checks again then.",
+		st.exportButtons())
 }
 
-// exportButtons save the last result as CSV or a printable HTML report.
+// exportButtons save the result on screen as CSV or a printable HTML report.
 func (st *troubleshootState) exportButtons() fyne.CanvasObject {
-	return exportButtons(st.shell, st.svc.Export, "troubleshoot")
+	return exportButtons(st.shell, func(format string, w io.Writer) error { return st.svc.Export(st.result, format, w) }, "troubleshoot")
 }

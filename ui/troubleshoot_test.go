@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 // fakeTroubleshoot plays internal/troubleshoot for the page: Fabrikam passes; Litware blocks the
@@ -33,29 +34,29 @@ func (f *fakeTroubleshoot) Profiles() []string { return []string{"Liongard inspe
 
 func (f *fakeTroubleshoot) result() TroubleshootResult {
 	pass := func(title string) TroubleshootCheck {
-		return TroubleshootCheck{Title: title, Status: StatusPass, Sentence: title + " passes."}
+		return TroubleshootCheck{Title: title, Status: plan.Pass, Sentence: title + " passes."}
 	}
 	r := TroubleshootResult{
-		Partner: TroubleshootChecklist{Name: "Your partner tenant", Status: StatusWarning, Checks: []TroubleshootCheck{
-			{Title: "MFA enforcement", Status: StatusWarning, Sentence: "Your partner tenant enforces MFA.", Details: []string{"The MFA policies leave out an admin: Break glass account."}},
+		Partner: TroubleshootChecklist{Name: "Your partner tenant", Status: plan.Warning, Checks: []TroubleshootCheck{
+			{Title: "MFA enforcement", Status: plan.Warning, Sentence: "Your partner tenant enforces MFA.", Details: []string{"The MFA policies leave out an admin: Break glass account."}},
 			pass("Your sign-in has MFA"),
 		}},
 	}
-	fabrikam := TroubleshootChecklist{Name: "Fabrikam", Status: StatusPass, Checks: []TroubleshootCheck{pass("Access to the customer"), pass("Conditional Access")}}
-	litware := TroubleshootChecklist{Name: "Litware", Status: StatusFail, NeedsAdmin: true, Checks: []TroubleshootCheck{
-		{Title: "Access to the customer", Status: StatusFail, Sentence: "Microsoft refused your technician a token for Litware (AADSTS53003)."},
-		{Title: "Conditional Access", Status: StatusFail, Sentence: "Litware's Conditional Access blocks your technicians."},
+	fabrikam := TroubleshootChecklist{Name: "Fabrikam", Status: plan.Pass, Checks: []TroubleshootCheck{pass("Access to the customer"), pass("Conditional Access")}}
+	litware := TroubleshootChecklist{Name: "Litware", Status: plan.Fail, NeedsAdmin: true, Checks: []TroubleshootCheck{
+		{Title: "Access to the customer", Status: plan.Fail, Sentence: "Microsoft refused your technician a token for Litware (AADSTS53003)."},
+		{Title: "Conditional Access", Status: plan.Fail, Sentence: "Litware's Conditional Access blocks your technicians."},
 	}}
 	switch {
 	case f.fixed:
-		litware = TroubleshootChecklist{Name: "Litware", Status: StatusPass, Checks: []TroubleshootCheck{pass("Access to the customer"), pass("Conditional Access")}}
+		litware = TroubleshootChecklist{Name: "Litware", Status: plan.Pass, Checks: []TroubleshootCheck{pass("Access to the customer"), pass("Conditional Access")}}
 	case f.admin != "":
 		litware.NeedsAdmin, litware.AdminSignedIn = false, true
 		litware.Checks[1].Sentence = `One of Litware's 5 Conditional Access policies blocks your technicians: "Block guests and external users".`
-		r.Fixes = []TroubleshootFix{
-			{ID: "dismiss", Tenant: "Your partner tenant", What: "Dismiss the risk on lee.", Caution: "Dismissing a risk is a security decision."},
-			{ID: "exclude", Tenant: "Litware", What: `In Litware, exclude your partner tenant's service provider users from "Block guests and external users".`, Safe: true},
-			{ID: "blocked", Tenant: "Woodgrove Bank", What: "In Woodgrove Bank, exclude them from a report-only policy.", Blocked: "Changing a policy needs Conditional Access Administrator."},
+		r.Plan.Fixes = []plan.Fix{
+			{ID: "dismiss", Who: "Your partner tenant", What: "Dismiss the risk on lee.", Caution: "Dismissing a risk is a security decision."},
+			{ID: "exclude", Who: "Litware", What: `In Litware, exclude your partner tenant's service provider users from "Block guests and external users".`, Safe: true},
+			{ID: "blocked", Who: "Woodgrove Bank", What: "In Woodgrove Bank, exclude them from a report-only policy.", Blocked: "Changing a policy needs Conditional Access Administrator."},
 		}
 	}
 	r.Customers = []TroubleshootChecklist{litware, fabrikam}
@@ -74,7 +75,7 @@ func (f *fakeTroubleshoot) Check(ctx context.Context, req TroubleshootRequest, p
 	return f.result(), nil
 }
 
-func (f *fakeTroubleshoot) SignInAsAdmin(ctx context.Context, customer string, launched func(Launch)) (TroubleshootResult, error) {
+func (f *fakeTroubleshoot) SignInAsAdmin(ctx context.Context, _ TroubleshootResult, customer string, launched func(Launch)) (TroubleshootResult, error) {
 	if customer != "Litware" {
 		return TroubleshootResult{}, errors.New("only Litware blocks")
 	}
@@ -98,20 +99,24 @@ func (f *fakeTroubleshoot) SignInAsAdmin(ctx context.Context, customer string, l
 	}
 }
 
-func (f *fakeTroubleshoot) Apply(ctx context.Context, ids []string, progress func(done, total int)) []FixOutcome {
+func (f *fakeTroubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	var ids []string
+	for _, fx := range p.Fixes {
+		ids = append(ids, fx.ID)
+	}
 	f.applied = ids
 	f.fixed = true
-	var out []FixOutcome
+	var out []plan.Outcome
 	for i, id := range ids {
 		progress(i+1, len(ids))
-		out = append(out, FixOutcome{ID: id, Customer: "Litware", Done: true, Sentence: `Done: "Block guests and external users" in Litware now excludes your partner tenant's service provider users.`})
+		out = append(out, plan.Outcome{FixID: id, Who: "Litware", Done: true, Sentence: `Done: "Block guests and external users" in Litware now excludes your partner tenant's service provider users.`})
 	}
 	return out
 }
 
-func (f *fakeTroubleshoot) Export(format string, w io.Writer) error {
+func (f *fakeTroubleshoot) Export(_ TroubleshootResult, format string, w io.Writer) error {
 	_, err := io.WriteString(w, "Tenant,Check\n")
 	return err
 }
@@ -263,13 +268,13 @@ type manyCustomers struct{ fakeTroubleshoot }
 func (m *manyCustomers) Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error) {
 	var r TroubleshootResult
 	for i := 0; i < openAtMost+5; i++ {
-		status := StatusPass
+		status := plan.Pass
 		if i == 0 {
-			status = StatusFail
+			status = plan.Fail
 		}
 		r.Customers = append(r.Customers, TroubleshootChecklist{Name: fmt.Sprintf("Customer %02d", i), Status: status, Checks: []TroubleshootCheck{
 			{Title: "Access to the customer", Status: status, Sentence: fmt.Sprintf("Access of customer %02d.", i)},
-			{Title: "Entra ID P1 licence", Status: StatusCouldNotCheck, Sentence: "Licences unread."},
+			{Title: "Entra ID P1 licence", Status: plan.CouldNotCheck, Sentence: "Licences unread."},
 		}})
 	}
 	return r, nil

@@ -23,18 +23,12 @@ func heading(text string) fyne.CanvasObject {
 	return l
 }
 
-func subheading(text string) fyne.CanvasObject {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	l.SizeName = theme.SizeNameSubHeadingText
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
-
-func paragraph(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
+// The widgets the shared wizard steps are built of, so that every page has their look.
+var (
+	subheading = wizard.Subheading
+	paragraph  = wizard.Paragraph
+	withIcon   = wizard.WithIcon
+)
 
 // card draws its content on a lightly tinted panel with an accent colour along the left edge.
 func card(accent fyne.ThemeColorName, icon fyne.CanvasObject, content ...fyne.CanvasObject) fyne.CanvasObject {

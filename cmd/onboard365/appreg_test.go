@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
 )
@@ -27,14 +28,12 @@ func TestAppRegistrationWizardOnAFreshTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	store := &keychainInMemory{items: map[string]string{}}
-	a, err := newAccount(s.Cloud(), store, "", "")
+	a, err := app.NewAccount(s.Cloud(), app.MemoryKeychain(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	services := a.services()
-	svc := services.AppRegistration.(*appregService)
-	svc.waits = []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}
+	services := services(a)
+	services.AppRegistration.(*app.AppRegistration).Waits = []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond}
 	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: services})
 	w.shell.Show(ui.PageAppRegistry)
 
@@ -79,8 +78,8 @@ func TestAppRegistrationWizardOnAFreshTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.SignedIn || st.ClientID == "" || st.ClientID == sandbox.AppID || a.clientID() != st.ClientID {
-		t.Fatalf("the keychain holds %+v; the account signs in with %s", st, a.clientID())
+	if !st.SignedIn || st.ClientID == "" || st.ClientID == sandbox.AppID || a.ClientID() != st.ClientID {
+		t.Fatalf("the keychain holds %+v; the account signs in with %s", st, a.ClientID())
 	}
 
 	// A second run changes nothing and says so.

@@ -6,60 +6,18 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/authmethods"
-	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
 )
-
-// authScopes are the Graph permissions the wizard uses: GDAP and groups for the role check,
-// licences, the sign-in methods report, and users' sign-in preferences.
-const authScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
-	"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
-
-// tenantTokens issues the technician's tokens for one tenant, once.
-type tenantTokens struct {
-	s      *sandbox.Server
-	tenant string
-	once   sync.Once
-	tok    string
-	err    error
-}
-
-func (t *tenantTokens) Token(context.Context) (string, error) {
-	t.once.Do(func() {
-		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: "alex@contosopartners.onmicrosoft.com", Tenant: t.tenant,
-			Audience: "https://graph.microsoft.com", Scopes: authScopes})
-	})
-	return t.tok, t.err
-}
-
-// sandboxAuthService is the page's service on a sandbox, as the technician.
-func sandboxAuthService(t *testing.T) (*sandbox.Server, *authService, func(tenant string) *graph.Client) {
-	t.Helper()
-	s, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	hc, err := s.Cloud().HTTPClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := func(tenant string) *graph.Client {
-		return graph.New(s.Cloud().GraphURL, hc, &tenantTokens{s: s, tenant: tenant}, graph.Options{})
-	}
-	return s, newAuthService(func(_ context.Context, tenant string) (*graph.Client, error) { return client(tenant), nil }), client
-}
 
 // The window, driven headless from this package.
 
@@ -132,7 +90,8 @@ func mustSay(t *testing.T, win fyne.Window, wants ...string) {
 // text-message users are found and sorted, exactly the fixable ones are switched, the others are
 // left alone, and reading again shows push; Lamna Healthcare stops at the first step.
 func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
-	s, svc, client := sandboxAuthService(t)
+	s, a := onSandbox(t, sandbox.Options{})
+	svc := app.NewAuthenticator(a)
 	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: ui.Services{Authenticator: svc}})
 	shell, win, settle, waitStep := w.shell, w.win, w.idle, w.workDone
 
@@ -148,12 +107,6 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 		"Proseware: 10 users. Default is not Authenticator: 3; System-preferred MFA decides: 1; Authenticator not set up: 2; No sign-in method set up: 1; Guests: 1; Already Authenticator: 2.",
 		"Pat Fernandez", "Sam Okafor", "Dana Whitfield (IT manager)", "Admin", "Jo Weber", "Kim Larsen", "Robin Moss (new starter)",
 		"Chris Doe (guest from Fabrikam)", "3 of these users must set up Microsoft Authenticator themselves", "2 users ticked.")
-
-	var instructions bytes.Buffer
-	if err := svc.ExportInstructions(&instructions); err != nil || strings.Count(instructions.String(), "<section>") != 3 ||
-		!strings.Contains(instructions.String(), "For Kim Larsen (kim@proseware.onmicrosoft.com)") {
-		t.Errorf("printable instructions for Kim, Sasha and Robin: %v\n%s", err, instructions.String())
-	}
 
 	tapButton(t, win, "Review the changes")
 	mustSay(t, win, "2 users in Proseware will default to a Microsoft Authenticator notification.",
@@ -172,7 +125,11 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 			tid = tn.ID
 		}
 	}
-	regs, err := authmethods.Read(context.Background(), client(tid), nil)
+	c, err := a.Graph(context.Background(), tid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regs, err := authmethods.Read(context.Background(), c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,41 +148,6 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	settle()
 	tapButton(t, win, "Read the users")
 	mustSay(t, win, "Step 1 of 4: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
-}
-
-// TestAuthenticatorServiceFindsNamedUsers is the ticket case on the sandbox: names typed, each bad
-// one a sentence, Sasha (who set up Authenticator after the report was made) switchable.
-func TestAuthenticatorServiceFindsNamedUsers(t *testing.T) {
-	_, svc, _ := sandboxAuthService(t)
-	ctx := context.Background()
-	tenants, err := svc.Tenants(ctx)
-	if err != nil || len(tenants) != 13 || tenants[0].Name != partnerName {
-		t.Fatalf("tenants: %v %v", tenants, err)
-	}
-	var proseware string
-	for _, tn := range tenants {
-		if tn.Name == "Proseware" {
-			proseware = tn.ID
-		}
-	}
-	list, err := svc.FindUsers(ctx, proseware, "sasha@proseware.onmicrosoft.com\nnobody@proseware.onmicrosoft.com, Kim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(list.Users) != 1 || !list.Users[0].CanFix || !list.Users[0].Ticked || len(list.Problems) != 2 ||
-		!strings.Contains(list.Problems[0], `"Kim" is not a sign-in name`) || !strings.Contains(list.Problems[1], "Nobody signs in as nobody@") {
-		t.Fatalf("list: %+v", list)
-	}
-	out := svc.Apply(ctx, []string{list.Users[0].ID}, nil)
-	if len(out) != 1 || !out[0].Done || !out[0].NowPush {
-		t.Fatalf("apply: %+v", out)
-	}
-	if _, err := svc.FindUsers(ctx, proseware, "just words"); err == nil {
-		t.Error("text without a sign-in name must be refused with a sentence")
-	}
-	if !strings.Contains(svc.Instructions(), "your Proseware account") {
-		t.Errorf("instructions: %s", svc.Instructions())
-	}
 }
 
 // TestCheckAuthenticatorOnTheSandbox runs "onboard365 check authenticator" on the sandbox: a
@@ -249,7 +171,7 @@ func TestCheckAuthenticatorOnTheSandbox(t *testing.T) {
 			}
 		}},
 		{[]string{"--customer", "Proseware", "--format", "json", "--user", "sasha@proseware.onmicrosoft.com, x@proseware.onmicrosoft.com"}, exitProblem, func(t *testing.T, out, _ string) {
-			var r AuthenticatorReport
+			var r authmethods.Report
 			if err := json.Unmarshal([]byte(out), &r); err != nil {
 				t.Fatalf("not a report: %v\n%s", err, out)
 			}
@@ -294,76 +216,5 @@ func TestCheckAuthenticatorOnTheSandbox(t *testing.T) {
 				tt.check(t, out.String(), errOut.String())
 			}
 		})
-	}
-}
-
-// TestAuthenticatorServiceWithTheAppsOwnSignIn signs in to the sandbox the way the window does and
-// runs the page's service on the tokens that sign-in gives: the app's consented permissions must
-// reach the licences, the report and the sign-in preferences of a customer.
-func TestAuthenticatorServiceWithTheAppsOwnSignIn(t *testing.T) {
-	s, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	a, err := newAccount(s.Cloud(), &keychainInMemory{items: map[string]string{}}, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	_, err = a.Interactive(ctx, "", func(l ui.Launch) {
-		if l.InApp == nil {
-			t.Error("the sandbox's sign-in is not in the app")
-			return
-		}
-		go func() {
-			if err := l.InApp(ctx, "alex@contosopartners.onmicrosoft.com", "sandbox", true); err != nil {
-				t.Errorf("sign in: %v", err)
-			}
-		}()
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := a.services().Authenticator
-	tenants, err := svc.Tenants(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var proseware string
-	for _, tn := range tenants {
-		if tn.Name == "Proseware" {
-			proseware = tn.ID
-		}
-	}
-	check, err := svc.Check(ctx, proseware)
-	if err != nil || !check.OK {
-		t.Fatalf("check: %+v %v", check, err)
-	}
-	list, err := svc.ReadUsers(ctx, proseware, nil)
-	if err != nil || len(list.Users) != 10 {
-		t.Fatalf("read: %d users, %v", len(list.Users), err)
-	}
-	var ids []string
-	for _, u := range list.Users {
-		if u.Ticked {
-			ids = append(ids, u.ID)
-		}
-	}
-	for _, o := range svc.Apply(ctx, ids, nil) {
-		if !o.Done || !o.NowPush {
-			t.Errorf("%s: %s", o.Name, o.Sentence)
-		}
-	}
-	if len(ids) != 2 {
-		t.Errorf("%d users ticked, want Pat and Sam", len(ids))
-	}
-	// The partner's own tenant: no GDAP, the technician's own admin roles.
-	if check, err := svc.Check(ctx, ""); err != nil || !check.OK {
-		t.Errorf("partner tenant check: %+v %v", check, err)
-	}
-	if _, err := svc.ReadUsers(ctx, "", nil); err != nil {
-		t.Errorf("partner tenant read: %v", err)
 	}
 }

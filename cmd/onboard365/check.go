@@ -6,22 +6,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/onboard365/onboard365/internal/plan"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
-	"sync"
-	"text/tabwriter"
-	"time"
 
-	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/authmethods"
 	"github.com/onboard365/onboard365/internal/gdap"
-	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/roles"
-	"github.com/onboard365/onboard365/internal/sandbox"
-	"github.com/onboard365/onboard365/internal/vault"
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Exit codes of "onboard365 check".
@@ -31,7 +26,79 @@ const (
 	exitUsage   = 2 // the command line is wrong
 )
 
-const checkUsage = `Usage: onboard365 check gdap [--profile NAME] [--format table|json|csv|html] [--sandbox]
+// A check: its name, its usage text, the shared flags it takes, its own flags, and what it does
+// with an account once the flags are right.
+type check struct {
+	name, usage string
+	flags       flags
+	own         func(fs *flag.FlagSet) func() error // registers the check's own flags; the function it returns checks them
+	run         func(ctx context.Context, f *factory, stdout, stderr io.Writer) int
+}
+
+// runCheck handles "onboard365 check NAME ...": each check is what its wizard reads and judges,
+// for a computer where the window cannot open. None changes anything.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	checks := map[string]check{"gdap": gdapCheck(), "authenticator": authenticatorCheck(), "troubleshoot": troubleshootCheck(), "app": appCheck()}
+	if len(args) == 0 || checks[args[0]].run == nil {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprint(stdout, checks["gdap"].usage)
+			return exitAllPass
+		}
+		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help, app --help) to see the options.`)
+		return exitUsage
+	}
+	c := checks[args[0]]
+	name := "onboard365 check " + args[0] + ":"
+	fs := flag.NewFlagSet("onboard365 check "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, c.usage)
+		fs.PrintDefaults()
+	}
+	f := &factory{stderr: stderr}
+	f.register(fs, c.flags)
+	validate := c.own(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitAllPass
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s %q is not an option. Run onboard365 check %s --help to see the options.\n", name, fs.Arg(0), args[0])
+		return exitUsage
+	}
+	if p := f.problem(); p != "" {
+		fmt.Fprintln(stderr, name, p)
+		return exitUsage
+	}
+	if err := validate(); err != nil {
+		fmt.Fprintln(stderr, name, wizard.Sentence(err))
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	defer f.close()
+	return c.run(ctx, f, stdout, stderr)
+}
+
+// fail prints why a check could not run and returns its exit code.
+func fail(stderr io.Writer, name string, err error) int {
+	fmt.Fprintln(stderr, "onboard365 check "+name+":", wizard.Sentence(err))
+	return exitProblem
+}
+
+// result is a check's exit code: 0 when everything passes.
+func result(passes bool) int {
+	if passes {
+		return exitAllPass
+	}
+	return exitProblem
+}
+
+func gdapCheck() check {
+	var profile string
+	return check{name: "gdap", usage: `Usage: onboard365 check gdap [--profile NAME] [--format table|json|csv|html] [--sandbox]
 
 Checks every customer's GDAP relationships against a role profile: are the roles the profile
 needs granted, assigned to a group you are in, and not about to end? It changes nothing.
@@ -43,277 +110,195 @@ Exit code: 0 when every customer passes, 1 when one does not (or the check could
 2 when the command line is wrong.
 
 Options:
-`
-
-// runCheck handles "onboard365 check gdap ...".
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "authenticator" {
-		return runCheckAuthenticator(ctx, args[1:], stdout, stderr) // authmethods.go
-	}
-	if len(args) > 0 && args[0] == "app" {
-		return runAppCheck(ctx, args[1:], stdout, stderr) // appcheck.go
-	}
-	if len(args) > 0 && args[0] == "troubleshoot" {
-		return runTroubleshootCheck(ctx, args[1:], stdout, stderr) // troubleshoot.go
-	}
-	if len(args) == 0 || args[0] != "gdap" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(stdout, checkUsage)
-			return exitAllPass
-		}
-		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help, app --help) to see the options.`)
-		return exitUsage
-	}
-	flags := flag.NewFlagSet("onboard365 check gdap", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	flags.Usage = func() {
-		fmt.Fprint(stderr, checkUsage)
-		flags.PrintDefaults()
-	}
-	profileName := flags.String("profile", roles.ProfileLiongard, "the role `profile` to check against: a built-in one ("+builtInNames()+") or one you made in the app")
-	format := flags.String("format", "table", "how to print the result: `table`, json, csv or html")
-	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer); needs no sign-in")
-	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
-	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration, as you signed in with")
-	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain, as you signed in with")
-	if err := flags.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitAllPass
-		}
-		return exitUsage
-	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "onboard365 check gdap: %q is not an option. Run onboard365 check gdap --help to see the options.\n", flags.Arg(0))
-		return exitUsage
-	}
-	switch *format {
-	case "table", "json", "csv", "html":
-	default:
-		fmt.Fprintf(stderr, "onboard365 check gdap: --format is table, json, csv or html, not %q.\n", *format)
-		return exitUsage
-	}
-	if *useSandbox && *cloudFile != "" {
-		fmt.Fprintln(stderr, "onboard365 check gdap: choose either --sandbox or --cloud, not both.")
-		return exitUsage
-	}
-	profile, err := findProfile(*profileName)
-	if err != nil {
-		fmt.Fprintln(stderr, "onboard365 check gdap:", err)
-		return exitUsage
-	}
-
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
-	var client *graph.Client
-	if *useSandbox {
-		s, c, err := checkSandboxGraph()
-		if err != nil {
-			fmt.Fprintln(stderr, "onboard365 check gdap:", err)
-			return exitProblem
-		}
-		defer s.Close()
-		client = c
-	} else {
-		c, err := signedInGraph(ctx, *cloudFile, *clientID, *tenant)
-		if err != nil {
-			fmt.Fprintln(stderr, "onboard365 check gdap:", err)
-			return exitProblem
-		}
-		client = c
-	}
-
-	inv, err := gdap.Read(ctx, client, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n(Details: %v)\n", gdap.Explain(err), err)
-		return exitProblem
-	}
-	verdicts := gdap.Evaluate(inv, profile, time.Now())
-	if err := writeCheck(stdout, *format, profile, inv.ReadAt, verdicts); err != nil {
-		fmt.Fprintln(stderr, "onboard365 check gdap: could not write the result:", err)
-		return exitProblem
-	}
-	return checkExitCode(verdicts)
-}
-
-// checkExitCode is 0 when every customer passes (or there are none), else 1.
-func checkExitCode(verdicts []gdap.Verdict) int {
-	for _, v := range verdicts {
-		if v.Status != plan.Pass {
-			return exitProblem
-		}
-	}
-	return exitAllPass
-}
-
-func builtInNames() string {
-	var names []string
-	for _, p := range roles.BuiltIn() {
-		names = append(names, fmt.Sprintf("%q", p.Name))
-	}
-	return strings.Join(names, ", ")
-}
-
-// findProfile finds a built-in profile, or one the user saved in the app.
-func findProfile(name string) (roles.Profile, error) {
-	if p, ok := roles.Find(name); ok {
-		return p, nil
-	}
-	store, err := roles.DefaultProfileStore()
-	if err == nil {
-		custom, err := store.Load()
-		if err != nil {
-			return roles.Profile{}, err
-		}
-		if p, ok := roles.Lookup(custom, name); ok {
-			return p, nil
-		}
-		var names []string
-		for _, p := range custom {
-			names = append(names, fmt.Sprintf("%q", p.Name))
-		}
-		sort.Strings(names)
-		if len(names) > 0 {
-			return roles.Profile{}, fmt.Errorf("there is no role profile called %q. The profiles are %s, and yours: %s", name, builtInNames(), strings.Join(names, ", "))
-		}
-	}
-	return roles.Profile{}, fmt.Errorf("there is no role profile called %q. The profiles are %s", name, builtInNames())
-}
-
-// checkSandboxScopes are the delegated permissions the check needs (it only reads).
-const checkSandboxScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All"
-
-// checkSandboxTechnician is the sandbox's technician, whose token the check uses.
-const checkSandboxTechnician = "alex@contosopartners.onmicrosoft.com"
-
-// checkSandboxGraph starts a sandbox in this process and returns a Graph client signed in as its
-// technician: the sandbox issues the token itself, so no sign-in happens and nothing is kept.
-func checkSandboxGraph() (*sandbox.Server, *graph.Client, error) {
-	s, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	hc, err := s.Cloud().HTTPClient()
-	if err != nil {
-		s.Close()
-		return nil, nil, err
-	}
-	src := &checkSandboxToken{s: s}
-	return s, graph.New(s.Cloud().GraphURL, hc, src, graph.Options{}), nil
-}
-
-type checkSandboxToken struct {
-	s    *sandbox.Server
-	once sync.Once
-	tok  string
-	err  error
-}
-
-func (t *checkSandboxToken) Token(context.Context) (string, error) {
-	t.once.Do(func() {
-		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: checkSandboxTechnician, Audience: "https://graph.microsoft.com", Scopes: checkSandboxScopes})
-	})
-	return t.tok, t.err
-}
-
-// signedInGraph returns a Graph client for the partner tenant with the sign-in kept in the OS
-// keychain.
-func signedInGraph(ctx context.Context, cloudFile, clientID, tenant string) (*graph.Client, error) {
-	a, err := signedInAccount(ctx, cloudFile, clientID, tenant)
-	if err != nil {
-		return nil, err
-	}
-	return a.tenantGraph(ctx, "")
-}
-
-// signedInAccount opens the sign-in kept in the OS keychain, for commands that run without the
-// window.
-func signedInAccount(ctx context.Context, cloudFile, clientID, tenant string) (*account, error) {
-	c := cloud.Public()
-	if cloudFile != "" {
-		var err error
-		if c, err = cloud.Load(cloudFile); err != nil {
-			return nil, err
-		}
-	}
-	if c.Sandbox {
-		return nil, errors.New("this cloud file describes a sandbox that runs in another process; use --sandbox to check a sandbox, which needs no sign-in")
-	}
-	a, err := newAccount(c, vault.OSKeychain(), clientID, tenant)
-	if err != nil {
-		return nil, err
-	}
-	if a.noApp {
-		return nil, errors.New("the check uses the sign-in you kept in the app, and needs the application (client) id of your " +
-			"Onboard365 app registration to find it: run it with --client-id ID, the same id you signed in with (or try it on the sandbox with --sandbox)")
-	}
-	if _, ok, err := a.auth.Restore(ctx); err != nil {
-		return nil, fmt.Errorf("could not read your kept sign-in from this computer's keychain: %w", err)
-	} else if !ok {
-		return nil, errors.New("you are not signed in. Open Onboard365, sign in to your partner tenant and keep the sign-in, then run this check again (or try it with --sandbox)")
-	}
-	return a, nil
-}
-
-// writeCheck prints the verdicts in the chosen format.
-func writeCheck(w io.Writer, format string, p roles.Profile, checkedAt time.Time, verdicts []gdap.Verdict) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(gdap.NewReport(p.Name, checkedAt, verdicts))
-	case "csv":
-		return gdap.WriteCSV(w, verdicts)
-	case "html":
-		return gdap.WriteHTML(w, verdicts, "GDAP check: "+p.Name+", "+checkedAt.UTC().Format("2 January 2006 15:04 UTC"))
-	}
-	return writeTable(w, p, checkedAt, verdicts)
-}
-
-// writeTable prints plain text columns, then what is wrong with each customer that does not pass.
-func writeTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []gdap.Verdict) error {
-	fmt.Fprintf(w, "GDAP check against %q (%d roles), %s\n\n", p.Name, len(p.Roles), checkedAt.UTC().Format("2 January 2006 15:04 UTC"))
-	if len(verdicts) == 0 {
-		_, err := fmt.Fprintln(w, "You have no GDAP relationships with customers yet.")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tCUSTOMER\tPROBLEMS")
-	counts := map[plan.Status]int{}
-	for _, v := range verdicts {
-		counts[v.Status]++
-		var kinds []string
-		for _, pr := range v.Problems {
-			kinds = append(kinds, pr.Kind.Words())
-		}
-		problems := strings.Join(kinds, ", ")
-		if problems == "" {
-			problems = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Status.Word(), oneLine(v.Customer.Name), problems)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(verdicts), counts[plan.Pass], counts[plan.Fail], counts[plan.Warning], counts[plan.CouldNotCheck])
-	first := true
-	for _, v := range verdicts {
-		for _, pr := range v.Problems {
-			if first {
-				fmt.Fprintln(w, "\nWhat is wrong, and what to do:")
-				first = false
+`,
+		flags: flags{clientID: true, formats: []string{"table", "json", "csv", "html"}},
+		own: func(fs *flag.FlagSet) func() error {
+			fs.StringVar(&profile, "profile", roles.ProfileLiongard, "the role `profile` to check against: a built-in one ("+app.BuiltInProfiles()+") or one you made in the app")
+			return func() error { _, err := app.FindProfile(profile); return err }
+		},
+		run: func(ctx context.Context, f *factory, stdout, stderr io.Writer) int {
+			a, err := f.signedIn(ctx)
+			if err != nil {
+				return fail(stderr, "gdap", err)
 			}
-			fmt.Fprintf(w, "  - %s\n", oneLine(pr.Sentence))
-		}
-	}
-	if !first {
-		_, err := fmt.Fprintln(w, "\nOpen GDAP relationships in the app to review and apply the fixes Onboard365 offers.")
-		return err
-	}
-	return nil
+			g := app.NewGDAP(a)
+			r, err := g.Check(ctx, app.GDAPRequest{Profile: profile}, nil)
+			if err != nil {
+				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n(Details: %v)\n", gdap.Explain(err), err)
+				return exitProblem
+			}
+			if err := g.Export(r, f.format, stdout); err != nil {
+				fmt.Fprintln(stderr, "onboard365 check gdap: could not write the result:", err)
+				return exitProblem
+			}
+			return result(r.Passes())
+		}}
 }
 
-// oneLine keeps a name from outside on one line of the table.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+func authenticatorCheck() check {
+	var customer, users string
+	return check{name: "authenticator", usage: `Usage: onboard365 check authenticator --customer NAME [--user UPN,...] [--format table|json] [--sandbox]
+
+Lists the users of a customer (or of your partner tenant, --customer partner) whose default MFA
+method is not a Microsoft Authenticator notification, grouped as the app's wizard groups them,
+after checking that the tenant has Entra ID P1 and that your GDAP roles can read and change
+sign-in methods there. It changes nothing: the wizard in the app does the switching.
+
+It uses the sign-in you kept in the app. With --sandbox it checks the built-in sandbox instead.
+
+Exit code: 0 when every user already defaults to Authenticator (guests aside), 1 when a user
+does not or the check could not run, 2 when the command line is wrong.
+
+Options:
+`,
+		flags: flags{clientID: true, formats: []string{"table", "json"}},
+		own: func(fs *flag.FlagSet) func() error {
+			fs.StringVar(&customer, "customer", "", "the customer's `name` or tenant id, or \"partner\" for your own tenant")
+			fs.StringVar(&users, "user", "", "only these users: sign-in `names`, separated by commas")
+			return func() error {
+				if strings.TrimSpace(customer) == "" {
+					return errors.New("say which tenant to check with --customer NAME (or --customer partner for your own)")
+				}
+				return nil
+			}
+		},
+		run: func(ctx context.Context, f *factory, stdout, stderr io.Writer) int {
+			a, err := f.signedIn(ctx)
+			if err != nil {
+				return fail(stderr, "authenticator", err)
+			}
+			r, err := app.NewAuthenticator(a).Report(ctx, customer, users)
+			if err != nil {
+				return fail(stderr, "authenticator", err)
+			}
+			if f.format == "json" {
+				err = writeJSON(stdout, r)
+			} else {
+				err = authmethods.WriteTable(stdout, r)
+			}
+			if err != nil {
+				fmt.Fprintln(stderr, "onboard365 check authenticator: could not write the result:", err)
+				return exitProblem
+			}
+			return result(r.Passes())
+		}}
+}
+
+func troubleshootCheck() check {
+	var req app.TroubleshootRequest
+	var everyone bool
+	return check{name: "troubleshoot", usage: `Usage: onboard365 check troubleshoot [--customer ID | --all] [--format table|json|csv|html] [--service-account UPN] [--sandbox]
+
+Finds why customers refuse your tools (the "400" errors of integrations): MFA enforcement in your
+partner tenant, risky partner accounts, your sign-in's MFA, and for each customer whether
+Microsoft gives your technician a token, which Conditional Access policies block service provider
+users, failed sign-ins (53003) in the customer's sign-in log, GDAP roles and groups, and Entra ID
+P1. It changes nothing: open Troubleshoot in the app to review and apply the fixes.
+
+It uses the sign-in you kept in the app (sign in once in the window and keep the sign-in). With
+--sandbox it checks the built-in sandbox's customers instead, signed in there as its technician.
+
+Exit code: 0 when every check passes, 1 when one does not (or the check could not run), 2 when
+the command line is wrong.
+
+Options:
+`,
+		flags: flags{clientID: true, formats: []string{"table", "json", "csv", "html"}},
+		own: func(fs *flag.FlagSet) func() error {
+			fs.StringVar(&req.Customer, "customer", "", "check only this customer: its tenant `id` or name")
+			fs.BoolVar(&everyone, "all", false, "check every customer (the default)")
+			fs.StringVar(&req.ServiceAccount, "service-account", "", "also check this `account` of your partner tenant for risk: the integration's own account, if it has one")
+			fs.StringVar(&req.Profile, "profile", roles.ProfileLiongard, "the role `profile` the GDAP check judges against ("+app.BuiltInProfiles()+", or one you made in the app)")
+			return func() error {
+				req.Customer = strings.TrimSpace(req.Customer)
+				if everyone && req.Customer != "" {
+					return errors.New("choose either --customer or --all, not both")
+				}
+				_, err := app.FindProfile(req.Profile)
+				return err
+			}
+		},
+		run: func(ctx context.Context, f *factory, stdout, stderr io.Writer) int {
+			a, err := f.signedIn(ctx)
+			if err != nil {
+				return fail(stderr, "troubleshoot", err)
+			}
+			t := app.NewTroubleshoot(a)
+			r, err := t.Check(ctx, req, nil)
+			if errors.Is(err, app.ErrNoSuchCustomer) {
+				fail(stderr, "troubleshoot", err)
+				return exitUsage
+			} else if err != nil {
+				return fail(stderr, "troubleshoot", err)
+			}
+			if err := t.Export(r, f.format, stdout); err != nil {
+				fmt.Fprintln(stderr, "onboard365 check troubleshoot: could not write the result:", err)
+				return exitProblem
+			}
+			return result(r.Passes())
+		}}
+}
+
+func appCheck() check {
+	var appName, account string
+	return check{name: "app", usage: `Usage: onboard365 check app [options]
+
+Reads your app registration, its service principal, redirect addresses, permissions, secrets and
+admin consent, and says what the App registration wizard would change. It changes nothing.
+An administrator of your partner tenant (Application Administrator or Global Administrator) signs
+in in a private browser window, through Microsoft's own Graph command line app; that sign-in is
+not kept.
+
+Exit code: 0 when the app registration is right, 1 when something would change (or the check could
+not run), 2 when the command line is wrong.
+
+Options:
+`,
+		own: func(fs *flag.FlagSet) func() error {
+			fs.StringVar(&appName, "name", "Onboard365", "the `name` of the app registration")
+			fs.StringVar(&account, "account", "", "the administrator `account` to sign in with (optional)")
+			return func() error {
+				if appName = strings.TrimSpace(appName); appName == "" {
+					return errors.New("--name must name the app registration")
+				}
+				account = strings.TrimSpace(account)
+				return nil
+			}
+		},
+		run: func(ctx context.Context, f *factory, stdout, stderr io.Writer) int {
+			c, err := f.cloud(ctx)
+			if err != nil {
+				return fail(stderr, "app", err)
+			}
+			a, err := f.account(c)
+			if err != nil {
+				return fail(stderr, "app", err)
+			}
+			// On the sandbox the sign-in pages are answered as its administrator (alex).
+			user := account
+			if user == "" {
+				user = app.SandboxTechnician
+			}
+			svc := app.NewAppRegistration(a)
+			var admin app.AppAdmin
+			err = signIn(ctx, user, stderr, func(ctx context.Context, launched func(app.Launch)) (err error) {
+				admin, err = svc.SignInAdmin(ctx, app.AppChoice{Name: appName, Integrations: []string{permissions.DefaultName}}, account, launched)
+				return err
+			})
+			if err != nil {
+				return fail(stderr, "app", err)
+			}
+			p, err := svc.Plan(ctx, admin, func(string) {})
+			if err != nil {
+				return fail(stderr, "app", err)
+			}
+			app.WritePlan(stdout, p)
+			return result(len(p.Changes) == 0)
+		}}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -143,26 +143,3 @@ func TestCheckGDAPNeedsTheApp(t *testing.T) {
 		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
 	}
 }
-
-func TestCheckExitCode(t *testing.T) {
-	tests := []struct {
-		name     string
-		statuses []plan.Status
-		want     int
-	}{
-		{"no customers", nil, 0},
-		{"all pass", []plan.Status{plan.Pass, plan.Pass}, 0},
-		{"a warning", []plan.Status{plan.Pass, plan.Warning}, 1},
-		{"could not check", []plan.Status{plan.CouldNotCheck}, 1},
-		{"a failure", []plan.Status{plan.Fail, plan.Pass}, 1},
-	}
-	for _, tt := range tests {
-		var vs []gdap.Verdict
-		for _, s := range tt.statuses {
-			vs = append(vs, gdap.Verdict{Status: s})
-		}
-		if got := checkExitCode(vs); got != tt.want {
-			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
-		}
-	}
-}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
@@ -82,10 +84,10 @@ func TestUserGuideScreenshots(t *testing.T) {
 	local := time.Local
 	time.Local = time.UTC
 	defer func() { time.Local = local }()
-	sandboxes := &sandboxes{opts: sandbox.Options{Now: clock, Seed: 365}}
-	defer sandboxes.closeAll(os.Stderr)
-	accounts := &accounts{store: &keychainInMemory{items: map[string]string{}}, now: clock}
-	opts, err := options(true, "", sandboxes, accounts)
+	f := &factory{stderr: os.Stderr, window: true, useSandbox: true, store: app.MemoryKeychain(), clock: clock,
+		opts: sandbox.Options{Now: clock, Seed: 365}}
+	defer f.close()
+	opts, err := f.windowOptions(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

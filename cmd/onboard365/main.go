@@ -20,11 +20,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/onboard365/onboard365/internal/cloud"
-	"github.com/onboard365/onboard365/internal/sandbox"
-	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
 )
@@ -50,39 +47,36 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr)
 	}
-	flags := flag.NewFlagSet("onboard365", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	useSandbox := flags.Bool("sandbox", false, "run on the built-in sandbox, a simulated Microsoft cloud on this computer")
-	cloudFile := flags.String("cloud", "", "run on the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
-	shotsDir := flags.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
-	showVersion := flags.Bool("version", false, "print the version and exit")
-	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration (the sandbox has its own)")
-	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain (default: found at sign-in)")
-	scenario := flags.String("scenario", "", "with --sandbox, the sandbox's scenario `name` (see: onboard365 sandbox serve --help), for example fresh: a partner tenant without the app registration yet")
-	if err := flags.Parse(args); err != nil {
+	fs := flag.NewFlagSet("onboard365", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &factory{stderr: stderr, window: true}
+	f.register(fs, flags{window: true, clientID: true})
+	shotsDir := fs.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "onboard365: unknown command %q. Run onboard365 --help to see what it can do.\n", flags.Arg(0))
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "onboard365: unknown command %q. Run onboard365 --help to see what it can do.\n", fs.Arg(0))
 		return 2
 	}
 	if *showVersion {
 		printVersion(stdout)
 		return 0
 	}
-
-	if *scenario != "" && !*useSandbox {
-		fmt.Fprintln(stderr, "onboard365: --scenario chooses what the sandbox simulates; add --sandbox.")
+	if f.useSandbox && f.cloudFile != "" {
+		fmt.Fprintln(stderr, "onboard365: choose either --sandbox or --cloud, not both")
+		return 1
+	}
+	if p := f.problem(); p != "" {
+		fmt.Fprintln(stderr, "onboard365:", p)
 		return 2
 	}
-	sandboxes := &sandboxes{opts: sandbox.Options{Scenario: *scenario}}
-	defer sandboxes.closeAll(stderr)
-	accounts := &accounts{store: vault.OSKeychain(), clientID: *clientID, tenant: *tenant}
-	defer accounts.flushAll()
-	opts, err := options(*useSandbox, *cloudFile, sandboxes, accounts)
+	defer f.close()
+	opts, err := f.windowOptions(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "onboard365:", err)
 		return 1
@@ -100,94 +94,32 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return runWindow(opts, stderr)
 }
 
-// options wires the chosen cloud into what the window needs.
-func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *accounts) (ui.Options, error) {
-	opts := ui.Options{
-		Cloud:           cloud.Public(),
-		Version:         version,
-		About:           aboutThisBuild(),
-		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
-		TrySandbox:      sandboxes.start,
-		Connect:         accounts.servicesFor,
-	}
-	switch {
-	case useSandbox && cloudFile != "":
-		return ui.Options{}, errors.New("choose either --sandbox or --cloud, not both")
-	case useSandbox:
-		c, err := sandboxes.start(context.Background())
-		if err != nil {
-			return ui.Options{}, err
-		}
-		opts.Cloud, opts.TrySandbox = c, nil
-	case cloudFile != "":
-		c, err := cloud.Load(cloudFile)
-		if err != nil {
-			return ui.Options{}, err
-		}
-		opts.Cloud = c
-	}
-	a, err := accounts.open(opts.Cloud)
+// windowOptions wires the chosen cloud into what the window needs.
+func (f *factory) windowOptions(ctx context.Context) (ui.Options, error) {
+	c, err := f.cloud(ctx)
 	if err != nil {
 		return ui.Options{}, err
 	}
-	opts.Services = a.services()
+	a, err := f.account(c)
+	if err != nil {
+		return ui.Options{}, err
+	}
+	opts := ui.Options{
+		Cloud:           c,
+		Version:         version,
+		About:           aboutThisBuild(),
+		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
+		Services:        services(a),
+		Connect: func(c cloud.Cloud) ui.Services { // the services of a cloud the window switches to (Try the sandbox)
+			a, err := f.account(c)
+			if err != nil {
+				return ui.Services{}
+			}
+			return services(a)
+		},
+	}
+	if !c.Sandbox {
+		opts.TrySandbox = f.startSandbox
+	}
 	return opts, nil
-}
-
-// accounts keeps the sign-in of every cloud this run used, so each is flushed on exit.
-type accounts struct {
-	store            vault.Store
-	clientID, tenant string
-	now              func() time.Time // nil: time.Now
-	opened           []*account
-}
-
-func (s *accounts) open(c cloud.Cloud) (*account, error) {
-	a, err := newAccount(c, s.store, s.clientID, s.tenant)
-	if err != nil {
-		return nil, err
-	}
-	if s.now != nil {
-		a.now = s.now
-	}
-	s.opened = append(s.opened, a)
-	return a, nil
-}
-
-// servicesFor gives the window the services of a cloud it switched to (Try the sandbox).
-func (s *accounts) servicesFor(c cloud.Cloud) ui.Services {
-	a, err := s.open(c)
-	if err != nil {
-		return ui.Services{}
-	}
-	return a.services()
-}
-
-func (s *accounts) flushAll() {
-	for _, a := range s.opened {
-		a.flush()
-	}
-}
-
-// sandboxes keeps every sandbox this run started, so that all are stopped on exit.
-type sandboxes struct {
-	opts    sandbox.Options // the scenario and clock of the sandboxes started
-	running []*sandbox.Server
-}
-
-func (s *sandboxes) start(context.Context) (cloud.Cloud, error) {
-	srv, err := sandbox.Start(s.opts)
-	if err != nil {
-		return cloud.Cloud{}, err
-	}
-	s.running = append(s.running, srv)
-	return srv.Cloud(), nil
-}
-
-func (s *sandboxes) closeAll(stderr io.Writer) {
-	for _, srv := range s.running {
-		if err := srv.Close(); err != nil {
-			fmt.Fprintln(stderr, "onboard365:", err)
-		}
-	}
 }

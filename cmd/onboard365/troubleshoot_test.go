@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"github.com/onboard365/onboard365/internal/plan"
@@ -116,28 +115,8 @@ func TestCheckTroubleshootCommandLine(t *testing.T) {
 // policy is named, the safe fix is the only one ticked, and after applying it Litware passes.
 func TestTroubleshootPageOnTheSandbox(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	s, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	a, err := newAccount(s.Cloud(), &keychainInMemory{items: map[string]string{}}, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := a.Interactive(ctx, "", func(l ui.Launch) {
-		go func() {
-			if err := l.InApp(ctx, "alex@contosopartners.onmicrosoft.com", "sandbox", true); err != nil {
-				t.Errorf("sign in: %v", err)
-			}
-		}()
-	}); err != nil {
-		t.Fatal(err)
-	}
-
-	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: ui.Services{Troubleshoot: a.services().Troubleshoot}})
+	s, a := onSandbox(t, sandbox.Options{})
+	w := newWalker(t, ui.Options{Cloud: s.Cloud(), Services: ui.Services{Troubleshoot: services(a).Troubleshoot}})
 	shell, win, settle, waitStep := w.shell, w.win, w.idle, w.workDone
 
 	shell.Show(ui.PageTroubleshoot)

@@ -2,10 +2,12 @@ package gdap
 
 import (
 	"encoding/csv"
+	"fmt"
 	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/roles"
@@ -212,3 +214,53 @@ ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
 </body>
 </html>
 `))
+
+// WriteTable writes the check as plain text columns, then what is wrong with each customer that
+// does not pass: `onboard365 check gdap`'s default output.
+func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Verdict) error {
+	fmt.Fprintf(w, "GDAP check against %q (%d roles), %s\n\n", p.Name, len(p.Roles), checkedAt.UTC().Format("2 January 2006 15:04 UTC"))
+	if len(verdicts) == 0 {
+		_, err := fmt.Fprintln(w, "You have no GDAP relationships with customers yet.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tCUSTOMER\tPROBLEMS")
+	var counts plan.Summary
+	for _, v := range verdicts {
+		counts.Add(v.Status)
+		var kinds []string
+		for _, pr := range v.Problems {
+			kinds = append(kinds, pr.Kind.Words())
+		}
+		problems := strings.Join(kinds, ", ")
+		if problems == "" {
+			problems = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Status.Word(), oneLine(v.Customer.Name), problems)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		len(verdicts), counts.Pass, counts.Fail, counts.Warning, counts.CouldNotCheck)
+	first := true
+	for _, v := range verdicts {
+		for _, pr := range v.Problems {
+			if first {
+				fmt.Fprintln(w, "\nWhat is wrong, and what to do:")
+				first = false
+			}
+			fmt.Fprintf(w, "  - %s\n", oneLine(pr.Sentence))
+		}
+	}
+	if !first {
+		_, err := fmt.Fprintln(w, "\nOpen GDAP relationships in the app to review and apply the fixes Onboard365 offers.")
+		return err
+	}
+	return nil
+}
+
+// oneLine keeps a name from outside on one line of the table.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

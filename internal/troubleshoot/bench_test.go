@@ -2,7 +2,6 @@ package troubleshoot_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +26,7 @@ import (
 //   - vault-cache: in the app's internal/vault MSALCache (over a keychain in memory), as the
 //     account's own client keeps it: MSAL then exports its whole cache after every customer's
 //     token, which grows with the square of the customers;
-//   - vault-seeded: as the app's Troubleshoot does it (cmd/onboard365 account.bulkTenants): a
+//   - vault-seeded: as the app's Troubleshoot does it (internal/app, with vault.Seeded): a
 //     second client seeded once from that vault cache, which keeps its tokens in memory.
 func BenchmarkDiagnose500(b *testing.B) {
 	b.Run("msal-memory", func(b *testing.B) { benchmarkDiagnose(b, nil, false) })
@@ -52,20 +51,6 @@ func (m mapStore) Get(service, user string) (string, error) {
 func (m mapStore) Set(service, user, value string) error { m[service+"/"+user] = value; return nil }
 func (m mapStore) Delete(service, user string) error     { delete(m, service+"/"+user); return nil }
 
-// seededCache hands MSAL another client's cache once, then keeps MSAL's copy in its memory (as
-// cmd/onboard365's seededCache).
-type seededCache struct {
-	from cache.ExportReplace
-	once sync.Once
-	err  error
-}
-
-func (s *seededCache) Replace(ctx context.Context, u cache.Unmarshaler, h cache.ReplaceHints) error {
-	s.once.Do(func() { s.err = s.from.Replace(ctx, u, h) })
-	return s.err
-}
-func (s *seededCache) Export(context.Context, cache.Marshaler, cache.ExportHints) error { return nil }
-
 func benchmarkDiagnose(b *testing.B, newCache func() cache.ExportReplace, seeded bool) {
 	const customers = 500
 	for b.Loop() {
@@ -77,7 +62,7 @@ func benchmarkDiagnose(b *testing.B, newCache func() cache.ExportReplace, seeded
 		e := startWith(b, sandbox.Options{Scenario: sandbox.ScenarioTroubleshoot, Customers: customers,
 			Faults: sandbox.Faults{Latency: 50 * time.Millisecond}}, kept)
 		if seeded {
-			side, err := auth.New(auth.Config{Cloud: e.s.Cloud(), ClientID: sandbox.AppID, Tenant: e.s.PartnerTenantID(), Cache: &seededCache{from: kept}})
+			side, err := auth.New(auth.Config{Cloud: e.s.Cloud(), ClientID: sandbox.AppID, Tenant: e.s.PartnerTenantID(), Cache: vault.Seeded(kept)})
 			if err != nil {
 				b.Fatal(err)
 			}

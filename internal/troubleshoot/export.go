@@ -2,10 +2,13 @@ package troubleshoot
 
 import (
 	"encoding/csv"
+	"fmt"
 	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
+	"sort"
 	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -210,3 +213,102 @@ ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.2em; color:
 </body>
 </html>
 `))
+
+// Title is a diagnosis's title in reports: `Troubleshoot "400" errors, 4 May 2026 09:30 UTC`.
+func (d Diagnosis) Title() string {
+	return `Troubleshoot "400" errors, ` + d.CheckedAt.UTC().Format("2 January 2006 15:04 UTC")
+}
+
+// WriteTable writes a diagnosis as plain text: the partner tenant's checks, a table of customers
+// with the checks that do not pass, then what is wrong and the fixes the app offers. It is
+// `onboard365 check troubleshoot`'s default output.
+func WriteTable(w io.Writer, d Diagnosis) error {
+	fmt.Fprintf(w, "%s\n\n", d.Title())
+	fmt.Fprintf(w, "Your partner tenant: %s\n", d.Partner.Status.Word())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range d.Partner.Checks {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Status.Word(), c.Kind.Title(), oneLine(c.Sentence))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	if len(d.Customers) == 0 {
+		_, err := fmt.Fprintln(w, "You have no GDAP relationships with customers yet.")
+		return err
+	}
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATUS\tCUSTOMER\tCHECKS THAT DO NOT PASS")
+	for _, l := range d.Customers {
+		var not []string
+		for _, c := range l.Checks {
+			if c.Status != plan.Pass {
+				not = append(not, c.Kind.Title())
+			}
+		}
+		if len(not) == 0 {
+			not = []string{"-"}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Status.Word(), oneLine(l.Customer.Label()), strings.Join(not, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	s := d.Summary()
+	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		len(d.Customers), s.Pass, s.Fail, s.Warning, s.CouldNotCheck)
+
+	first := true
+	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {
+		access, _ := l.Check(Access)
+		for _, c := range l.Checks {
+			if c.Status == plan.Pass || (access.Status == plan.Fail && c.Status == plan.CouldNotCheck) {
+				continue // a customer that refuses the token: the checks it stops say so in the table
+			}
+			if first {
+				fmt.Fprintln(w, "\nWhat is wrong, and what to do:")
+				first = false
+			}
+			fmt.Fprintf(w, "  - %s, %s (%s): %s\n", oneLine(l.Customer.Label()), c.Kind.Title(), strings.ToLower(c.Status.Word()), oneLine(c.Sentence))
+			for _, x := range c.Details {
+				fmt.Fprintf(w, "      %s\n", oneLine(x))
+			}
+		}
+	}
+	if len(d.Fixes) > 0 {
+		fixes := append([]Fix(nil), d.Fixes...)
+		sort.SliceStable(fixes, func(i, j int) bool { return fixes[i].Safe && !fixes[j].Safe })
+		fmt.Fprintln(w, "\nFixes Onboard365 can make (open Troubleshoot in the app to review and apply them):")
+		for _, f := range fixes {
+			mark := "needs your judgement"
+			switch {
+			case f.Blocked != "":
+				mark = "cannot be applied now"
+			case f.Safe:
+				mark = "safe"
+			}
+			fmt.Fprintf(w, "  - [%s] %s\n", mark, oneLine(f.Reason))
+			for _, x := range []string{f.Caution, f.Blocked} {
+				if x != "" {
+					fmt.Fprintf(w, "      %s\n", oneLine(x))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// oneLine keeps a name from outside on one line of the table.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Passes says whether every check of the partner tenant and of every customer passes.
+func (d Diagnosis) Passes() bool {
+	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {
+		if l.Status != plan.Pass {
+			return false
+		}
+	}
+	return true
+}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,16 +12,15 @@ import (
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/graph"
-	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
-	"github.com/onboard365/onboard365/ui"
 )
 
-// account gives the window its sign-in and keychain (ui.SignIn and ui.Keychain) by wiring
-// internal/auth to internal/vault. MSAL's token cache lives in the vault's memory until a sign-in
-// passes the checks; only then is it written to the keychain (Keep).
-type account struct {
+// Account is the sign-in and keychain of one cloud: the window's Sign in page and Settings (and
+// every task's Microsoft clients) use it. It wires internal/auth to internal/vault. MSAL's token
+// cache lives in the vault's memory until a sign-in passes the checks; only then is it written
+// to the keychain (Keep).
+type Account struct {
 	cloud  cloud.Cloud
 	hc     *http.Client
 	vault  *vault.Vault
@@ -35,9 +34,12 @@ type account struct {
 	now    func() time.Time // the clock the tasks judge dates by (the guide's pictures fix it)
 
 	mu       sync.Mutex
-	launched func(ui.Launch) // the current sign-in's way to tell the page where it opened
-	kept     bool            // the user chose to keep a sign-in in this run
+	launched func(Launch) // the current sign-in's way to tell the page where it opened
+	kept     bool         // the user chose to keep a sign-in in this run
 }
+
+// SandboxTechnician is the sandbox's technician, who signs in where nobody else is named.
+const SandboxTechnician = "alex@contosopartners.onmicrosoft.com"
 
 // sandboxUsers are the accounts the sandbox's sign-in offers.
 var sandboxUsers = []string{
@@ -46,9 +48,11 @@ var sandboxUsers = []string{
 	"lee@contosopartners.onmicrosoft.com",
 }
 
-// newAccount wires a cloud to the keychain. The sandbox keeps its sign-ins under a keychain
-// service of its own, so they never mix with a real tenant's.
-func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*account, error) {
+// NewAccount wires a cloud to the keychain. The sandbox keeps its sign-ins under a keychain
+// service of its own, so they never mix with a real tenant's. Without a client id, the account
+// signs in with the app whose secret the keychain keeps (the App registration wizard's), or on
+// the sandbox with the sandbox's own app.
+func NewAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*Account, error) {
 	hc, err := c.HTTPClient()
 	if err != nil {
 		return nil, err
@@ -64,7 +68,7 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 	if clientID == "" {
 		clientID = storedClientID(v) // the app the App registration wizard made (appreg.go)
 	}
-	a := &account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant, now: time.Now}
+	a := &Account{cloud: c, hc: hc, vault: v, cache: vault.NewMSALCache(v), inApp: c.Sandbox, tenant: tenant, now: time.Now}
 	if c.Sandbox {
 		a.users = sandboxUsers
 	}
@@ -76,7 +80,7 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 	a.appID = clientID
 	a.auth, err = auth.New(auth.Config{
 		Cloud: c, ClientID: clientID, Tenant: tenant, Cache: a.cache,
-		OpenURL: a.open, OnLaunch: a.onLaunch,
+		OpenURL: a.launcher(a.users, a.tell),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set up the sign-in: %w", err)
@@ -84,33 +88,8 @@ func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*acc
 	return a, nil
 }
 
-// open hands the sign-in address to a browser, or for the sandbox to the page, which asks for
-// the account in the app and completes the sign-in over HTTP (no browser, no certificate warning).
-func (a *account) open(url string) error {
-	if !a.inApp {
-		if l := auth.OpenPrivateWindow(url); !l.Opened {
-			return errors.New("no browser could be started on this computer")
-		}
-		return nil
-	}
-	a.tell(ui.Launch{URL: url, InAppUsers: a.users, InApp: func(ctx context.Context, user, password string, approve bool) error {
-		return sandbox.SignInThroughPages(ctx, a.hc, url, user, password, approve)
-	}})
-	return nil
-}
-
-func (a *account) onLaunch(l auth.Launch) {
-	if a.inApp {
-		return // open told the page already
-	}
-	var failed error
-	if !l.Opened {
-		failed = errors.New("no browser could be opened")
-	}
-	a.tell(ui.Launch{URL: l.URL, Browser: l.Browser, Private: l.Private, Failed: failed})
-}
-
-func (a *account) tell(l ui.Launch) {
+// tell tells the page of the sign-in in progress where its page opened.
+func (a *Account) tell(l Launch) {
 	a.mu.Lock()
 	launched := a.launched
 	a.mu.Unlock()
@@ -119,14 +98,15 @@ func (a *account) tell(l ui.Launch) {
 	}
 }
 
-var errNoApp = errors.New("Onboard365 needs its app registration in your partner tenant before it can sign you in. " +
+// ErrNoApp is what signing in says before there is an app registration to sign in with.
+var ErrNoApp = errors.New("Onboard365 needs its app registration in your partner tenant before it can sign you in. " +
 	"Open App registration: it signs an administrator in and creates the app. Or start Onboard365 with --client-id and the " +
 	"application (client) id of an app registration that allows public client flows, or try everything in the sandbox first")
 
 // Interactive signs in with a fresh session.
-func (a *account) Interactive(ctx context.Context, hint string, launched func(ui.Launch)) (ui.Evidence, error) {
+func (a *Account) Interactive(ctx context.Context, hint string, launched func(Launch)) (Evidence, error) {
 	if a.appMissing() {
-		return ui.Evidence{}, errNoApp
+		return Evidence{}, ErrNoApp
 	}
 	a.mu.Lock()
 	a.launched = launched
@@ -138,31 +118,31 @@ func (a *account) Interactive(ctx context.Context, hint string, launched func(ui
 	}()
 	res, err := a.authn().SignIn(ctx, hint)
 	if err != nil {
-		return ui.Evidence{}, err
+		return Evidence{}, err
 	}
 	return evidence(res.Claims, res.Verdict), nil
 }
 
 // DeviceCode signs in on another device.
-func (a *account) DeviceCode(ctx context.Context, show func(ui.DeviceCode)) (ui.Evidence, error) {
+func (a *Account) DeviceCode(ctx context.Context, show func(DeviceCode)) (Evidence, error) {
 	if a.appMissing() {
-		return ui.Evidence{}, errNoApp
+		return Evidence{}, ErrNoApp
 	}
 	res, err := a.authn().SignInWithDeviceCode(ctx, func(c auth.DeviceCode) {
-		show(ui.DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message})
+		show(DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message})
 	})
 	if err != nil {
-		return ui.Evidence{}, err
+		return Evidence{}, err
 	}
 	return evidence(res.Claims, res.Verdict), nil
 }
 
-func (a *account) CheckPartnerCenter(ctx context.Context) error {
+func (a *Account) CheckPartnerCenter(ctx context.Context) error {
 	return a.authn().CheckPartnerCenter(ctx, nil)
 }
 
 // Keep writes the sign-in to the keychain.
-func (a *account) Keep(ctx context.Context) error {
+func (a *Account) Keep(ctx context.Context) error {
 	if err := a.cache.Flush(ctx); err != nil {
 		return err
 	}
@@ -174,23 +154,23 @@ func (a *account) Keep(ctx context.Context) error {
 
 // Discard forgets everything of a sign-in that failed the checks: MSAL's copy in memory is
 // replaced by what the keychain holds.
-func (a *account) Discard(ctx context.Context) error {
+func (a *Account) Discard(ctx context.Context) error {
 	_ = a.authn().SignOut(ctx)
 	return a.cache.Discard(ctx)
 }
 
 // Inspect decodes a pasted access token on this computer.
-func (a *account) Inspect(token, wantTenant, wantUPN string) (ui.Evidence, error) {
+func (a *Account) Inspect(token, wantTenant, wantUPN string) (Evidence, error) {
 	c, err := auth.ParseClaims(token)
 	if err != nil {
-		return ui.Evidence{}, err
+		return Evidence{}, err
 	}
 	return evidence(c, auth.Check(c, wantTenant, wantUPN)), nil
 }
 
 // evidence turns claims and a verdict into what the page shows: nothing secret.
-func evidence(c auth.Claims, v auth.Verdict) ui.Evidence {
-	ev := ui.Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Account: c.Upn}
+func evidence(c auth.Claims, v auth.Verdict) Evidence {
+	ev := Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Account: c.Upn}
 	add := func(name, value string) {
 		if value != "" {
 			ev.Claims = append(ev.Claims, [2]string{name, value})
@@ -209,15 +189,15 @@ func evidence(c auth.Claims, v auth.Verdict) ui.Evidence {
 }
 
 // Stored says what the keychain holds, without secrets.
-func (a *account) Stored(ctx context.Context) (ui.Stored, error) {
+func (a *Account) Stored(ctx context.Context) (Stored, error) {
 	sum, err := a.cache.Summary(ctx)
 	if err != nil {
-		return ui.Stored{}, err
+		return Stored{}, err
 	}
-	var st ui.Stored
+	var st Stored
 	for _, acct := range sum.Accounts {
 		if acct.HasRefreshToken && !acct.RefreshTokenStored.IsZero() {
-			st = ui.Stored{SignedIn: true, Account: acct.Username, Tenant: acct.HomeTenantID, Renewed: acct.RefreshTokenStored}
+			st = Stored{SignedIn: true, Account: acct.Username, Tenant: acct.HomeTenantID, Renewed: acct.RefreshTokenStored}
 			break
 		}
 	}
@@ -232,7 +212,7 @@ func (a *account) Stored(ctx context.Context) (ui.Stored, error) {
 }
 
 // ForgetAll signs out and removes every entry the app keeps in the keychain.
-func (a *account) ForgetAll(ctx context.Context) error {
+func (a *Account) ForgetAll(ctx context.Context) error {
 	_ = a.authn().SignOut(ctx)
 	if err := a.vault.DeleteAll(ctx); err != nil {
 		return err
@@ -240,9 +220,9 @@ func (a *account) ForgetAll(ctx context.Context) error {
 	return a.cache.Discard(ctx)
 }
 
-// flush writes what MSAL renewed since the last write, before the app exits: only for a sign-in
+// Flush writes what MSAL renewed since the last write, before the app exits: only for a sign-in
 // the user chose to keep, in this run or an earlier one. A sign-in never kept stays unstored.
-func (a *account) flush() {
+func (a *Account) Flush() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	a.mu.Lock()
@@ -257,33 +237,23 @@ func (a *account) flush() {
 	_ = a.cache.Flush(ctx)
 }
 
-// services are what the window does on this account's cloud.
-func (a *account) services() ui.Services {
-	g := &gdapService{partner: a.partnerGraph, now: a.now}
-	if store, err := roles.DefaultProfileStore(); err == nil {
-		g.store = &store
-	}
-	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: newAuthService(a.tenantGraph), AppRegistration: newAppregService(a),
-		Troubleshoot: newTroubleshootService(a)}
-}
-
-// errSignInFirst is what a task says when nobody is signed in.
-var errSignInFirst = errors.New("nobody is signed in yet: open Sign in, sign in with your partner account and keep the sign-in, then come back")
+// ErrSignInFirst is what a task says when nobody is signed in.
+var ErrSignInFirst = errors.New("nobody is signed in yet: open Sign in, sign in with your partner account and keep the sign-in, then come back")
 
 // partnerGraph is a Microsoft Graph client for the signed-in technician's own tenant, using the
 // sign-in of this run or the one kept in the keychain.
-func (a *account) partnerGraph(ctx context.Context) (*graph.Client, error) {
-	return a.tenantGraph(ctx, "")
+func (a *Account) partnerGraph(ctx context.Context) (*graph.Client, error) {
+	return a.Graph(ctx, "")
 }
 
-// tenantGraph is a Microsoft Graph client for one tenant: a customer's (by tenant id, reached
-// through GDAP with the technician's sign-in) or, for "", the partner's own.
-func (a *account) tenantGraph(ctx context.Context, tenantID string) (*graph.Client, error) {
+// Graph is a Microsoft Graph client for one tenant: a customer's (by tenant id, reached through
+// GDAP with the technician's sign-in) or, for "", the partner's own.
+func (a *Account) Graph(ctx context.Context, tenantID string) (*graph.Client, error) {
 	if _, ok := a.authn().Account(); !ok {
 		if _, ok, err := a.authn().Restore(ctx); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, errSignInFirst
+			return nil, ErrSignInFirst
 		}
 	}
 	return graph.New(a.cloud.GraphURL, a.hc, a.authn().TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil

@@ -1,0 +1,42 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/sandbox"
+)
+
+// signedIn starts a sandbox and signs its technician in the way the window does, through the
+// sandbox's pages, with a keychain in memory.
+func signedIn(t *testing.T, opts sandbox.Options) (*sandbox.Server, *app.Account) {
+	t.Helper()
+	s, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	a, err := app.NewAccount(s.Cloud(), app.MemoryKeychain(), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ev, err := a.Interactive(ctx, "", func(l app.Launch) {
+		if l.InApp == nil {
+			t.Error("the sandbox's sign-in is not in the app")
+			return
+		}
+		go func() {
+			if err := l.InApp(ctx, app.SandboxTechnician, "sandbox", true); err != nil {
+				t.Errorf("sign in: %v", err)
+			}
+		}()
+	})
+	if err != nil || !ev.Compliant {
+		t.Fatalf("sign-in: %+v %v", ev, err)
+	}
+	return s, a
+}
