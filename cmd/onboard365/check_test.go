@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/gdap"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/troubleshoot"
 	"github.com/onboard365/onboard365/ui"

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"github.com/onboard365/onboard365/internal/plan"
 	"runtime"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )

@@ -2,13 +2,13 @@ package gdap
 
 import (
 	"errors"
-	"github.com/onboard365/onboard365/internal/plan"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 )
 

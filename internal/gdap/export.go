@@ -3,13 +3,13 @@ package gdap
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 )
 

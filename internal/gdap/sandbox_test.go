@@ -2,7 +2,6 @@ package gdap_test
 
 import (
 	"context"
-	"github.com/onboard365/onboard365/internal/plan"
 	"net/http"
 	"reflect"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/rest"
 	"github.com/onboard365/onboard365/internal/retry"
 )
 
@@ -83,7 +84,7 @@ func (c *Client) Batch(ctx context.Context, version string, reqs []BatchRequest)
 		wait, haveWait := time.Duration(0), false
 		for _, i := range pending {
 			a := got[i]
-			if retry.Retryable(a.Status) && round < c.maxRetries {
+			if retry.Retryable(a.Status) && round < c.core.MaxRetries() {
 				again = append(again, i)
 				if d, ok := retry.After(header(a.Headers, "Retry-After"), time.Now()); ok {
 					wait, haveWait = max(wait, d), true
@@ -99,9 +100,9 @@ func (c *Client) Batch(ctx context.Context, version string, reqs []BatchRequest)
 			return out, nil
 		}
 		if !haveWait {
-			wait = retry.Backoff(round, c.maxBackoff)
+			wait = c.core.Backoff(round)
 		}
-		if err := c.sleep(ctx, min(wait, c.maxBackoff)); err != nil {
+		if err := c.core.Wait(ctx, wait); err != nil {
 			return nil, fmt.Errorf("graph $batch: wait before trying %d throttled requests again: %w", len(again), err)
 		}
 		pending = again
@@ -208,7 +209,7 @@ func (c *Client) batchRound(ctx context.Context, version string, items []batchIt
 }
 
 // sendBatch sends one $batch call and returns its answers in chunk order.
-func (c *Client) sendBatch(ctx context.Context, k call, items []batchItem, chunk []int) ([]batchAnswer, error) {
+func (c *Client) sendBatch(ctx context.Context, k rest.Request, items []batchItem, chunk []int) ([]batchAnswer, error) {
 	body := struct {
 		Requests []batchItem `json:"requests"`
 	}{Requests: make([]batchItem, len(chunk))}
@@ -221,14 +222,22 @@ func (c *Client) sendBatch(ctx context.Context, k call, items []batchItem, chunk
 	if err != nil {
 		return nil, fmt.Errorf("encode the $batch body: %w", err)
 	}
-	k.body = b
-	r, err := c.send(ctx, k)
+	k.Body = b
+	// A $batch of requests that change nothing changes nothing: it may be sent again when its
+	// answer did not come whole.
+	k.Idempotent = true
+	for _, i := range chunk {
+		if m := strings.ToUpper(items[i].Method); m != http.MethodGet && m != http.MethodHead {
+			k.Idempotent = false
+		}
+	}
+	r, err := c.core.Send(ctx, k)
 	if err != nil {
 		return nil, err
 	}
-	answers, err := decodeBatch(r.body, ids)
+	answers, err := decodeBatch(r.Body, ids)
 	if err != nil {
-		return nil, &DecodeError{Method: k.method, Path: k.path, Reason: "the $batch answer is malformed", Err: err}
+		return nil, &DecodeError{Method: k.Method, Path: k.Path, Reason: "the $batch answer is malformed", Err: err}
 	}
 	return answers, nil
 }

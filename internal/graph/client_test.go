@@ -453,7 +453,7 @@ func TestSameOrigin(t *testing.T) {
 		{"//evil.example/v1.0/users", false},
 		{"::not a url", false},
 	} {
-		_, err := c.sameOrigin(tc.link)
+		_, err := c.core.SameOrigin(tc.link)
 		if (err == nil) != tc.ok {
 			t.Errorf("sameOrigin(%q) = %v, want ok %v", tc.link, err, tc.ok)
 		}

@@ -57,37 +57,37 @@ func Pages[T any](ctx context.Context, c *Client, path string) iter.Seq2[[]T, er
 			yield(nil, err)
 			return
 		}
-		first, err := url.Parse(k.url)
+		first, err := url.Parse(k.URL)
 		if err != nil { // newCall checked it already
 			yield(nil, err)
 			return
 		}
 		seen := map[string]bool{first.String(): true}
 		for page := 1; ; page++ {
-			r, err := c.send(ctx, k)
+			r, err := c.core.Send(ctx, k)
 			if err != nil {
 				yield(nil, pageErr(page, err))
 				return
 			}
-			items, next, err := decodePage[T](r.body)
+			items, next, err := decodePage[T](r.Body)
 			if err != nil {
-				yield(nil, &DecodeError{Method: k.method, Path: k.path, Page: page, Reason: "the page is not a readable Graph collection", Err: err})
+				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "the page is not a readable Graph collection", Err: err})
 				return
 			}
 			if !yield(items, nil) || next == "" {
 				return
 			}
-			u, err := c.sameOrigin(next)
+			u, err := c.core.SameOrigin(next)
 			if err != nil {
-				yield(nil, &DecodeError{Method: k.method, Path: k.path, Page: page, Reason: "refused to follow @odata.nextLink", Err: err})
+				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "refused to follow @odata.nextLink", Err: err})
 				return
 			}
 			if seen[u.String()] {
-				yield(nil, &DecodeError{Method: k.method, Path: k.path, Page: page, Reason: "@odata.nextLink repeats an earlier page, so the list would never end"})
+				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "@odata.nextLink repeats an earlier page, so the list would never end"})
 				return
 			}
 			seen[u.String()] = true
-			k.url, k.path = u.String(), c.shownPath(u)
+			k.URL, k.Path = u.String(), c.core.ShownPath(u)
 		}
 	}
 }

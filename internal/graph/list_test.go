@@ -171,3 +171,34 @@ func TestListErrorOnLaterPageNamesPage(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A page whose answer was cut off is read again (issue 15: one cut-off page failed a whole
+// troubleshoot run), and so is a $batch of reads whose connection dropped.
+func TestCutOffReadsAreReadAgain(t *testing.T) {
+	var pages, batches atomic.Int32
+	c, _, _ := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "$batch") {
+			if batches.Add(1) == 1 {
+				panic(http.ErrAbortHandler)
+			}
+			writeJSON(w, 200, map[string]any{"responses": []any{map[string]any{"id": "0", "status": 200, "body": map[string]any{"id": "me"}}}})
+			return
+		}
+		if pages.Add(1) == 1 {
+			w.WriteHeader(200)
+			_, _ = io.WriteString(w, `{"@odata.context":"x","value":[{"id":"`)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"value": []any{map[string]any{"id": "u1"}}})
+	}), Options{})
+	users, err := List[struct {
+		ID string `json:"id"`
+	}](context.Background(), c, "/v1.0/users")
+	if err != nil || len(users) != 1 || pages.Load() != 2 {
+		t.Fatalf("List after a cut-off page: %v, %v (%d tries)", users, err, pages.Load())
+	}
+	rs, err := c.Batch(context.Background(), "v1.0", []BatchRequest{{Method: "GET", URL: "/me"}})
+	if err != nil || len(rs) != 1 || rs[0].Status != 200 || batches.Load() != 2 {
+		t.Fatalf("a $batch of reads after a dropped connection: %v, %v (%d tries)", rs, err, batches.Load())
+	}
+}

@@ -8,9 +8,11 @@
 // headers", "Partner Center REST error codes" and "Control Panel Vendor APIs"
 // (learn.microsoft.com/partner-center/developer/...).
 //
-// Like the Graph client, it retries 429, 503 and 504 honouring Retry-After,
-// sends its token only to its base URL, and never puts the token, a header or
-// Microsoft's free-text description into an error message.
+// Its HTTP core is internal/rest's, as the Graph client's: it retries 429, 503
+// and 504 honouring Retry-After, and reads whose answer did not come whole,
+// keeps a few requests in flight at most, sends its token only to its base
+// URL, and never puts the token, a header or Microsoft's free-text description
+// into an error message.
 package partnercenter
 
 import (
@@ -18,46 +20,31 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
-	"github.com/onboard365/onboard365/internal/retry"
+	"github.com/onboard365/onboard365/internal/rest"
 )
-
-// maxBody is the largest answer the client reads.
-const maxBody = 32 << 20
 
 // TokenSource hands out an access token for Partner Center
 // (https://api.partnercenter.microsoft.com/user_impersonation). Partner Center
 // refuses an App+User token whose sign-in did not include MFA (see
 // Error.MFARequired).
-type TokenSource interface {
-	Token(ctx context.Context) (string, error)
-}
+type TokenSource = rest.TokenSource
 
-// Options tune a Client. The zero value gives the defaults.
-type Options struct {
-	MaxRetries int           // retries per request after the first try; default 5, negative for none
-	MaxBackoff time.Duration // the longest single wait, Retry-After included; default 30s
-	// Sleep waits between tries. Nil means a real wait that ends early when
-	// the context is cancelled. Tests inject their own.
-	Sleep func(ctx context.Context, d time.Duration) error
-}
+// Options tune a Client (internal/rest's). The zero value gives the defaults:
+// 4 requests in flight at once, 5 retries per request, waits of at most 30 s.
+type Options = rest.Options
 
 // Client calls Partner Center for one partner. It is safe for concurrent use.
 type Client struct {
-	base       string // absolute, no trailing slash
-	hc         *http.Client
-	tokens     TokenSource
-	maxRetries int
-	maxBackoff time.Duration
-	sleep      func(ctx context.Context, d time.Duration) error
+	core *rest.Client
+	base string // absolute, no trailing slash
 }
+
+// service is how errors name Partner Center.
+const service = "Partner Center"
 
 // New returns a client for the Partner Center API at baseURL, for example
 // "https://api.partnercenter.microsoft.com" or the sandbox's
@@ -67,33 +54,19 @@ type Client struct {
 // New panics when baseURL is not an absolute http(s) URL or tokens is nil:
 // both come from the program, not from the user.
 func New(baseURL string, hc *http.Client, tokens TokenSource, opts Options) *Client {
-	base := strings.TrimRight(baseURL, "/")
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		panic(fmt.Sprintf("partnercenter.New: base URL %q must be an absolute https address without user, query or fragment", baseURL))
+	core, err := rest.New(rest.Config{
+		Service: service, BaseURL: baseURL, HTTP: hc, Tokens: tokens, Options: opts,
+		ErrorOf: func(r rest.Request, a rest.Answer) error {
+			return newError(r.Method, r.Path, a.Status, a.Header, a.Body, r.Header.Get("MS-RequestId"))
+		},
+		TooLarge: func(r rest.Request) error {
+			return &DecodeError{Method: r.Method, Path: r.Path, Reason: fmt.Sprintf("the answer is larger than %d MiB", rest.MaxBody>>20)}
+		},
+	})
+	if err != nil {
+		panic("partnercenter.New: " + err.Error())
 	}
-	if tokens == nil {
-		panic("partnercenter.New: nil TokenSource")
-	}
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	noRedirect := *hc
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c := &Client{base: base, hc: &noRedirect, tokens: tokens, maxRetries: opts.MaxRetries, maxBackoff: opts.MaxBackoff, sleep: opts.Sleep}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = 5
-	case c.maxRetries < 0:
-		c.maxRetries = 0
-	}
-	if c.maxBackoff <= 0 {
-		c.maxBackoff = 30 * time.Second
-	}
-	if c.sleep == nil {
-		c.sleep = retry.Sleep
-	}
-	return c
+	return &Client{core: core, base: core.Base().String()}
 }
 
 // request is one call as the client sends it, possibly several times.
@@ -116,92 +89,29 @@ type answer struct {
 	body   []byte
 }
 
-// do sends a request, retrying 429, 503 and 504, and returns the answer of a
-// 2xx status, or an *Error for any other status. The same MS-RequestId and
-// MS-CorrelationId go with every try, as Partner Center asks for retries.
+// do sends a request through the core (retrying 429, 503 and 504, and reads whose answer did
+// not come whole) and returns the answer of a 2xx status, or an *Error for any other status. The
+// same MS-RequestId and MS-CorrelationId go with every try, as Partner Center asks for retries.
 func (c *Client) do(ctx context.Context, r request) (answer, error) {
-	var body []byte
+	k := rest.Request{Method: r.method, URL: c.base + r.path, Path: r.shown(), Header: http.Header{}}
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
 			return answer{}, fmt.Errorf("partner center %s %s: encode the request body: %w", r.method, r.shown(), err)
 		}
-		body = b
+		k.Body = b
 	}
-	requestID, correlationID := newGUID(), newGUID()
-	for attempt := 0; ; attempt++ {
-		a, header, again, err := c.attempt(ctx, r, body, requestID, correlationID)
-		var wait time.Duration
-		switch {
-		case err != nil:
-			if !again || ctx.Err() != nil || attempt >= c.maxRetries {
-				return answer{}, err
-			}
-			wait = retry.Backoff(attempt, c.maxBackoff)
-		case a.status >= 200 && a.status < 300:
-			return a, nil
-		default:
-			e := newError(r.method, r.shown(), a.status, header, a.body, requestID)
-			if !retry.Retryable(a.status) {
-				return answer{}, e
-			}
-			if attempt >= c.maxRetries {
-				return answer{}, fmt.Errorf("gave up after %d tries: %w", attempt+1, e)
-			}
-			wait = retry.Delay(attempt, header.Get("Retry-After"), c.maxBackoff, time.Now())
-		}
-		if err := c.sleep(ctx, wait); err != nil {
-			return answer{}, fmt.Errorf("partner center %s %s: wait before trying again: %w", r.method, r.shown(), err)
-		}
+	for key, vs := range r.header {
+		k.Header[key] = vs
 	}
-}
-
-// attempt sends a request once. again says whether a failure without an
-// answer may be retried: only transport failures of a GET.
-func (c *Client) attempt(ctx context.Context, r request, body []byte, requestID, correlationID string) (a answer, h http.Header, again bool, err error) {
-	fail := func(what string, err error, again bool) (answer, http.Header, bool, error) {
-		return answer{}, nil, again, fmt.Errorf("partner center %s %s: %s: %w", r.method, r.shown(), what, err)
-	}
-	token, err := c.tokens.Token(ctx)
+	k.Header.Set("MS-RequestId", newGUID())
+	k.Header.Set("MS-CorrelationId", newGUID())
+	k.Header.Set("X-Locale", "en-US")
+	a, err := c.core.Send(ctx, k)
 	if err != nil {
-		return fail("get an access token", err, false)
+		return answer{}, err
 	}
-	if token == "" {
-		return fail("get an access token", errors.New("the token source gave an empty token"), false)
-	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, c.base+r.path, rd)
-	if err != nil {
-		return fail("build the request", err, false)
-	}
-	for k, vs := range r.header {
-		req.Header[k] = vs
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("MS-RequestId", requestID)
-	req.Header.Set("MS-CorrelationId", correlationID)
-	req.Header.Set("X-Locale", "en-US")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	safe := r.method == http.MethodGet
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return fail("send", err, safe)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return fail("read the answer", err, safe)
-	}
-	if len(b) > maxBody {
-		return answer{}, nil, false, &DecodeError{Method: r.method, Path: r.shown(), Reason: fmt.Sprintf("the answer is larger than %d MiB", maxBody>>20)}
-	}
-	return answer{status: resp.StatusCode, body: b}, resp.Header, false, nil
+	return answer{status: a.Status, body: a.Body}, nil
 }
 
 // decodeInto decodes a 2xx answer that must hold one JSON object.

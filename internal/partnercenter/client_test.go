@@ -498,3 +498,23 @@ func TestTokenNeverInErrors(t *testing.T) {
 		})
 	}
 }
+
+// A customer list whose answer was cut off is read again (issue 15), with the same request ids,
+// as Partner Center asks of retries.
+func TestCutOffListIsReadAgain(t *testing.T) {
+	var n atomic.Int32
+	var ids []string
+	c, _, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		ids = append(ids, r.Header.Get("MS-RequestId"))
+		if n.Add(1) == 1 {
+			w.WriteHeader(200)
+			_, _ = io.WriteString(w, `{"totalCount":1,"items":[{"id":"`)
+			return
+		}
+		writeJSON(w, 200, map[string]any{"totalCount": 1, "items": []any{map[string]any{"id": "c1"}}})
+	}, Options{})
+	got, err := c.ListCustomers(context.Background())
+	if err != nil || len(got) != 1 || n.Load() != 2 || ids[0] != ids[1] {
+		t.Fatalf("ListCustomers after a cut-off answer: %v, %v (%d tries, ids %v)", got, err, n.Load(), ids)
+	}
+}

@@ -1,9 +1,10 @@
 package troubleshoot
 
 import (
-	"github.com/onboard365/onboard365/internal/plan"
 	"sort"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 // Kind names a check.

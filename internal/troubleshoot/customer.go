@@ -3,7 +3,6 @@ package troubleshoot
 import (
 	"context"
 	"fmt"
-	"github.com/onboard365/onboard365/internal/plan"
 	"net/url"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 )
 

@@ -3,13 +3,14 @@ package troubleshoot
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/onboard365/onboard365/internal/plan"
 	"html/template"
 	"io"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 // Report is a diagnosis as stable JSON: what `onboard365 check troubleshoot --format json` prints

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/onboard365/onboard365/internal/plan"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/onboard365/onboard365/internal/plan"
 )
 
 func sampleDiagnosis() Diagnosis {
