@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/words"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -365,7 +367,7 @@ func outcomeBody(o AppOutcome, secret *ShownSecret) fyne.CanvasObject {
 		head = fmt.Sprintf("%d of %d changes made.", done, len(o.Lines))
 	}
 	if o.Waited > 0 {
-		head += fmt.Sprintf(" Onboard365 waited %d %s for Microsoft to finish setting up the new app; that is normal.", o.Waited, pluralWord(o.Waited, "time", "times"))
+		head += fmt.Sprintf(" Onboard365 waited %d %s for Microsoft to finish setting up the new app; that is normal.", o.Waited, words.Plural(o.Waited, "time", "times"))
 	}
 	out := container.NewVBox(paragraph(head))
 	if secret != nil {
@@ -463,7 +465,7 @@ func (st *appRegState) resultsBody() fyne.CanvasObject {
 func (st *appRegState) summary() fyne.CanvasObject {
 	changes := "The app registration needed no change."
 	if n := len(st.outcome.Lines); n > 0 {
-		changes = fmt.Sprintf("The app registration: %d %s made.", n, pluralWord(n, "change", "changes"))
+		changes = fmt.Sprintf("The app registration: %d %s made.", n, words.Plural(n, "change", "changes"))
 	}
 	if len(st.outcome.Remaining) > 0 {
 		changes += fmt.Sprintf(" %d still to do: start this wizard again once they are fixed.", len(st.outcome.Remaining))
@@ -483,13 +485,6 @@ func (st *appRegState) summary() fyne.CanvasObject {
 		paragraph("Running this wizard again is safe: it changes only what is missing. The secret can be replaced any time in Settings (Rotate the secret)."),
 	)
 	return lines
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // launchPanel shows where a sign-in opened and, for the sandbox, asks for the account in the
@@ -554,7 +549,7 @@ func (p *launchPanel) sandboxForm(l Launch) fyne.CanvasObject {
 		go func() {
 			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
 				p.shell.later(func() {
-					p.status.SetText(wizard.Sentence(err))
+					p.status.SetText(explain.Sentence(err))
 					signIn.Enable()
 				})
 			}
@@ -586,7 +581,7 @@ func (s *Shell) rotateSecret() fyne.CanvasObject {
 				button.Enable()
 				panel.reset()
 				if err != nil {
-					result.Add(withIcon(theme.ErrorIcon(), wizard.Sentence(err)))
+					result.Add(withIcon(theme.ErrorIcon(), explain.Sentence(err)))
 					return
 				}
 				result.Add(outcomeBody(o, o.Secret))

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -227,7 +228,7 @@ func (st *authState) drawStep1() {
 		st.step1.Refresh()
 		return
 	case st.tenantsErr != nil:
-		st.step1.Add(withIcon(theme.ErrorIcon(), "Onboard365 could not list your customers. "+wizard.Sentence(st.tenantsErr)))
+		st.step1.Add(withIcon(theme.ErrorIcon(), "Onboard365 could not list your customers. "+explain.Sentence(st.tenantsErr)))
 		st.step1.Add(container.NewHBox(widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), st.loadTenants)))
 		st.step1.Refresh()
 		return
@@ -254,7 +255,7 @@ func (st *authState) drawStep1() {
 	case st.checking:
 		st.step1.Add(withIcon(theme.SearchIcon(), "Checking "+st.tenant.Name+"…"))
 	case st.checkErr != nil:
-		st.step1.Add(withIcon(theme.ErrorIcon(), "The checks could not run. "+wizard.Sentence(st.checkErr)))
+		st.step1.Add(withIcon(theme.ErrorIcon(), "The checks could not run. "+explain.Sentence(st.checkErr)))
 		st.step1.Add(container.NewHBox(widget.NewButtonWithIcon("Check again", theme.ViewRefreshIcon(), func() { st.choose(st.tenant) })))
 	case st.check != nil:
 		for _, s := range st.check.Stops {
@@ -535,7 +536,7 @@ func (st *authState) saveInstructions() {
 		}
 		defer w.Close()
 		if err := st.svc.ExportInstructions(st.list, w); err != nil {
-			dialog.ShowInformation("The instructions were not saved", wizard.Sentence(err), win)
+			dialog.ShowInformation("The instructions were not saved", explain.Sentence(err), win)
 		}
 	}, win)
 	d.SetFileName("set-up-microsoft-authenticator.html")

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -304,7 +305,7 @@ func (st *gdapState) buildProfile(saved func(name string)) {
 			}
 		}
 		if err := st.svc.SaveProfile(strings.TrimSpace(name.Text), ids); err != nil {
-			dialog.ShowInformation("The profile was not saved", wizard.Sentence(err), win)
+			dialog.ShowInformation("The profile was not saved", explain.Sentence(err), win)
 			return
 		}
 		saved(strings.TrimSpace(name.Text))

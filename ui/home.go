@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onboard365/onboard365/ui/wizard"
+	"github.com/onboard365/onboard365/internal/explain"
 )
 
 // sandboxStarter is the state of "Try the sandbox" while it starts.
@@ -88,7 +88,7 @@ func (s *Shell) startSandbox() {
 		return func() {
 			s.sandbox = sandboxStarter{}
 			if err != nil {
-				s.sandbox.problem = "The sandbox did not start. " + wizard.Sentence(err)
+				s.sandbox.problem = "The sandbox did not start. " + explain.Sentence(err)
 			} else {
 				s.opts.Cloud = c
 				s.opts.TrySandbox = nil

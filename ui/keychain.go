@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
-	"github.com/onboard365/onboard365/ui/wizard"
+	"github.com/onboard365/onboard365/internal/explain"
 )
 
 // Keychain is what Settings shows of the app's entries in the OS keychain, and how it forgets them.
@@ -40,7 +40,7 @@ func (s *Shell) keychainSection() fyne.CanvasObject {
 			return func() {
 				body.RemoveAll()
 				if err != nil {
-					body.Add(withIcon(theme.ErrorIcon(), wizard.Sentence(err)))
+					body.Add(withIcon(theme.ErrorIcon(), explain.Sentence(err)))
 					return
 				}
 				for _, line := range describeStored(st, time.Now()) {
@@ -104,7 +104,7 @@ func (s *Shell) confirmForget(reload func()) {
 			return func() {
 				if err != nil {
 					if win := s.window(); win != nil {
-						dialog.ShowInformation("Could not forget everything", wizard.Sentence(err), win)
+						dialog.ShowInformation("Could not forget everything", explain.Sentence(err), win)
 					}
 				}
 				reload()

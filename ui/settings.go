@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/onboard365/onboard365/ui/wizard"
+	"github.com/onboard365/onboard365/internal/explain"
 )
 
 // settingsPage shows which cloud the app talks to, lets the user check that it is reachable, and
@@ -72,7 +72,7 @@ func (s *Shell) connectionCheck() fyne.CanvasObject {
 				if err != nil {
 					icon.SetResource(theme.ErrorIcon())
 					result.Importance = widget.DangerImportance
-					result.SetText(wizard.Sentence(err))
+					result.SetText(explain.Sentence(err))
 					return
 				}
 				icon.SetResource(theme.ConfirmIcon())

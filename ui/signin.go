@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -270,7 +271,7 @@ func (st *signInState) sandboxDialog(l Launch) {
 		name, pw, yes := user.Selected, password.Text, approve.Checked
 		go func() {
 			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
-				st.shell.duringWork(func() { st.status.SetText(wizard.Sentence(err)) })
+				st.shell.duringWork(func() { st.status.SetText(explain.Sentence(err)) })
 			}
 		}()
 	}, win)
@@ -292,7 +293,7 @@ func (st *signInState) verdictBody() fyne.CanvasObject {
 	case st.pcErr == nil && ev.Compliant:
 		body.Add(withIcon(theme.ConfirmIcon(), "Partner Center answered: it accepts this sign-in."))
 	case st.pcErr != nil:
-		body.Add(withIcon(theme.ErrorIcon(), "Partner Center refused it: "+wizard.Sentence(st.pcErr)))
+		body.Add(withIcon(theme.ErrorIcon(), "Partner Center refused it: "+explain.Sentence(st.pcErr)))
 	}
 	body.Add(subheading("The evidence"))
 	body.Add(claimsTable(ev.Claims))
@@ -310,7 +311,7 @@ func (st *signInState) tokenChecker() fyne.CanvasObject {
 		result.RemoveAll()
 		ev, err := st.svc.Inspect(strings.TrimSpace(pasted.Text), "", "")
 		if err != nil {
-			result.Add(withIcon(theme.ErrorIcon(), wizard.Sentence(err)))
+			result.Add(withIcon(theme.ErrorIcon(), explain.Sentence(err)))
 			return
 		}
 		if ev.Compliant {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -182,7 +183,7 @@ func (st *troubleshootState) choice() fyne.CanvasObject {
 			names, err := st.svc.Customers(ctx)
 			return func() {
 				if err != nil {
-					count.SetText(wizard.Sentence(err))
+					count.SetText(explain.Sentence(err))
 					return
 				}
 				st.customers = append([]string{}, names...)
@@ -402,7 +403,7 @@ func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container,
 		})
 		return func() {
 			if err != nil {
-				status.SetText(wizard.Sentence(err))
+				status.SetText(explain.Sentence(err))
 				button.Enable()
 				return
 			}
@@ -443,7 +444,7 @@ func showAdminLaunch(s *Shell, panel *fyne.Container, status *widget.Label, l La
 		go func() {
 			if err := l.InApp(context.Background(), user, pw, true); err != nil {
 				s.onUI(func() {
-					status.SetText(wizard.Sentence(err))
+					status.SetText(explain.Sentence(err))
 					signIn.Enable()
 				})
 			}

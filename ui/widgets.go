@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -86,7 +87,7 @@ func exportButtons(s *Shell, export func(format string, w io.Writer) error, name
 				}
 				defer w.Close()
 				if err := export(format, w); err != nil {
-					dialog.ShowInformation("The report was not saved", wizard.Sentence(err), win)
+					dialog.ShowInformation("The report was not saved", explain.Sentence(err), win)
 				}
 			}, win)
 			d.SetFileName(name + "." + format)

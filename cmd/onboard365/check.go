@@ -14,9 +14,9 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/authmethods"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/roles"
-	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // Exit codes of "onboard365 check".
@@ -73,7 +73,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	if err := validate(); err != nil {
-		fmt.Fprintln(stderr, name, wizard.Sentence(err))
+		fmt.Fprintln(stderr, name, explain.Sentence(err))
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
@@ -84,7 +84,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // fail prints why a check could not run and returns its exit code.
 func fail(stderr io.Writer, name string, err error) int {
-	fmt.Fprintln(stderr, "onboard365 check "+name+":", wizard.Sentence(err))
+	fmt.Fprintln(stderr, "onboard365 check "+name+":", explain.Sentence(err))
 	return exitProblem
 }
 

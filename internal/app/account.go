@@ -14,6 +14,7 @@ import (
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Account is the sign-in and keychain of one cloud: the window's Sign in page and Settings (and
@@ -185,7 +186,7 @@ func evidence(c auth.Claims, v auth.Verdict) Evidence {
 	if !c.Exp.IsZero() {
 		add("Expires (exp)", c.Exp.Local().Format("2 January 2006 15:04"))
 	}
-	return ev
+	return words.Cleaned(ev) // the claims are the token's: outside strings
 }
 
 // Stored says what the keychain holds, without secrets.
@@ -208,7 +209,7 @@ func (a *Account) Stored(ctx context.Context) (Stored, error) {
 	case !errors.Is(err, vault.ErrNotFound):
 		return st, err
 	}
-	return st, nil
+	return words.Cleaned(st), nil
 }
 
 // ForgetAll signs out and removes every entry the app keeps in the keychain.

@@ -12,6 +12,7 @@ import (
 	"github.com/onboard365/onboard365/internal/appreg"
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // AppRegistration creates or repairs the Secure Application Model app registration, consents it
@@ -183,7 +184,7 @@ func (s *AppRegistration) Plan(ctx context.Context, admin AppAdmin, report func(
 	if err != nil {
 		return AppPlan{}, err
 	}
-	return AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, admin: admin, state: st, plan: p, once: &appliedOnce{}}, nil
+	return words.Cleaned(AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, admin: admin, state: st, plan: p, once: &appliedOnce{}}), nil
 }
 
 func (s *AppRegistration) read(ctx context.Context, admin AppAdmin) (appreg.State, appreg.Plan, error) {
@@ -228,6 +229,7 @@ func (s *AppRegistration) Apply(ctx context.Context, p AppPlan, report func(done
 		return out, err
 	}
 	out.Now, out.Remaining = after.Facts, after.Lines()
+	out = words.Cleaned(out)
 	kept := out
 	kept.Secret = nil
 	p.once.outcome = &kept
@@ -246,7 +248,7 @@ func outcome(res appreg.Result) AppOutcome {
 	if sec := res.Secret; sec != nil {
 		out.Secret = &ShownSecret{ClientID: sec.ClientID, Value: sec.Text, Expires: sec.Expires, Stored: sec.Stored}
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 // SignInWithApp signs the technician in with the app appID (so the kept sign-in and its refresh
@@ -258,10 +260,10 @@ func (s *AppRegistration) SignInWithApp(ctx context.Context, appID, hint string,
 	a := s.a
 	if a.ClientID() == appID {
 		if acct, ok := a.authn().Account(); ok {
-			return AppSignIn{Evidence: Evidence{Compliant: true, Account: acct.PreferredUsername}, Already: true, Kept: true}, nil
+			return AppSignIn{Evidence: Evidence{Compliant: true, Account: words.Clean(acct.PreferredUsername)}, Already: true, Kept: true}, nil
 		}
 		if acct, ok, err := a.authn().Restore(ctx); err == nil && ok {
-			return AppSignIn{Evidence: Evidence{Compliant: true, Account: acct.PreferredUsername}, Already: true, Kept: true}, nil
+			return AppSignIn{Evidence: Evidence{Compliant: true, Account: words.Clean(acct.PreferredUsername)}, Already: true, Kept: true}, nil
 		}
 	}
 	if err := a.useApp(appID); err != nil {
@@ -293,7 +295,7 @@ func (s *AppRegistration) Customers(ctx context.Context, admin AppAdmin, progres
 	for i, c := range cs {
 		out[i] = CustomerConsent{Customer: c.Name, TenantID: c.TenantID, Status: string(c.Status), Sentence: c.Sentence, Planned: c.Planned(), c: c}
 	}
-	return out, nil
+	return words.Cleaned(out), nil
 }
 
 // Consent consents the app appID in the chosen customers and checks each again.
@@ -312,7 +314,7 @@ func (s *AppRegistration) Consent(ctx context.Context, admin AppAdmin, appID str
 		out[i] = CustomerConsent{Customer: r.Customer.Name, TenantID: r.Customer.TenantID, Status: string(r.Customer.Status),
 			Sentence: r.Sentence, Tried: true, Done: r.Done, c: r.Customer}
 	}
-	return out, nil
+	return words.Cleaned(out), nil
 }
 
 // RotateSecret signs an administrator in and replaces the app's client secret; the old one is
@@ -353,7 +355,7 @@ func (s *AppRegistration) RotateSecret(ctx context.Context, hint string, launche
 			out.Now = append(out.Now, "The secret in this computer's keychain is valid until "+ours.EndDateTime.Local().Format("2 January 2006")+".")
 		}
 	}
-	return out, nil
+	return words.Cleaned(out), nil
 }
 
 // WritePlan prints what exists, what would change and what is left alone, a line each:

@@ -12,6 +12,7 @@ import (
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // partnerName is how the partner's own tenant is named in lists and sentences.
@@ -104,7 +105,7 @@ func (a *Authenticator) Tenants(ctx context.Context) ([]Tenant, error) {
 	for _, cu := range inv.Customers() {
 		out = append(out, Tenant{ID: cu.TenantID, Name: customerName(cu), access: authmethods.AccessFrom(inv, cu.TenantID)})
 	}
-	return out, nil
+	return words.Cleaned(out), nil
 }
 
 func customerName(c gdap.Customer) string {
@@ -121,7 +122,7 @@ func (a *Authenticator) Check(ctx context.Context, t Tenant) (AccessCheck, error
 		return AccessCheck{}, err
 	}
 	ch := authmethods.Precheck(ctx, c, t.said(), t.accessHere())
-	return AccessCheck{OK: ch.OK(), Stops: ch.Stops, Notes: ch.Notes, NeedsGDAP: ch.NeedsGDAP}, nil
+	return words.Cleaned(AccessCheck{OK: ch.OK(), Stops: ch.Stops, Notes: ch.Notes, NeedsGDAP: ch.NeedsGDAP}), nil
 }
 
 // ReadUsers reads every user's sign-in methods in the tenant and sorts them into groups.
@@ -180,7 +181,7 @@ func userList(t Tenant, found []authmethods.Finding, problems []string) UserList
 			NeedsSetUp: f.Category == authmethods.NoAuthenticator || f.Category == authmethods.NoMethods,
 		})
 	}
-	return l
+	return words.Cleaned(l)
 }
 
 // Plan is the change for each chosen user (by id) of a list, in the list's tenant.
@@ -193,7 +194,7 @@ func (a *Authenticator) Plan(list UserList, userIDs []string) plan.Plan {
 	for _, ch := range authmethods.Plan(list.findings, chosen) {
 		p.Fixes = append(p.Fixes, plan.Fix{ID: ch.UserID, Who: ch.Name, What: ch.Reason, Safe: true, Change: ch})
 	}
-	return p
+	return words.Cleaned(p)
 }
 
 // Apply makes the changes of a reviewed plan in its tenant, then reads each user again.
@@ -208,14 +209,14 @@ func (a *Authenticator) Apply(ctx context.Context, p plan.Plan, progress func(do
 		for i, f := range p.Fixes {
 			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not changed: " + authmethods.Describe(err)}
 		}
-		return out
+		return words.Cleaned(out)
 	}
 	results := authmethods.Apply(ctx, c, changes, progress)
 	out := make([]plan.Outcome, len(results))
 	for i, r := range results {
 		out[i] = plan.Outcome{FixID: r.Change.UserID, Who: r.Change.Name, Done: r.Done, Verified: r.Now == "push", Sentence: r.Sentence}
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 // Instructions is the text that tells a user of the list's tenant how to set up Microsoft
@@ -268,7 +269,7 @@ func (a *Authenticator) Report(ctx context.Context, customer, users string) (aut
 	}
 	r := authmethods.NewReport(chosen.Name, time.Now().UTC(), authmethods.Precheck(ctx, c, chosen.said(), chosen.accessHere()))
 	if !r.Check.OK {
-		return r, nil
+		return words.Cleaned(r), nil
 	}
 	var list UserList
 	if strings.TrimSpace(users) != "" {
@@ -280,5 +281,5 @@ func (a *Authenticator) Report(ctx context.Context, customer, users string) (aut
 		return r, err
 	}
 	r.AddUsers(list.findings, list.Problems)
-	return r, nil
+	return words.Cleaned(r), nil
 }

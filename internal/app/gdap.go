@@ -11,6 +11,7 @@ import (
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // GDAP checks every customer's GDAP relationships against a role profile and fixes what it can:
@@ -93,7 +94,7 @@ func (g *GDAP) Check(ctx context.Context, req GDAPRequest, progress func(done, t
 	for _, f := range gdap.Plan(verdicts, inv, p, gdap.PlanOptions{GroupPattern: req.GroupPattern}) {
 		r.Plan.Fixes = append(r.Plan.Fixes, plan.Fix{ID: f.ID, Who: fixCustomer(f), What: f.Reason, Safe: true, Change: f})
 	}
-	return r, nil
+	return words.Cleaned(r), nil
 }
 
 func fixCustomer(f gdap.Fix) string {
@@ -116,7 +117,7 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	for i, f := range p.Fixes {
 		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 func gdapOutcomes(results []gdap.FixResult) []plan.Outcome {
@@ -141,7 +142,7 @@ func gdapOutcomes(results []gdap.FixResult) []plan.Outcome {
 		}
 		out[i] = o
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 // Export writes a check as "table" (plain text columns), "json" (gdap.Report), "csv" or "html"

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Profile is a set of roles an integration needs, for the person to choose.
@@ -86,7 +87,7 @@ func profileChoices(ps []roles.Profile) []Profile {
 		}
 		out = append(out, Profile{Name: p.Name, Description: p.Description, Roles: names})
 	}
-	return out
+	return words.Cleaned(out) // the user's own profiles: outside strings too
 }
 
 // roleChoices lists the roles a profile of one's own can be built from.

@@ -17,6 +17,7 @@ import (
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/troubleshoot"
 	"github.com/onboard365/onboard365/internal/vault"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Troubleshoot finds why customers refuse the partner's tools ("400" errors) and fixes what it
@@ -88,7 +89,7 @@ func (s *Troubleshoot) Customers(ctx context.Context) ([]string, error) {
 	for _, cu := range inv.Customers() {
 		names = append(names, customerName(cu))
 	}
-	return names, nil
+	return words.Cleaned(names), nil
 }
 
 // Profiles names the role profiles the GDAP check can use, the built-in ones first.
@@ -148,7 +149,7 @@ func (s *Troubleshoot) Check(ctx context.Context, req TroubleshootRequest, progr
 func (s *Troubleshoot) SignInAsAdmin(ctx context.Context, last TroubleshootResult, customer string, launched func(Launch)) (TroubleshootResult, error) {
 	var target troubleshoot.Customer
 	for _, l := range last.d.Customers {
-		if l.Customer.Name == customer || strings.EqualFold(l.Customer.TenantID, customer) {
+		if words.Clean(l.Customer.Name) == customer || strings.EqualFold(l.Customer.TenantID, customer) {
 			target = l.Customer
 		}
 	}
@@ -183,7 +184,7 @@ func (s *Troubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(don
 		for i, f := range p.Fixes {
 			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
 		}
-		return out
+		return words.Cleaned(out)
 	}
 	s.mu.Lock()
 	admins := map[string]*graph.Client{}
@@ -196,7 +197,7 @@ func (s *Troubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(don
 	for i, r := range results {
 		out[i] = plan.Outcome{FixID: r.Fix.ID, Who: fixTenant(r.Fix), Done: r.Done, Sentence: r.Sentence}
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 // Export writes a result as "table" (plain text), "json" (troubleshoot.Report), "csv" or "html"
@@ -237,7 +238,7 @@ func troubleshootResult(d troubleshoot.Diagnosis, req TroubleshootRequest) Troub
 		out.Plan.Fixes = append(out.Plan.Fixes, plan.Fix{ID: f.ID, Who: fixTenant(f), What: f.Reason, Caution: f.Caution,
 			Blocked: f.Blocked, Safe: f.Safe, Change: f})
 	}
-	return out
+	return words.Cleaned(out)
 }
 
 func checklist(l troubleshoot.Checklist) TroubleshootChecklist {

@@ -12,6 +12,7 @@ import (
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/retry"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Progress is what Apply reports while it works.
@@ -359,14 +360,14 @@ func (a *applier) addSecret(ctx context.Context, ch Change) Outcome {
 	}
 	s.Works, a.newWorks = true, true
 	if a.opts.Keychain == nil {
-		return Outcome{Change: ch, Done: true, Sentence: "Added a client secret valid until " + day(end) + ". It works. Copy it now: it is shown only once."}
+		return Outcome{Change: ch, Done: true, Sentence: "Added a client secret valid until " + words.Day(end) + ". It works. Copy it now: it is shown only once."}
 	}
 	if err := a.opts.Keychain.PutClientSecret(ctx, app.AppID, s.Text, end); err != nil {
 		return fail(&Problem{What: "The new client secret works, but this computer's keychain did not take it.", err: err,
 			Why: err.Error(), Do: "Copy the secret now (it is shown only once) into your password manager, then fix the keychain and run this wizard again."})
 	}
 	s.Stored = true
-	return Outcome{Change: ch, Done: true, Sentence: "Added a client secret valid until " + day(end) + ", checked that it works, and kept it in this computer's keychain."}
+	return Outcome{Change: ch, Done: true, Sentence: "Added a client secret valid until " + words.Day(end) + ", checked that it works, and kept it in this computer's keychain."}
 }
 
 // checkSecret asks the token endpoint to accept the new secret, waiting a little between tries:
@@ -414,7 +415,7 @@ func (a *applier) grantDelegated(ctx context.Context, ch Change) Outcome {
 	if err != nil {
 		return fail(consentProblem("Onboard365 could not grant admin consent for the app's "+name+" permissions.", err))
 	}
-	return Outcome{Change: ch, Done: true, Sentence: fmt.Sprintf("Admin consent granted for %s.", count(len(ch.Scopes), name+" permission"))}
+	return Outcome{Change: ch, Done: true, Sentence: fmt.Sprintf("Admin consent granted for %s.", words.Count(len(ch.Scopes), name+" permission"))}
 }
 
 // mergeAccess adds a change's permissions to requiredResourceAccess, keeping everything there.

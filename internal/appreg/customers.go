@@ -11,6 +11,7 @@ import (
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/partnercenter"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Customer consent: Partner Center's applicationconsents, per customer. Partner Center cannot
@@ -146,7 +147,7 @@ func check(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Cu
 		if len(c.Missing) > 0 {
 			c.Status = NeedsRenewal
 			c.Sentence = fmt.Sprintf("The app's consent in %s lacks %s: %s. Partner Center cannot extend a consent, so it is removed and made again.",
-				c.Name, count(len(c.Missing), "permission"), strings.Join(c.Missing, ", "))
+				c.Name, words.Count(len(c.Missing), "permission"), strings.Join(c.Missing, ", "))
 		} else {
 			c.Status, c.Sentence = Consented, "The app is consented in "+c.Name+" with every permission it uses there."
 		}
@@ -189,7 +190,7 @@ func ConsentCustomers(ctx context.Context, pc Consenter, appID, appName string, 
 		switch r.Customer.Status {
 		case Consented:
 			r.Done = true
-			r.Sentence = fmt.Sprintf("Consented: the app's %s work in %s.", count(len(n.Customers), "permission"), c.Name)
+			r.Sentence = fmt.Sprintf("Consented: the app's %s work in %s.", words.Count(len(n.Customers), "permission"), c.Name)
 		case CouldNotCheck:
 			r.Done = true
 			r.Sentence = "Partner Center took the consent. " + r.Customer.Sentence

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Kind is what a change does.
@@ -115,12 +116,12 @@ func PlanChanges(st State, n permissions.Needs, c permissions.Choice) Plan {
 	if missing := missingPermissions(have[permissions.GraphAppID+"/Scope"], n.Delegated()); len(missing) > 0 {
 		add(Change{Kind: AddPermissions, ResourceAppID: permissions.GraphAppID, Permissions: missing, PartOfCreate: creating,
 			Sentence: fmt.Sprintf("Ask for %s: %s. They are what the app's wizards use, each the least-privileged one Microsoft names for its request.",
-				count(len(missing), "Microsoft Graph permission"), names(missing))})
+				words.Count(len(missing), "Microsoft Graph permission"), names(missing))})
 	}
 	if missing := missingPermissions(have[permissions.GraphAppID+"/Role"], n.AppRoles); len(missing) > 0 {
 		add(Change{Kind: AddPermissions, ResourceAppID: permissions.GraphAppID, Permissions: missing, Roles: true, PartOfCreate: creating,
 			Sentence: fmt.Sprintf("Ask for the Microsoft Graph application %s %s, which %s needs.",
-				plural(len(missing), "permission", "permissions"), names(missing), strings.Join(n.Integrations[1:], " and "))})
+				words.Plural(len(missing), "permission", "permissions"), names(missing), strings.Join(n.Integrations[1:], " and "))})
 	}
 	if missing := missingPermissions(have[permissions.PartnerCenterAppID+"/Scope"], n.PartnerCenter); len(missing) > 0 {
 		add(Change{Kind: AddPermissions, ResourceAppID: permissions.PartnerCenterAppID, Permissions: missing, PartOfCreate: creating,
@@ -129,8 +130,8 @@ func PlanChanges(st State, n permissions.Needs, c permissions.Choice) Plan {
 	if extra := extraPermissions(have[permissions.GraphAppID+"/Scope"], n.Delegated()); len(extra) > 0 {
 		p.Notes = append(p.Notes, fmt.Sprintf("The app also asks for %d Microsoft Graph %s Onboard365 does not use. "+
 			"Onboard365 leaves %s; remove %s in the Entra admin center if no other tool needs %s.",
-			len(extra), plural(len(extra), "permission", "permissions"), plural(len(extra), "it", "them"),
-			plural(len(extra), "it", "them"), plural(len(extra), "it", "them")))
+			len(extra), words.Plural(len(extra), "permission", "permissions"), words.Plural(len(extra), "it", "them"),
+			words.Plural(len(extra), "it", "them"), words.Plural(len(extra), "it", "them")))
 	}
 
 	sp := st.SP
@@ -189,11 +190,11 @@ func planSecrets(p *Plan, st State, creating bool, now time.Time) {
 	case ours == nil:
 		need, why = true, "The secret in this computer's keychain no longer exists on the app."
 	case ours.EndDateTime.Before(now):
-		need, why = true, "The app's secret expired on "+day(*ours.EndDateTime)+"."
+		need, why = true, "The app's secret expired on "+words.Day(*ours.EndDateTime)+"."
 	case ours.EndDateTime.Before(now.Add(RenewBefore)):
-		need, why = true, fmt.Sprintf("The app's secret expires on %s, within %d days.", day(*ours.EndDateTime), int(RenewBefore.Hours()/24))
+		need, why = true, fmt.Sprintf("The app's secret expires on %s, within %d days.", words.Day(*ours.EndDateTime), int(RenewBefore.Hours()/24))
 	default:
-		p.Facts = append(p.Facts, "Its client secret is in this computer's keychain and is valid until "+day(*ours.EndDateTime)+".")
+		p.Facts = append(p.Facts, "Its client secret is in this computer's keychain and is valid until "+words.Day(*ours.EndDateTime)+".")
 	}
 	if need {
 		p.Changes = append(p.Changes, Change{Kind: AddSecret, Sentence: "Add a client secret valid for " +
@@ -206,7 +207,7 @@ func planSecrets(p *Plan, st State, creating bool, now time.Time) {
 		switch {
 		case c.EndDateTime != nil && c.EndDateTime.Before(now):
 			p.Changes = append(p.Changes, Change{Kind: RemoveSecret, KeyID: c.KeyID,
-				Sentence: "Remove the secret " + secretName(c) + ", which expired on " + day(*c.EndDateTime) + " and works nowhere any more."})
+				Sentence: "Remove the secret " + secretName(c) + ", which expired on " + words.Day(*c.EndDateTime) + " and works nowhere any more."})
 		case need && ours != nil && c.KeyID == ours.KeyID:
 			p.Changes = append(p.Changes, Change{Kind: RemoveSecret, KeyID: c.KeyID, AfterNewWorks: true,
 				Sentence: "Remove the old secret " + secretName(c) + " once the new one works."})
@@ -233,7 +234,7 @@ func planGrant(p *Plan, st State, resourceAppID string, want []string, resourceN
 	if existing == nil {
 		p.Changes = append(p.Changes, Change{Kind: GrantDelegated, ResourceAppID: resourceAppID, Scopes: want,
 			Sentence: fmt.Sprintf("Grant admin consent in your partner tenant for the app's %d %s %s, for every user of the tenant.",
-				len(want), resourceName, plural(len(want), "permission", "permissions"))})
+				len(want), resourceName, words.Plural(len(want), "permission", "permissions"))})
 		return
 	}
 	have := strings.Fields(existing.Scope)
@@ -249,7 +250,7 @@ func planGrant(p *Plan, st State, resourceAppID string, want []string, resourceN
 	}
 	p.Changes = append(p.Changes, Change{Kind: GrantDelegated, ResourceAppID: resourceAppID, GrantID: existing.ID,
 		Scopes:   append(have, missing...),
-		Sentence: fmt.Sprintf("Extend the admin consent to %s: %s.", count(len(missing), resourceName+" permission"), strings.Join(missing, ", "))})
+		Sentence: fmt.Sprintf("Extend the admin consent to %s: %s.", words.Count(len(missing), resourceName+" permission"), strings.Join(missing, ", "))})
 }
 
 // requested is the app's requiredResourceAccess as "resourceAppId/Type" -> permission ids.
@@ -326,22 +327,6 @@ func names2(ps []permissions.Permission) []string {
 	sort.Strings(out)
 	return out
 }
-
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func day(t time.Time) string { return t.UTC().Format("2 January 2006") }
 
 func secretName(c PasswordCredential) string {
 	name := c.DisplayName

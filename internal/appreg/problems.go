@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/partnercenter"
 )
@@ -22,6 +23,12 @@ func (p *Problem) Error() string { return strings.TrimSpace(p.What + " " + p.Why
 
 // Unwrap gives the cause, so errors.Is(err, context.Canceled) holds for a stopped step.
 func (p *Problem) Unwrap() error { return p.err }
+
+// Explanation is the problem itself: it is the app's explanation of its cause, so it wins over
+// the cause's own (explain.Of takes the outermost).
+func (p *Problem) Explanation() explain.Explanation {
+	return explain.Explanation{What: p.What, Why: p.Why, Do: p.Do, Known: true}
+}
 
 // rolesToManageApps is the sentence about the roles that can manage app registrations.
 const rolesToManageApps = "Application Administrator, Cloud Application Administrator or Global Administrator"

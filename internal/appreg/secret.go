@@ -11,6 +11,7 @@ import (
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // NewSecretCheck proves a client secret the way an integration will use it: MSAL's confidential
@@ -70,14 +71,14 @@ func Rotate(ctx context.Context, g *graph.Client, st State, opts ApplyOptions) (
 				Sentence: "Remove the old secret " + secretName(c) + " once the new one works."})
 		case c.EndDateTime != nil && c.EndDateTime.Before(now):
 			p.Changes = append(p.Changes, Change{Kind: RemoveSecret, KeyID: c.KeyID, AfterNewWorks: true,
-				Sentence: "Remove the secret " + secretName(c) + ", which expired on " + day(*c.EndDateTime) + "."})
+				Sentence: "Remove the secret " + secretName(c) + ", which expired on " + words.Day(*c.EndDateTime) + "."})
 		default:
 			kept++
 		}
 	}
 	if kept > 0 {
 		p.Notes = append(p.Notes, fmt.Sprintf("%s that this computer did not make %s kept: another tool may use %s.",
-			count(kept, "other secret"), plural(kept, "is", "are"), plural(kept, "it", "them")))
+			words.Count(kept, "other secret"), words.Plural(kept, "is", "are"), words.Plural(kept, "it", "them")))
 	}
 	res := Apply(ctx, g, st, p, opts)
 	return res, p, nil
@@ -89,7 +90,7 @@ func (s *NewSecret) String() string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("A client secret for " + s.ClientID + ", valid until " + day(s.Expires))
+	b.WriteString("A client secret for " + s.ClientID + ", valid until " + words.Day(s.Expires))
 	if s.Works {
 		b.WriteString(", works")
 	}

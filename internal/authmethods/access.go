@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Roles that let the technician read Microsoft's sign-in methods report, and change users'
@@ -156,10 +156,10 @@ type Check struct {
 // tenant" starts some of them).
 func (c Check) capitalised() Check {
 	for i, s := range c.Stops {
-		c.Stops[i] = upperFirst(s)
+		c.Stops[i] = words.UpperFirst(s)
 	}
 	for i, s := range c.Notes {
-		c.Notes[i] = upperFirst(s)
+		c.Notes[i] = words.UpperFirst(s)
 	}
 	return c
 }
@@ -229,38 +229,21 @@ func Describe(err error) string {
 		return ""
 	}
 	var ge *graph.Error
-	if errors.As(err, &ge) {
-		if strings.EqualFold(ge.Code, codeNonPremium) {
-			return "Microsoft says this tenant has no Microsoft Entra ID P1 licence, which the sign-in methods report needs. Add P1 to the tenant, then try again."
-		}
-		return ge.Explanation().String()
+	if errors.As(err, &ge) && strings.EqualFold(ge.Code, codeNonPremium) {
+		return "Microsoft says this tenant has no Microsoft Entra ID P1 licence, which the sign-in methods report needs. Add P1 to the tenant, then try again."
 	}
-	return sentence(err.Error())
+	var x explain.Explainer // Graph's errors, and the HTTP core's "gave up" and network failures
+	if errors.As(err, &x) {
+		return x.Explanation().String()
+	}
+	if s := words.Sentence(words.Clean(err.Error())); s != "" {
+		return s
+	}
+	return "Something went wrong and no reason was given."
 }
 
 // codeNonPremium is Graph's error code for a report asked of a tenant without Entra ID P1.
 const codeNonPremium = "Authentication_RequestFromNonPremiumTenantOrB2CTenant"
-
-// sentence makes an error's text a sentence: first letter up, a full stop at the end.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "Something went wrong and no reason was given."
-	}
-	s = upperFirst(s)
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
-
-func upperFirst(s string) string {
-	r, size := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[size:]
-}
 
 // ErrNoP1 is the error of a read refused because the tenant has no Entra ID P1.
 var ErrNoP1 = errors.New("this tenant has no Microsoft Entra ID P1 licence, which Microsoft's sign-in methods report needs; add P1 to the tenant, then try again")

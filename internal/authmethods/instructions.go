@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Microsoft's page where users manage their own sign-in methods (My Sign-Ins, "Security info").
@@ -58,8 +60,10 @@ li{margin-bottom:.6em}
 type Person struct{ Name, UPN string }
 
 // WriteInstructions writes the instructions as a printable HTML page: one printed page per
-// person, with their name, or one page for anyone when people is empty.
+// person, with their name, or one page for anyone when people is empty. Names are cleaned
+// (words.Cleaned) and escaped.
 func WriteInstructions(w io.Writer, tenant string, people []Person) error {
+	tenant, people = words.Clean(tenant), words.Cleaned(people)
 	if len(people) == 0 {
 		people = []Person{{}}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Report is what `onboard365 check authenticator --format json` prints: the pre-checks of one
@@ -46,7 +48,7 @@ type ReportUser struct {
 }
 
 // NewReport is the report of a tenant's pre-checks, before any user is read (or when they stop
-// the wizard).
+// the wizard). Clean it (words.Cleaned) before it is shown: its names come from the tenant.
 func NewReport(tenant string, checkedAt time.Time, c Check) Report {
 	return Report{Tenant: tenant, CheckedAt: checkedAt, Check: ReportCheck{OK: c.OK(), Stops: c.Stops, Notes: c.Notes, NeedsGDAP: c.NeedsGDAP}}
 }
@@ -75,17 +77,18 @@ func (r *Report) AddUsers(found []Finding, problems []string) {
 func (r Report) Passes() bool { return r.Check.OK && r.NeedAttention == 0 }
 
 // WriteTable writes the report as plain text: the pre-checks, how many users in each group, and
-// a table of the users to look at with why and what to do.
+// a table of the users to look at with why and what to do. Every name and sentence is on one
+// line and cleaned (words.OneLine).
 func WriteTable(w io.Writer, r Report) error {
-	fmt.Fprintf(w, "Authenticator default method in %s, %s\n\n", r.Tenant, r.CheckedAt.Format("2 January 2006 15:04 UTC"))
+	fmt.Fprintf(w, "Authenticator default method in %s, %s\n\n", words.OneLine(r.Tenant), r.CheckedAt.Format("2 January 2006 15:04 UTC"))
 	for _, s := range r.Check.Stops {
-		fmt.Fprintf(w, "Stopped: %s\n", oneLine(s))
+		fmt.Fprintf(w, "Stopped: %s\n", words.OneLine(s))
 	}
 	for _, n := range r.Check.Notes {
-		fmt.Fprintf(w, "Note: %s\n", oneLine(n))
+		fmt.Fprintf(w, "Note: %s\n", words.OneLine(n))
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(w, "Not found: %s\n", oneLine(p))
+		fmt.Fprintf(w, "Not found: %s\n", words.OneLine(p))
 	}
 	if !r.Check.OK {
 		if r.Check.NeedsGDAP {
@@ -117,20 +120,15 @@ func WriteTable(w io.Writer, r Report) error {
 		if u.Admin {
 			can += " (admin)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Group, oneLine(u.Name), oneLine(u.UPN), can)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Group, words.OneLine(u.Name), words.OneLine(u.UPN), can)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nWhy, and what to do:")
 	for _, u := range r.Users {
-		fmt.Fprintf(w, "  - %s: %s\n", oneLine(u.Name), oneLine(u.Sentence))
+		fmt.Fprintf(w, "  - %s: %s\n", words.OneLine(u.Name), words.OneLine(u.Sentence))
 	}
 	_, err := fmt.Fprintln(w, "\nOpen Authenticator default method in the app to switch the users who can be switched.")
 	return err
-}
-
-// oneLine keeps a name from outside on one line of the table.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

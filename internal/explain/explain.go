@@ -27,9 +27,15 @@ type Explanation struct {
 	Known    bool   // false when the code was not in the table and the text is the generic fallback
 }
 
-// String returns What, Why and Do as one paragraph.
+// String returns What, Why and Do as one paragraph (leaving out an empty one).
 func (e Explanation) String() string {
-	return e.What + " " + e.Why + " " + e.Do
+	var parts []string
+	for _, s := range []string{e.What, e.Why, e.Do} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Lookup finds the explanation for one code. It accepts the code the way a

@@ -82,3 +82,15 @@ func Network(service string, err error, tries int) Explanation {
 	}
 	return e
 }
+
+// Unreadable explains an answer the app could not use: not the JSON it expects, cut short, or a
+// page link it will not follow.
+func Unreadable(service string) Explanation {
+	if service == "" {
+		service = "Microsoft"
+	}
+	return Explanation{Known: true, LearnURL: learnGraphErrors,
+		What: "Onboard365 could not read the answer of " + service + ".",
+		Why:  "The answer was cut short or was not what the request expects; a proxy can change answers on the way, too.",
+		Do:   "Try again in a few minutes. If it keeps happening, give the time it happened to your support contact."}
+}

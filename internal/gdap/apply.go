@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 )
 
@@ -191,9 +192,10 @@ func Explain(err error) string {
 	if err == nil {
 		return ""
 	}
-	var ge *graph.Error
-	if errors.As(err, &ge) {
-		return ge.Explanation().String()
+	var de *graph.DecodeError
+	var x explain.Explainer // Graph's errors, and the HTTP core's "gave up" and network failures
+	if !errors.As(err, &de) && errors.As(err, &x) {
+		return x.Explanation().String()
 	}
 	return plainReason(err)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Report is the GDAP check as stable JSON: what `onboard365 check gdap --format json` prints and
@@ -80,7 +81,8 @@ type RoleRef struct {
 	Name string `json:"name"`
 }
 
-// NewReport puts verdicts into a Report.
+// NewReport puts verdicts into a Report, every name and sentence from outside cleaned
+// (words.Cleaned).
 func NewReport(profile string, checkedAt time.Time, verdicts []Verdict) Report {
 	r := Report{Profile: profile, CheckedAt: checkedAt.UTC().Truncate(time.Second), Customers: make([]CustomerReport, 0, len(verdicts))}
 	for _, v := range verdicts {
@@ -93,7 +95,7 @@ func NewReport(profile string, checkedAt time.Time, verdicts []Verdict) Report {
 		}
 		r.Customers = append(r.Customers, cr)
 	}
-	return r
+	return words.Cleaned(r)
 }
 
 func roleRefs(ids []string) []RoleRef {
@@ -138,19 +140,20 @@ func WriteCSV(w io.Writer, verdicts []Verdict) error {
 	return cw.Error()
 }
 
-// safeCells keeps a spreadsheet from running a cell as a formula (names come from customers).
+// safeCells makes every cell of a row clean and never a formula (words.Cell): names and
+// sentences come from customers.
 func safeCells(row []string) []string {
 	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			row[i] = "'" + c
-		}
+		row[i] = words.Cell(c)
 	}
 	return row
 }
 
 // WriteHTML writes a printable page: a summary and a table of customers with their problems.
-// It is one file with its style inline; html/template escapes every name and sentence.
+// It is one file with its style inline; every name and sentence is cleaned (words.Cleaned) and
+// html/template escapes it.
 func WriteHTML(w io.Writer, verdicts []Verdict, title string) error {
+	verdicts, title = words.Cleaned(verdicts), words.Clean(title)
 	type row struct {
 		Verdict
 		Word, Class string
@@ -217,8 +220,10 @@ ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
 
 // WriteTable writes the check as plain text columns, then what is wrong with each customer that
 // does not pass: `onboard365 check gdap`'s default output.
+// Every name and sentence is on one line and cleaned (words.OneLine): no escape sequence or
+// direction change from outside reaches the terminal.
 func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Verdict) error {
-	fmt.Fprintf(w, "GDAP check against %q (%d roles), %s\n\n", p.Name, len(p.Roles), checkedAt.UTC().Format("2 January 2006 15:04 UTC"))
+	fmt.Fprintf(w, "GDAP check against %q (%d roles), %s\n\n", words.OneLine(p.Name), len(p.Roles), checkedAt.UTC().Format("2 January 2006 15:04 UTC"))
 	if len(verdicts) == 0 {
 		_, err := fmt.Fprintln(w, "You have no GDAP relationships with customers yet.")
 		return err
@@ -236,7 +241,7 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 		if problems == "" {
 			problems = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Status.Word(), oneLine(v.Customer.Name), problems)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Status.Word(), words.OneLine(v.Customer.Name), problems)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -250,7 +255,7 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 				fmt.Fprintln(w, "\nWhat is wrong, and what to do:")
 				first = false
 			}
-			fmt.Fprintf(w, "  - %s\n", oneLine(pr.Sentence))
+			fmt.Fprintf(w, "  - %s\n", words.OneLine(pr.Sentence))
 		}
 	}
 	if !first {
@@ -258,9 +263,4 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 		return err
 	}
 	return nil
-}
-
-// oneLine keeps a name from outside on one line of the table.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

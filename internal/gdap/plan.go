@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // FixKind names a change Onboard365 can make.
@@ -354,7 +355,7 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 	}
 	end := ""
 	if r.EndDateTime != nil {
-		end = fmt.Sprintf(", so that it does not end on %s", day(*r.EndDateTime))
+		end = fmt.Sprintf(", so that it does not end on %s", words.Day(*r.EndDateTime))
 	}
 	f.Reason = fmt.Sprintf("Set the relationship %q with %s to extend automatically by 180 days%s. Microsoft allows this change on an active relationship; nothing else about it changes.",
 		r.DisplayName, c.label(), end)
@@ -363,7 +364,7 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 		renewal.ID = f.ID + "/renewal"
 		f.Fallback = &renewal
 		f.Reason += fmt.Sprintf(" If Microsoft refuses the change, Onboard365 requests a new relationship %q with the roles %s needs instead, for the customer to approve.",
-			renewal.RelationshipName, pl.p.Name)
+			renewal.RelationshipName, words.Name(pl.p.Name))
 	}
 }
 
@@ -392,7 +393,7 @@ func (pl *planner) newRelationshipFix(c Customer) Fix {
 		Duration: pl.opts.Duration, AutoExtendDuration: ext}
 	f.Reason = fmt.Sprintf("Request a new relationship %q with %s that grants the %s %s needs (%s), for %s. Roles cannot be added to an existing relationship. %s "+
 		"The customer's Global Administrator approves it with the link Onboard365 gives you; then run this check again to assign the roles to your groups.",
-		name, c.label(), plural(len(rs), "role"), pl.p.Name, roleList(rs), durationWords(pl.opts.Duration), note)
+		name, c.label(), words.Count(len(rs), "role"), words.Name(pl.p.Name), roleList(rs), durationWords(pl.opts.Duration), note)
 	f.Requests = requestsFor(f)
 	return f
 }
@@ -410,7 +411,7 @@ func (pl *planner) lock(c Customer, r Relationship) {
 // uniqueName names a new relationship: the pattern, cut to 50 characters, with " (2)" and so on
 // when the partner has a relationship of that name already.
 func (pl *planner) uniqueName(c Customer) string {
-	base := strings.NewReplacer("{customer}", c.label(), "{profile}", pl.p.Name).Replace(pl.opts.RelationshipPattern)
+	base := strings.NewReplacer("{customer}", c.label(), "{profile}", words.Name(pl.p.Name)).Replace(pl.opts.RelationshipPattern)
 	base = strings.Join(strings.Fields(base), " ")
 	for n := 1; ; n++ {
 		suffix := ""
@@ -446,10 +447,10 @@ func (pl *planner) finish() []Fix {
 		case CreateGroup:
 			f.Reason = fmt.Sprintf("Create the role-assignable security group %q in your partner tenant and add you to it, so that %s can be assigned to it for %s. "+
 				"Making a role-assignable group and adding members to it needs Privileged Role Administrator or Global Administrator in your partner tenant.",
-				f.GroupName, roleList(pu.roles.items), joinAnd(pu.customers.items))
+				f.GroupName, roleList(pu.roles.items), words.JoinAnd(pu.customers.items))
 		case AddTechnicianToGroup:
 			f.Reason = fmt.Sprintf("Add you (%s) to the group %q, which holds %s for %s. Everyone in a group can use every role it holds in every customer that assigns it.",
-				pl.technicianLabel(), f.GroupName, roleList(pu.roles.items), joinAnd(pu.customers.items))
+				pl.technicianLabel(), f.GroupName, roleList(pu.roles.items), words.JoinAnd(pu.customers.items))
 		case AddAccessAssignment:
 			pl.assignment(f)
 		}
@@ -470,7 +471,7 @@ func (pl *planner) finish() []Fix {
 
 func (pl *planner) technicianLabel() string {
 	if pl.inv.Technician.UserPrincipalName != "" {
-		return pl.inv.Technician.UserPrincipalName
+		return words.Name(pl.inv.Technician.UserPrincipalName)
 	}
 	return "the signed-in technician"
 }

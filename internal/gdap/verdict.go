@@ -9,9 +9,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // ProblemKind names what is wrong.
@@ -320,13 +322,13 @@ func (e *evaluator) noActive(ended []*RelationshipAccess, uncovered []string) {
 			verb = "was terminated"
 		}
 		if r.EndDateTime != nil {
-			last = fmt.Sprintf(": the last one, %q, %s on %s", r.DisplayName, verb, day(*r.EndDateTime))
+			last = fmt.Sprintf(": the last one, %q, %s on %s", r.DisplayName, verb, words.Day(*r.EndDateTime))
 		} else {
 			last = fmt.Sprintf(": the last one, %q, %s", r.DisplayName, verb)
 		}
 	}
 	pr.Sentence = fmt.Sprintf("%s: no relationship is active, so you cannot manage this customer%s. Onboard365 can request a new relationship with the roles %s needs, for the customer to approve.",
-		e.c.label(), last, e.p.Name)
+		e.c.label(), last, words.Name(e.p.Name))
 	e.add(pr)
 }
 
@@ -337,7 +339,7 @@ func (e *evaluator) missing(active []*RelationshipAccess, missing []string) {
 	}
 	e.add(Problem{Kind: MissingRoles, Roles: missing, RelationshipIDs: ids(active),
 		Sentence: fmt.Sprintf("%s: %s %s, which %s needs. Roles cannot be added to an existing relationship: Onboard365 can request a new one for the customer to approve.",
-			e.c.label(), subject, roleList(missing), e.p.Name)})
+			e.c.label(), subject, roleList(missing), words.Name(e.p.Name))})
 }
 
 // bindings checks, role by role, that the roles the profile needs are held by a group the
@@ -438,7 +440,7 @@ func (e *evaluator) bindings(active []*RelationshipAccess, granted []string) {
 		e.add(Problem{Kind: RequiredGroupMissing, Roles: rs, GroupIDs: requiredHolders[req].items, RequiredGroup: req,
 			RelationshipIDs: e.grantorsOf(active, rs),
 			Sentence: fmt.Sprintf("%s: %s wants %s assigned to the group %q, but %s only in %s.%s Onboard365 can assign %s to %q.",
-				e.c.label(), e.p.Name, roleList(rs), req, isAre(rs), e.groupList(requiredHolders[req].items), exists, them(rs), req)})
+				e.c.label(), words.Name(e.p.Name), roleList(rs), req, isAre(rs), e.groupList(requiredHolders[req].items), exists, them(rs), req)})
 	}
 	if len(unknown) > 0 {
 		e.add(Problem{Kind: CouldNotRead, Roles: unknown, RelationshipIDs: unknownRels.items, Err: firstErr,
@@ -469,7 +471,7 @@ func (e *evaluator) targetGroups(rs []string) string {
 			names.add("a group named after the role that you are in")
 		}
 	}
-	return joinAnd(names.items)
+	return words.JoinAnd(names.items)
 }
 
 func (e *evaluator) notInFix(rs, groups []string) string {
@@ -484,7 +486,7 @@ func (e *evaluator) notInFix(rs, groups []string) string {
 		for i, n := range names.items {
 			quoted[i] = fmt.Sprintf("%q", n)
 		}
-		return fmt.Sprintf("%s wants %s in %s: Onboard365 can assign %s there.", e.p.Name, them(rs), joinAnd(quoted), them(rs))
+		return fmt.Sprintf("%s wants %s in %s: Onboard365 can assign %s there.", words.Name(e.p.Name), them(rs), words.JoinAnd(quoted), them(rs))
 	}
 	return fmt.Sprintf("Onboard365 can add you to %s.", e.groupList(groups[:1]))
 }
@@ -494,7 +496,7 @@ func (e *evaluator) groupList(ids []string) string {
 	for i, id := range ids {
 		names[i] = fmt.Sprintf("%q", e.inv.GroupName(id))
 	}
-	return joinAnd(names)
+	return words.JoinAnd(names)
 }
 
 // expiring warns about active relationships that end within 30 days and do not extend by
@@ -522,7 +524,7 @@ func (e *evaluator) expiring(active []*RelationshipAccess, need []string, waitin
 		}
 		days := daysLeft(e.now, *r.EndDateTime)
 		pr := Problem{Kind: Expiring, Roles: lose, RelationshipIDs: []string{r.ID}, Days: days}
-		when := fmt.Sprintf("ends in %s (on %s)", plural(days, "day"), day(*r.EndDateTime))
+		when := fmt.Sprintf("ends in %s (on %s)", words.Count(days, "day"), words.Day(*r.EndDateTime))
 		if days <= 0 {
 			when = "ends today"
 		}
@@ -532,7 +534,7 @@ func (e *evaluator) expiring(active []*RelationshipAccess, need []string, waitin
 		}
 		loses := ""
 		if len(lose) > 0 {
-			loses = fmt.Sprintf(" Then %s loses %s.", e.p.Name, roleList(lose))
+			loses = fmt.Sprintf(" Then %s loses %s.", words.Name(e.p.Name), roleList(lose))
 		}
 		pr.Sentence = fmt.Sprintf("%s: the relationship %q %s and is not set to extend automatically.%s %s", e.c.label(), r.DisplayName, when, loses, fix)
 		e.add(pr)
@@ -543,7 +545,7 @@ func (e *evaluator) globalAdmin(ra *RelationshipAccess) {
 	r := ra.Relationship
 	end := ""
 	if r.EndDateTime != nil && stateOf(r.Status) == stateActive {
-		end = fmt.Sprintf(": it will end on %s", day(*r.EndDateTime))
+		end = fmt.Sprintf(": it will end on %s", words.Day(*r.EndDateTime))
 	}
 	e.add(Problem{Kind: GlobalAdminAutoExtend, Roles: []string{roles.GlobalAdministrator}, RelationshipIDs: []string{r.ID},
 		Sentence: fmt.Sprintf("%s: the relationship %q grants Global Administrator and says it extends automatically, which Microsoft does not do for Global Administrator%s. Ask whether the customer needs to give you Global Administrator at all: a relationship without it can extend automatically. This needs a person's decision, so Onboard365 does not change it.",
@@ -578,7 +580,7 @@ func (e *evaluator) waiting(ra *RelationshipAccess, active []*RelationshipAccess
 	}
 	state := "was sent to the customer for approval today"
 	if pr.Days > 0 {
-		state = "has waited " + plural(pr.Days, "day") + " for the customer to approve it"
+		state = "has waited " + words.Count(pr.Days, "day") + " for the customer to approve it"
 	}
 	pr.Sentence = fmt.Sprintf("%s: the relationship %q %s.%s Send the customer's Global Administrator this link to approve it: %s",
 		e.c.label(), r.DisplayName, state, noAccess, pr.ApprovalLink)
@@ -606,7 +608,7 @@ func (e *evaluator) finish() Verdict {
 	}
 	switch {
 	case len(e.problems) == 0:
-		v.Sentence = fmt.Sprintf("%s passes %s: every role it needs is assigned to a group you are in.", e.c.label(), e.p.Name)
+		v.Sentence = fmt.Sprintf("%s passes %s: every role it needs is assigned to a group you are in.", e.c.label(), words.Name(e.p.Name))
 	case len(e.problems) == 1:
 		v.Sentence = e.problems[0].Sentence
 	default:
@@ -615,7 +617,7 @@ func (e *evaluator) finish() Verdict {
 			parts[i] = e.short(pr)
 		}
 		verb := map[plan.Status]string{plan.Fail: "fails", plan.CouldNotCheck: "could not be checked for", plan.Warning: "passes, with warnings,"}[v.Status]
-		v.Sentence = fmt.Sprintf("%s %s %s: %s.", e.c.label(), verb, e.p.Name, strings.Join(parts, "; "))
+		v.Sentence = fmt.Sprintf("%s %s %s: %s.", e.c.label(), verb, words.Name(e.p.Name), strings.Join(parts, "; "))
 	}
 	return v
 }
@@ -635,7 +637,7 @@ func (e *evaluator) short(pr Problem) string {
 		if pr.Days <= 0 {
 			return "a relationship ends today"
 		}
-		return "a relationship ends in " + plural(pr.Days, "day")
+		return "a relationship ends in " + words.Count(pr.Days, "day")
 	case GlobalAdminAutoExtend:
 		return "Global Administrator set to extend automatically"
 	case ApprovalPending:
@@ -645,7 +647,7 @@ func (e *evaluator) short(pr Problem) string {
 		if pr.Days == 0 {
 			return "a relationship was sent for approval today"
 		}
-		return "a relationship has waited " + plural(pr.Days, "day") + " for approval"
+		return "a relationship has waited " + words.Count(pr.Days, "day") + " for approval"
 	case NoActiveRelationship:
 		return "no active relationship"
 	case CouldNotRead:
@@ -654,12 +656,13 @@ func (e *evaluator) short(pr Problem) string {
 	return string(pr.Kind)
 }
 
-// label is the customer's name, or its tenant id when the relationship gave no name.
+// label is the customer's name (made fit for a sentence), or its tenant id when the
+// relationship gave no name.
 func (c Customer) label() string {
 	if strings.TrimSpace(c.Name) != "" {
-		return c.Name
+		return words.Name(c.Name)
 	}
-	return "Customer " + c.TenantID
+	return "Customer " + words.Name(c.TenantID)
 }
 
 func assignmentHolds(a AccessAssignment, role string) bool {
@@ -671,15 +674,12 @@ func assignmentHolds(a AccessAssignment, role string) bool {
 	return false
 }
 
-// plainReason says why something could not be read, in plain words.
+// plainReason says why something could not be read, as the end of a sentence ("because ..."):
+// Microsoft's error, the HTTP core's "gave up" or network failure, explained (internal/explain),
+// or the error's own words.
 func plainReason(err error) string {
 	if err == nil {
 		return "Microsoft did not answer."
-	}
-	var ge *graph.Error
-	if errors.As(err, &ge) {
-		x := ge.Explanation()
-		return strings.TrimSpace(lowerFirst(x.What) + " " + x.Do)
 	}
 	var de *graph.DecodeError
 	if errors.As(err, &de) {
@@ -688,17 +688,10 @@ func plainReason(err error) string {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return "the work was stopped before it finished. Run it again."
 	}
-	return "of an error: " + err.Error() + ". Try again in a few minutes."
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
+	if x, ok := explain.Of(err); ok {
+		return strings.TrimSpace(words.LowerFirst(x.What) + " " + x.Do)
 	}
-	if len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' { // an acronym: keep it
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return "of an error: " + words.Name(err.Error()) + ". Try again in a few minutes."
 }
 
 // minus is the roles of a (in a's order) that are not in b.
@@ -746,17 +739,7 @@ func roleList(ids []string) string {
 	for i, id := range ids {
 		names[i] = roles.Name(id)
 	}
-	return joinAnd(names)
-}
-
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return words.JoinAnd(names)
 }
 
 func them(rs []string) string {
@@ -773,19 +756,10 @@ func isAre(rs []string) string {
 	return "are"
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // daysLeft counts the days until end; a started day counts as a whole one.
 func daysLeft(now, end time.Time) int {
 	return int(math.Ceil(end.Sub(now).Hours() / 24))
 }
-
-func day(t time.Time) string { return t.UTC().Format("2 January 2006") }
 
 // orderedSet keeps strings once, in the order first added.
 type orderedSet struct {

@@ -152,3 +152,6 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Explanation says in plain words that Graph's answer could not be used.
+func (e *DecodeError) Explanation() explain.Explanation { return explain.Unreadable(service) }

@@ -146,3 +146,6 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Explanation says in plain words that Partner Center's answer could not be used.
+func (e *DecodeError) Explanation() explain.Explanation { return explain.Unreadable(service) }

@@ -221,11 +221,17 @@ func (c *Client) attempt(ctx context.Context, r Request) (Answer, error) {
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		if ctx.Err() != nil { // stopped by the person or a time limit, not by the network
+			return Answer{}, fmt.Errorf("%s %s %s: %w", c.cfg.Service, r.Method, r.Path, ctx.Err())
+		}
 		return Answer{}, &NetworkError{Service: c.cfg.Service, Method: r.Method, Path: r.Path, Err: err}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			return Answer{}, fmt.Errorf("%s %s %s: read the answer: %w", c.cfg.Service, r.Method, r.Path, ctx.Err())
+		}
 		return Answer{}, &NetworkError{Service: c.cfg.Service, Method: r.Method, Path: r.Path, Err: err, CutOff: true}
 	}
 	if len(b) > MaxBody {

@@ -13,6 +13,7 @@ import (
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
+	kit "github.com/onboard365/onboard365/internal/words"
 )
 
 // TenantGraph gives a Microsoft Graph client for a tenant with the technician's sign-in: a
@@ -204,7 +205,8 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 	return d, nil
 }
 
-// choose picks the customers named by tenant id or name (any letter case); none named means all.
+// choose picks the customers named by tenant id or name (any letter case, as it came or cleaned
+// as the window and the command line show it); none named means all.
 func choose(all []gdap.Customer, named []string) ([]gdap.Customer, error) {
 	if len(named) == 0 {
 		return all, nil
@@ -215,7 +217,7 @@ func choose(all []gdap.Customer, named []string) ([]gdap.Customer, error) {
 		n = strings.TrimSpace(n)
 		found := false
 		for _, c := range all {
-			if strings.EqualFold(c.TenantID, n) || strings.EqualFold(strings.TrimSpace(c.Name), n) {
+			if strings.EqualFold(c.TenantID, n) || strings.EqualFold(strings.TrimSpace(c.Name), n) || strings.EqualFold(strings.TrimSpace(kit.Clean(c.Name)), n) {
 				found = true
 				if !seen[strings.ToLower(c.TenantID)] {
 					seen[strings.ToLower(c.TenantID)] = true

@@ -38,13 +38,18 @@ func classify(err error) failure {
 	}
 	var ge *graph.Error
 	if errors.As(err, &ge) {
-		return failure{status: ge.Status, graphCode: ge.Code, sentence: ge.Explanation().String()}
+		// The outermost explanation: "Onboard365 gave up after 6 tries" over the 429 inside it.
+		x, _ := explain.Of(err)
+		return failure{status: ge.Status, graphCode: ge.Code, sentence: x.String()}
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return failure{sentence: "The check was stopped before Microsoft answered."}
 	case errors.Is(err, context.DeadlineExceeded):
 		return failure{sentence: "Microsoft did not answer in time. Check the internet connection and run the check again."}
+	}
+	if x, ok := explain.Of(err); ok && !strings.Contains(err.Error(), "get an access token") {
+		return failure{sentence: x.String()} // a network failure, named by its service
 	}
 	text := err.Error()
 	if strings.Contains(text, "get an access token") {

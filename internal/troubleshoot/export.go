@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/plan"
+	kit "github.com/onboard365/onboard365/internal/words"
 )
 
 // Report is a diagnosis as stable JSON: what `onboard365 check troubleshoot --format json` prints
@@ -92,7 +93,8 @@ type FixReport struct {
 	AsCustomerAdmin bool    `json:"asCustomerAdmin"`
 }
 
-// NewReport puts a diagnosis into a Report.
+// NewReport puts a diagnosis into a Report, every name and sentence from outside cleaned
+// (words.Cleaned).
 func NewReport(d Diagnosis) Report {
 	r := Report{CheckedAt: d.CheckedAt.UTC().Truncate(time.Second), PartnerTenantID: d.PartnerTenantID, Summary: d.Summary(),
 		Partner: checklistReport(d.Partner), Customers: make([]ChecklistReport, 0, len(d.Customers)), Fixes: make([]FixReport, 0, len(d.Fixes))}
@@ -104,7 +106,7 @@ func NewReport(d Diagnosis) Report {
 			PolicyID: f.PolicyID, Policy: f.PolicyName, UserID: f.UserID, User: f.UserName, Reason: f.Reason, Safe: f.Safe,
 			Caution: f.Caution, Blocked: f.Blocked, AsCustomerAdmin: f.AsCustomerAdmin})
 	}
-	return r
+	return kit.Cleaned(r)
 }
 
 func checklistReport(l Checklist) ChecklistReport {
@@ -139,12 +141,11 @@ func WriteCSV(w io.Writer, d Diagnosis) error {
 	return cw.Error()
 }
 
-// safeCells keeps a spreadsheet from running a cell as a formula (names come from customers).
+// safeCells makes every cell of a row clean and never a formula (words.Cell): names and
+// sentences come from customers.
 func safeCells(row []string) []string {
 	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			row[i] = "'" + c
-		}
+		row[i] = kit.Cell(c)
 	}
 	return row
 }
@@ -153,6 +154,7 @@ func safeCells(row []string) []string {
 // customer's checklist and the proposed fixes. One file with its style inline; html/template
 // escapes every name and sentence.
 func WriteHTML(w io.Writer, d Diagnosis, title string) error {
+	d, title = kit.Cleaned(d), kit.Clean(title)
 	data := struct {
 		Title     string
 		CheckedAt string
@@ -223,12 +225,15 @@ func (d Diagnosis) Title() string {
 // WriteTable writes a diagnosis as plain text: the partner tenant's checks, a table of customers
 // with the checks that do not pass, then what is wrong and the fixes the app offers. It is
 // `onboard365 check troubleshoot`'s default output.
+//
+// Every name and sentence is on one line and cleaned (words.OneLine): no escape sequence or
+// direction change from outside reaches the terminal.
 func WriteTable(w io.Writer, d Diagnosis) error {
 	fmt.Fprintf(w, "%s\n\n", d.Title())
 	fmt.Fprintf(w, "Your partner tenant: %s\n", d.Partner.Status.Word())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range d.Partner.Checks {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Status.Word(), c.Kind.Title(), oneLine(c.Sentence))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Status.Word(), c.Kind.Title(), kit.OneLine(c.Sentence))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -250,7 +255,7 @@ func WriteTable(w io.Writer, d Diagnosis) error {
 		if len(not) == 0 {
 			not = []string{"-"}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Status.Word(), oneLine(l.Customer.Label()), strings.Join(not, ", "))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", l.Status.Word(), kit.OneLine(l.Customer.Label()), strings.Join(not, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -270,9 +275,9 @@ func WriteTable(w io.Writer, d Diagnosis) error {
 				fmt.Fprintln(w, "\nWhat is wrong, and what to do:")
 				first = false
 			}
-			fmt.Fprintf(w, "  - %s, %s (%s): %s\n", oneLine(l.Customer.Label()), c.Kind.Title(), strings.ToLower(c.Status.Word()), oneLine(c.Sentence))
+			fmt.Fprintf(w, "  - %s, %s (%s): %s\n", kit.OneLine(l.Customer.Label()), c.Kind.Title(), strings.ToLower(c.Status.Word()), kit.OneLine(c.Sentence))
 			for _, x := range c.Details {
-				fmt.Fprintf(w, "      %s\n", oneLine(x))
+				fmt.Fprintf(w, "      %s\n", kit.OneLine(x))
 			}
 		}
 	}
@@ -288,20 +293,15 @@ func WriteTable(w io.Writer, d Diagnosis) error {
 			case f.Safe:
 				mark = "safe"
 			}
-			fmt.Fprintf(w, "  - [%s] %s\n", mark, oneLine(f.Reason))
+			fmt.Fprintf(w, "  - [%s] %s\n", mark, kit.OneLine(f.Reason))
 			for _, x := range []string{f.Caution, f.Blocked} {
 				if x != "" {
-					fmt.Fprintf(w, "      %s\n", oneLine(x))
+					fmt.Fprintf(w, "      %s\n", kit.OneLine(x))
 				}
 			}
 		}
 	}
 	return nil
-}
-
-// oneLine keeps a name from outside on one line of the table.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // Passes says whether every check of the partner tenant and of every customer passes.

@@ -459,49 +459,11 @@ func hasFold(list []string, s string) bool {
 	return false
 }
 
-// joinWords joins "a", "b" and "c" as "a, b and c".
-func joinWords(ws []string) string {
-	switch len(ws) {
-	case 0:
-		return ""
-	case 1:
-		return ws[0]
-	}
-	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
-}
-
 func count(n int, one, plural string) string {
 	if n == 1 {
 		return one
 	}
 	return fmt.Sprint(n) + plural
-}
-
-// quote puts a name from outside in quotation marks (see clean), so that it reads as a name.
-func quote(s string) string { return `"` + clean(s) + `"` }
-
-// clean makes a name from outside safe to put in a sentence: on one line, at most 120
-// characters, without control or direction-changing characters, and with no double quotation
-// mark, so that it cannot break or disguise the sentence around it.
-func clean(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.Join(strings.Fields(s), " ") {
-		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0), r == '\u2028', r == '\u2029',
-			r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f':
-			continue
-		case r == '"':
-			r = '\''
-		}
-		if n == 120 {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // cleanJoin joins values from outside, each made safe (clean), with commas.
@@ -529,11 +491,4 @@ func quoteState(s string) string {
 		return "none"
 	}
 	return quote(s)
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/internal/explain"
 )
 
 // Progress is what long work reports while it runs.
@@ -148,7 +150,7 @@ func (w *Wizard) Next() {
 	}
 	if v := w.cfg.Steps[w.current].Validate; v != nil {
 		if err := v(); err != nil {
-			w.showProblem(Sentence(err), false)
+			w.showProblem(explain.Sentence(err), false)
 			return
 		}
 	}
@@ -393,7 +395,7 @@ func (w *Wizard) finishWork(err error) {
 		w.back.Enable()
 	}
 	if err != nil {
-		w.showProblem(Sentence(err), true)
+		w.showProblem(explain.Sentence(err), true)
 		w.next.Disable()
 		return
 	}

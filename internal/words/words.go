@@ -1,0 +1,212 @@
+// Package words is the one kit for the English the app writes, and for the strings from outside
+// that go into it: a tenant's, a user's or a policy's name, anything Microsoft or a customer
+// wrote. Every output (a table on the terminal, CSV, HTML, JSON, the window) cleans such strings
+// the same way, with Clean (or OneLine, Name, Cell and Cleaned, which build on it).
+package words
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Clean makes a string from outside safe to show anywhere. It drops terminal escape sequences
+// (ESC [ … as ANSI colours write them, ESC ] … as OSC titles and links do, and the other ESC
+// sequences), every other control character but newline and tab (C0, DEL, C1), the characters
+// that change the direction of text (bidi embeddings, overrides, isolates and marks), and the
+// invisible line and paragraph separators U+2028 and U+2029 (which become a space). Everything
+// else stays as it was, so a clean string comes back unchanged.
+func Clean(s string) string {
+	if !needsCleaning(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x1b:
+			i += escapeLength(s[i:])
+			continue
+		case r == '\u2028' || r == '\u2029':
+			b.WriteByte(' ')
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError) // invalid UTF-8: shown as such, never passed through
+		case dropped(r):
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func needsCleaning(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == 0x1b || r == '\u2028' || r == '\u2029' || (r == utf8.RuneError && size == 1) || dropped(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// dropped says whether Clean drops a character: a control character but newline and tab, or a
+// bidi formatting character.
+func dropped(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return true
+	case r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069'):
+		return true
+	}
+	return false
+}
+
+// escapeLength is the length of the escape sequence at the start of s (which starts with ESC):
+// a CSI sequence (ESC [ parameters, intermediates, a final byte), a string sequence (OSC, DCS,
+// SOS, PM, APC: ESC ] … up to BEL or ESC \), or ESC and the one character after it.
+func escapeLength(s string) int {
+	if len(s) < 2 {
+		return len(s)
+	}
+	switch s[1] {
+	case '[':
+		i := 2
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+			i++
+		}
+		if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+			i++
+		}
+		return i
+	case ']', 'P', 'X', '^', '_':
+		for i := 2; i < len(s); i++ {
+			if s[i] == 0x07 {
+				return i + 1
+			}
+			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+		}
+		return len(s)
+	}
+	_, size := utf8.DecodeRuneInString(s[1:])
+	return 1 + size
+}
+
+// OneLine is Clean on one line: every run of white space, newlines and tabs included, becomes
+// one space, and none is left at either end (for a column of a table).
+func OneLine(s string) string { return strings.Join(strings.Fields(Clean(s)), " ") }
+
+// nameLength is how many characters of a name a sentence shows.
+const nameLength = 120
+
+// Name makes a name from outside fit into a sentence: on one line, at most 120 characters, and
+// with no double quotation mark (it becomes ') so that it cannot break or disguise the sentence
+// around it.
+func Name(s string) string {
+	s = strings.ReplaceAll(OneLine(s), `"`, "'")
+	if utf8.RuneCountInString(s) <= nameLength {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:nameLength]) + "…"
+}
+
+// Quote is a name from outside in quotation marks (see Name), so that it reads as a name.
+func Quote(s string) string { return `"` + Name(s) + `"` }
+
+// Cell makes a string from outside a safe CSV cell: clean, and never run as a formula by a
+// spreadsheet (one that starts, after any white space, with =, +, - or @, or starts with a tab or
+// carriage return, is written as text with a leading ').
+func Cell(s string) string {
+	s = Clean(s)
+	if s == "" {
+		return s
+	}
+	if t := strings.TrimLeft(s, " \t\r\n\u00a0"); s[0] == '\t' || s[0] == '\r' || (t != "" && strings.ContainsRune("=+-@", rune(t[0]))) {
+		return "'" + s
+	}
+	return s
+}
+
+// JoinAnd joins items as a sentence lists them: "a", "a and b", "a, b and c".
+func JoinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// Count is a number with its noun: "1 day", "3 days" (the plural adds an s).
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Plural is one when n is 1, else many: "it" or "them", "is" or "are".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// names keep their capital letter wherever they stand in a sentence.
+var names = []string{"Microsoft", "Onboard365", "Partner Center", "Entra"}
+
+// LowerFirst lower-cases the first letter, for a sentence that goes on after a comma or
+// "because", unless the word is an acronym ("MFA", "GDAP"), a name that keeps its capital
+// inside ("iPhone"), or a name ("Microsoft", "Partner Center").
+func LowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	for _, n := range names {
+		if strings.HasPrefix(s, n) {
+			return s
+		}
+	}
+	if next, _ := utf8.DecodeRuneInString(s[size:]); unicode.IsUpper(next) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[size:]
+}
+
+// UpperFirst upper-cases the first letter.
+func UpperFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// Sentence makes a text one sentence: trimmed, its first letter up, and a full stop at the end
+// unless it ends with one (or with ! or ?). An empty text stays empty.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	s = UpperFirst(s)
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
+		s += "."
+	}
+	return s
+}
+
+// Day is a date as the app writes it: "4 May 2026", in UTC.
+func Day(t time.Time) string { return t.UTC().Format("2 January 2006") }
