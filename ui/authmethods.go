@@ -35,8 +35,8 @@ type Authenticator interface {
 	FindUsers(ctx context.Context, t Tenant, text string) (UserList, error)
 	// Plan is the change for each chosen user (by id) of a list.
 	Plan(list UserList, userIDs []string) plan.Plan
-	// Apply makes the changes of the plan it is given, then reads each user again.
-	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Apply makes the fixes of the plan it is given (the reviewed one).
+	wizard.Applier
 	// Instructions is the text that tells a user of the list's tenant how to set up Microsoft
 	// Authenticator.
 	Instructions(list UserList) string

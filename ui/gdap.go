@@ -32,8 +32,8 @@ type GDAP interface {
 	Roles() []RoleChoice
 	// SaveProfile keeps a profile of the user's own in the app's settings (not secret).
 	SaveProfile(name string, roleIDs []string) error
-	// Apply makes the fixes of the plan it is given, one customer's failure never stopping the rest.
-	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Apply makes the fixes of the plan it is given (the reviewed one).
+	wizard.Applier
 	// Export writes a check's verdicts as "csv" or "html".
 	Export(r GDAPResult, format string, w io.Writer) error
 }

@@ -33,8 +33,8 @@ type Troubleshoot interface {
 	// sign-in page opened, or asks for the account in the app on the sandbox), checks that
 	// customer again with that sign-in, and returns last with the customer's new checklist.
 	SignInAsAdmin(ctx context.Context, last TroubleshootResult, customer string, launched func(Launch)) (TroubleshootResult, error)
-	// Apply makes the fixes of the plan it is given, one's failure never stopping the rest.
-	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+	// Apply makes the fixes of the plan it is given (the reviewed one).
+	wizard.Applier
 	// Export writes a result as "csv" or "html".
 	Export(r TroubleshootResult, format string, w io.Writer) error
 }

@@ -88,9 +88,13 @@ func fail(stderr io.Writer, name string, err error) int {
 	return exitProblem
 }
 
-// result is a check's exit code: 0 when everything passes.
-func result(passes bool) int {
-	if passes {
+// printed is a check's exit code once its result is written: 0 when everything passes.
+func printed(stderr io.Writer, name string, err error, passes bool) int {
+	switch {
+	case err != nil:
+		fmt.Fprintln(stderr, "onboard365 check "+name+": could not write the result:", err)
+		return exitProblem
+	case passes:
 		return exitAllPass
 	}
 	return exitProblem
@@ -127,11 +131,7 @@ Options:
 				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n(Details: %v)\n", gdap.Explain(err), err)
 				return exitProblem
 			}
-			if err := g.Export(r, f.format, stdout); err != nil {
-				fmt.Fprintln(stderr, "onboard365 check gdap: could not write the result:", err)
-				return exitProblem
-			}
-			return result(r.Passes())
+			return printed(stderr, "gdap", g.Export(r, f.format, stdout), r.Passes())
 		}}
 }
 
@@ -176,11 +176,7 @@ Options:
 			} else {
 				err = authmethods.WriteTable(stdout, r)
 			}
-			if err != nil {
-				fmt.Fprintln(stderr, "onboard365 check authenticator: could not write the result:", err)
-				return exitProblem
-			}
-			return result(r.Passes())
+			return printed(stderr, "authenticator", err, r.Passes())
 		}}
 }
 
@@ -231,11 +227,7 @@ Options:
 			} else if err != nil {
 				return fail(stderr, "troubleshoot", err)
 			}
-			if err := t.Export(r, f.format, stdout); err != nil {
-				fmt.Fprintln(stderr, "onboard365 check troubleshoot: could not write the result:", err)
-				return exitProblem
-			}
-			return result(r.Passes())
+			return printed(stderr, "troubleshoot", t.Export(r, f.format, stdout), r.Passes())
 		}}
 }
 
@@ -293,7 +285,7 @@ Options:
 				return fail(stderr, "app", err)
 			}
 			app.WritePlan(stdout, p)
-			return result(len(p.Changes) == 0)
+			return printed(stderr, "app", nil, len(p.Changes) == 0)
 		}}
 }
 

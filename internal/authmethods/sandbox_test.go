@@ -6,35 +6,15 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/authmethods"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/sandboxtest"
 )
-
-const (
-	technician = "alex@contosopartners.onmicrosoft.com"
-	// scopes are what the wizard's token carries: GDAP and groups for the role check, licences,
-	// the sign-in methods report and the users' sign-in preferences.
-	scopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
-		"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
-)
-
-type issued struct {
-	s    *sandbox.Server
-	req  sandbox.TokenRequest
-	once sync.Once
-	tok  string
-	err  error
-}
-
-func (i *issued) Token(context.Context) (string, error) {
-	i.once.Do(func() { i.tok, i.err = i.s.IssueToken(i.req) })
-	return i.tok, i.err
-}
 
 type env struct {
 	s  *sandbox.Server
@@ -57,7 +37,9 @@ func startSandbox(t testing.TB, opts sandbox.Options) *env {
 
 // client is a Graph client for a tenant ("" for the partner's own), as the technician.
 func (e *env) client(tenant string, opts graph.Options) *graph.Client {
-	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Tenant: tenant, Audience: "https://graph.microsoft.com", Scopes: scopes}}
+	// The wizard's token: GDAP and groups for the role check, licences, the sign-in methods
+	// report and the users' sign-in preferences.
+	src := sandboxtest.GraphToken(e.s, tenant, permissions.FeatureGDAP, permissions.FeatureAuthenticator)
 	return graph.New(e.s.Cloud().GraphURL, e.hc, src, opts)
 }
 

@@ -9,33 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/sandboxtest"
 )
-
-const (
-	technician = "alex@contosopartners.onmicrosoft.com"
-	// scopes are what the GDAP wizard's token carries: read and fix relationships, make groups
-	// and memberships, know who is signed in.
-	scopes = "User.Read DelegatedAdminRelationship.ReadWrite.All Group.ReadWrite.All GroupMember.ReadWrite.All"
-)
-
-// issued hands out one token from the sandbox.
-type issued struct {
-	s    *sandbox.Server
-	req  sandbox.TokenRequest
-	once sync.Once
-	tok  string
-	err  error
-}
-
-func (i *issued) Token(context.Context) (string, error) {
-	i.once.Do(func() { i.tok, i.err = i.s.IssueToken(i.req) })
-	return i.tok, i.err
-}
 
 type env struct {
 	s   *sandbox.Server
@@ -63,8 +44,9 @@ func startSandbox(t testing.TB, opts sandbox.Options) *env {
 }
 
 func (e *env) client(opts graph.Options) *graph.Client {
-	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Audience: "https://graph.microsoft.com", Scopes: scopes}}
-	return graph.New(e.s.Cloud().GraphURL, e.hc, src, opts)
+	// The GDAP wizard's token: read and fix relationships, make groups and memberships, know who
+	// is signed in.
+	return graph.New(e.s.Cloud().GraphURL, e.hc, sandboxtest.GraphToken(e.s, "", permissions.FeatureGDAP), opts)
 }
 
 func liongard(t testing.TB) roles.Profile {

@@ -436,30 +436,6 @@ func TestCancelStopsWaitsPromptly(t *testing.T) {
 	}
 }
 
-func TestSameOrigin(t *testing.T) {
-	c := New("https://graph.microsoft.com", nil, staticToken("t"), Options{})
-	for _, tc := range []struct {
-		link string
-		ok   bool
-	}{
-		{"https://graph.microsoft.com/v1.0/users?$skiptoken=abc", true},
-		{"https://GRAPH.microsoft.com:443/v1.0/users", true},
-		{"http://graph.microsoft.com/v1.0/users", false},
-		{"https://graph.microsoft.com:8443/v1.0/users", false},
-		{"https://graph.microsoft.com.evil.example/v1.0/users", false},
-		{"https://evil.example/v1.0/users", false},
-		{"https://user:pw@graph.microsoft.com/v1.0/users", false},
-		{"/v1.0/users", false},
-		{"//evil.example/v1.0/users", false},
-		{"::not a url", false},
-	} {
-		_, err := c.core.SameOrigin(tc.link)
-		if (err == nil) != tc.ok {
-			t.Errorf("sameOrigin(%q) = %v, want ok %v", tc.link, err, tc.ok)
-		}
-	}
-}
-
 func TestNewPanicsOnProgrammerErrors(t *testing.T) {
 	for _, tc := range []struct {
 		base   string

@@ -135,8 +135,12 @@ func TestSameOrigin(t *testing.T) {
 		{"https://GRAPH.microsoft.com:443/v1.0/users", true},
 		{"http://graph.microsoft.com/v1.0/users", false},
 		{"https://graph.microsoft.com:8443/v1.0/users", false},
+		{"https://graph.microsoft.com.evil.example/v1.0/users", false},
 		{"https://evil.example/v1.0/users", false},
+		{"https://user:pw@graph.microsoft.com/v1.0/users", false},
 		{"/v1.0/users", false},
+		{"//evil.example/v1.0/users", false},
+		{"::not a url", false},
 	} {
 		if _, err := c.SameOrigin(tc.link); (err == nil) != tc.ok {
 			t.Errorf("SameOrigin(%q) = %v, want ok %v", tc.link, err, tc.ok)

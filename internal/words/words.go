@@ -5,6 +5,7 @@
 package words
 
 import (
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"time"
@@ -46,12 +47,17 @@ func Clean(s string) string {
 func needsCleaning(s string) bool {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == 0x1b || r == '\u2028' || r == '\u2029' || (r == utf8.RuneError && size == 1) || dropped(r) {
+		if unclean(r, size) {
 			return true
 		}
 		i += size
 	}
 	return false
+}
+
+// unclean says whether Clean changes the character r (of size bytes, as decoded).
+func unclean(r rune, size int) bool {
+	return r == 0x1b || r == '\u2028' || r == '\u2029' || (r == utf8.RuneError && size == 1) || dropped(r)
 }
 
 // dropped says whether Clean drops a character: a control character but newline and tab, or a
@@ -100,6 +106,20 @@ func escapeLength(s string) int {
 	return 1 + size
 }
 
+// Unclean lists what Clean would drop from s, as Go-quoted characters ("\x1b", "\u202e"), or
+// nil: for a test to say what reached an output.
+func Unclean(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unclean(r, size) {
+			out = append(out, fmt.Sprintf("%+q", r))
+		}
+		i += size
+	}
+	return out
+}
+
 // OneLine is Clean on one line: every run of white space, newlines and tabs included, becomes
 // one space, and none is left at either end (for a column of a table).
 func OneLine(s string) string { return strings.Join(strings.Fields(Clean(s)), " ") }
@@ -130,10 +150,16 @@ func Cell(s string) string {
 	if s == "" {
 		return s
 	}
-	if t := strings.TrimLeft(s, " \t\r\n\u00a0"); s[0] == '\t' || s[0] == '\r' || (t != "" && strings.ContainsRune("=+-@", rune(t[0]))) {
+	if s[0] == '\t' || s[0] == '\r' || Formula(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// Formula says whether a spreadsheet would run a cell as a formula (Cell makes sure none does).
+func Formula(cell string) bool {
+	t := strings.TrimLeft(cell, " \t\r\n\u00a0")
+	return t != "" && strings.ContainsRune("=+-@", rune(t[0]))
 }
 
 // JoinAnd joins items as a sentence lists them: "a", "a and b", "a, b and c".
@@ -210,3 +236,37 @@ func Sentence(s string) string {
 
 // Day is a date as the app writes it: "4 May 2026", in UTC.
 func Day(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+// Hostile is a name from outside as a probe of the app wrote one (issue 15), for tests of every
+// output: a formula behind a space, an OSC sequence that sets the terminal's title, an ANSI
+// colour, and a right-to-left override. Clean makes it " =1+1 EvilCorp".
+const Hostile = " =1+1\x1b]0;owned\x07 \x1b[31mEvil\u202eCorp\u202c"
+
+// Leaks lists what of a Hostile name reached an output: the characters Clean drops (in a JSON
+// output too, where they stand escaped), and, for a CSV output, a cell a spreadsheet would run.
+// It is nil when the output shows the name cleaned.
+func Leaks(output string, isCSV bool) []string {
+	leaks := Unclean(output)
+	for _, esc := range []string{`\u001b`, `\u0007`, `\u202e`, `\u202c`} {
+		if strings.Contains(output, esc) {
+			leaks = append(leaks, esc)
+		}
+	}
+	if isCSV {
+		rows, err := csv.NewReader(strings.NewReader(output)).ReadAll()
+		if err != nil {
+			leaks = append(leaks, "not CSV: "+err.Error())
+		}
+		for _, row := range rows {
+			for _, c := range row {
+				if Formula(c) {
+					leaks = append(leaks, "a formula: "+c)
+				}
+			}
+		}
+	}
+	if !strings.Contains(output, "EvilCorp") {
+		leaks = append(leaks, "the name itself is lost")
+	}
+	return leaks
+}

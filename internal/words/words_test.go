@@ -146,3 +146,22 @@ func TestCleaned(t *testing.T) {
 		t.Error("Cleaned changed its input")
 	}
 }
+
+// Leaks finds what of a Hostile name reached an output, and nothing in a clean one.
+func TestLeaks(t *testing.T) {
+	if l := Leaks("Name: "+Hostile, false); len(l) < 4 {
+		t.Errorf("raw: %q", l)
+	}
+	if l := Leaks(`{"name":"\u001b]0;x\u0007EvilCorp"}`, false); len(l) != 2 {
+		t.Errorf("escaped JSON: %q", l)
+	}
+	if l := Leaks("Customer\n"+Cell(" =1+1 EvilCorp")+"\n", true); l != nil {
+		t.Errorf("a guarded CSV cell: %q", l)
+	}
+	if l := Leaks("Customer\n =1+1 EvilCorp\n", true); len(l) != 1 {
+		t.Errorf("an unguarded CSV cell: %q", l)
+	}
+	if l := Leaks(OneLine(Hostile), false); l != nil || OneLine(Hostile) != "=1+1 EvilCorp" {
+		t.Errorf("cleaned: %q, %q", l, OneLine(Hostile))
+	}
+}

@@ -23,6 +23,12 @@ import (
 //	apply := &wizard.Apply{Title: "Apply and check again", Review: review, Apply: svc.Apply, Recheck: ...}
 //	wizard.New(wizard.Config{Steps: []wizard.Step{choose, check, review.Step(), apply.Step()}})
 
+// Applier makes the fixes of a reviewed plan, one fix's failure never stopping the rest, and says
+// how each went: every task's service (internal/app) is one, and an Apply step calls it.
+type Applier interface {
+	Apply(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome
+}
+
 // Review is the step that lists a plan's fixes, each with who it is for, what it changes and
 // why, what to weigh first and why it cannot be applied now. Nothing changes on it.
 type Review struct {
