@@ -54,7 +54,8 @@ type (
 	UserRow     = app.UserRow
 )
 
-// maxRows is how many users the page lists at once; search narrows the rest.
+// maxRows is how many users (or customers) a page lists at once; search narrows the rest. A
+// widget costs memory, and a list of thousands would cost tens of megabytes.
 const maxRows = 150
 
 // Filters of the user list, and whose users the wizard reads.

@@ -203,16 +203,21 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	rows := container.NewVBox()
 	draw := func() {
 		rows.RemoveAll()
-		shown := 0
+		shown, matching := 0, 0
 		for _, v := range sortedVerdicts(st.result.Verdicts, st.byName) {
 			if st.filter != "" && !strings.Contains(strings.ToLower(v.Customer), strings.ToLower(st.filter)) {
 				continue
 			}
-			rows.Add(verdictRow(v))
-			shown++
+			if matching++; shown < maxRows {
+				rows.Add(verdictRow(v))
+				shown++
+			}
 		}
-		if shown == 0 {
+		switch {
+		case shown == 0:
 			rows.Add(paragraph("No customer matches the filter."))
+		case matching > shown:
+			rows.Add(paragraph(fmt.Sprintf("Showing %d of %d customers, the worst first; type a name in the filter to find the others. The export holds them all.", shown, matching)))
 		}
 	}
 	filter := widget.NewEntry()

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -170,5 +171,37 @@ func TestGDAPNothingToFixSaysSo(t *testing.T) {
 	test.Tap(button(t, win, "Review the fixes"))
 	if got := texts(win); !strings.Contains(got, "There is nothing Onboard365 can fix for this profile") {
 		t.Errorf("Next with nothing to fix must say so:\n%s", got)
+	}
+}
+
+// manyVerdicts is a fake with more customers than the page lists at once.
+type manyVerdicts struct{ fakeGDAP }
+
+func (m *manyVerdicts) Check(ctx context.Context, req GDAPRequest, progress func(done, total int)) (GDAPResult, error) {
+	var r GDAPResult
+	for i := 0; i < maxRows+40; i++ {
+		r.Verdicts = append(r.Verdicts, CustomerVerdict{Customer: fmt.Sprintf("Customer %03d", i), Status: plan.Pass, Sentence: "Every role is granted."})
+	}
+	return r, nil
+}
+
+// A long list shows the first maxRows customers and says how to find the others: thousands of
+// rows would cost the window tens of megabytes.
+func TestGDAPLongListShowsTheWorstFirstAndFilters(t *testing.T) {
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{GDAP: &manyVerdicts{}}})
+	s.Show(PageGDAP)
+	test.Tap(button(t, win, "Check every customer"))
+	wait()
+	got := texts(win)
+	if !strings.Contains(got, fmt.Sprintf("Showing %d of %d customers", maxRows, maxRows+40)) || strings.Contains(got, fmt.Sprintf("Customer %03d", maxRows+1)) {
+		t.Fatalf("the long list is not cut:\n%.600s", got)
+	}
+	for _, o := range visible(win.Content()) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Filter by customer name" {
+			test.Type(e, fmt.Sprintf("Customer %03d", maxRows+1))
+		}
+	}
+	if got := texts(win); !strings.Contains(got, fmt.Sprintf("Customer %03d", maxRows+1)) || strings.Contains(got, "Showing") {
+		t.Errorf("the filter does not find a customer past the cut:\n%.600s", got)
 	}
 }

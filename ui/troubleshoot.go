@@ -285,7 +285,11 @@ func (st *troubleshootState) drawTable() {
 			shown = append(shown, c)
 		}
 	}
-	for _, c := range shown {
+	for i, c := range shown {
+		if i == maxRows {
+			st.table.Add(paragraph(fmt.Sprintf("Showing %d of %d customers, the worst first; type a name in the filter to find the others. The export holds them all.", maxRows, len(shown))))
+			break
+		}
 		st.table.Add(st.customerRow(c, len(shown) <= openAtMost))
 		st.table.Add(widget.NewSeparator())
 	}

@@ -302,3 +302,28 @@ func TestTroubleshootLongListOpensOnDemand(t *testing.T) {
 		t.Fatalf("the checks did not close:\n%s", got)
 	}
 }
+
+// veryManyCustomers is a fake with more customers than the page lists at all.
+type veryManyCustomers struct{ fakeTroubleshoot }
+
+func (m *veryManyCustomers) Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error) {
+	var r TroubleshootResult
+	for i := 0; i < maxRows+5; i++ {
+		r.Customers = append(r.Customers, TroubleshootChecklist{Name: fmt.Sprintf("Customer %03d", i), Status: plan.Pass,
+			Checks: []TroubleshootCheck{{Title: "Access to the customer", Status: plan.Pass, Sentence: "Token given."}}})
+	}
+	return r, nil
+}
+
+// Past maxRows customers the table says how to find the others, instead of drawing them all.
+func TestTroubleshootVeryLongListIsCut(t *testing.T) {
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Troubleshoot: &veryManyCustomers{}}})
+	s.Show(PageTroubleshoot)
+	wait()
+	test.Tap(button(t, win, "Run the checks"))
+	wait()
+	got := texts(win)
+	if !strings.Contains(got, fmt.Sprintf("Showing %d of %d customers", maxRows, maxRows+5)) || strings.Contains(got, fmt.Sprintf("Customer %03d", maxRows)) {
+		t.Fatalf("the very long list is not cut:\n%.400s", got)
+	}
+}
