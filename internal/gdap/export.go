@@ -119,7 +119,7 @@ func WriteCSV(w io.Writer, verdicts []Verdict) error {
 	for _, v := range verdicts {
 		base := []string{v.Customer.Name, v.Customer.TenantID, v.Status.Word()}
 		if len(v.Problems) == 0 {
-			if err := cw.Write(safeCells(append(base, "", "", "", "", "", v.Sentence))); err != nil {
+			if err := cw.Write(words.Cells(append(base, "", "", "", "", "", v.Sentence))); err != nil {
 				return err
 			}
 			continue
@@ -131,22 +131,13 @@ func WriteCSV(w io.Writer, verdicts []Verdict) error {
 			}
 			row := append(append([]string(nil), base...), string(p.Kind), strings.Join(names, "; "),
 				strings.Join(p.RelationshipIDs, "; "), strings.Join(p.GroupIDs, "; "), p.ApprovalLink, p.Sentence)
-			if err := cw.Write(safeCells(row)); err != nil {
+			if err := cw.Write(words.Cells(row)); err != nil {
 				return err
 			}
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCells makes every cell of a row clean and never a formula (words.Cell): names and
-// sentences come from customers.
-func safeCells(row []string) []string {
-	for i, c := range row {
-		row[i] = words.Cell(c)
-	}
-	return row
 }
 
 // WriteHTML writes a printable page: a summary and a table of customers with their problems.

@@ -237,7 +237,7 @@ func (c *Client) sendBatch(ctx context.Context, k rest.Request, items []batchIte
 	}
 	answers, err := decodeBatch(r.Body, ids)
 	if err != nil {
-		return nil, &DecodeError{Method: k.Method, Path: k.Path, Reason: "the $batch answer is malformed", Err: err}
+		return nil, &DecodeError{Service: service, Method: k.Method, Path: k.Path, Reason: "the $batch answer is malformed", Err: err}
 	}
 	return answers, nil
 }

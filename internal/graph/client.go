@@ -60,9 +60,6 @@ func New(baseURL string, hc *http.Client, tokens TokenSource, opts Options) *Cli
 		ErrorOf: func(r rest.Request, a rest.Answer) error {
 			return newError(r.Method, r.Path, a.Status, a.Header, a.Body)
 		},
-		TooLarge: func(r rest.Request) error {
-			return &DecodeError{Method: r.Method, Path: r.Path, Reason: fmt.Sprintf("the answer is larger than %d MiB", rest.MaxBody>>20)}
-		},
 	})
 	if err != nil {
 		panic("graph.New: " + err.Error())
@@ -123,7 +120,7 @@ func (c *Client) DoWithHeaders(ctx context.Context, method, path string, header 
 	}
 	if out != nil && len(bytes.TrimSpace(r.Body)) > 0 {
 		if err := json.Unmarshal(r.Body, out); err != nil {
-			return nil, &DecodeError{Method: k.Method, Path: k.Path, Reason: "the answer is not the JSON this request expects", Err: err}
+			return nil, &DecodeError{Service: service, Method: k.Method, Path: k.Path, Reason: "the answer is not the JSON this request expects", Err: err}
 		}
 	}
 	return &Response{Status: r.Status, Header: r.Header}, nil

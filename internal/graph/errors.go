@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/rest"
 )
 
 // Error is an answer from Microsoft Graph with a status other than 2xx, or a
@@ -107,51 +107,18 @@ func decodeError(body []byte) (errorBody, bool) {
 	if json.Unmarshal(outer.Error, &inner) != nil {
 		return errorBody{}, false
 	}
-	d := errorBody{code: redact.Field(jsonString(inner.Code)), message: redact.Tokens(jsonString(inner.Message))}
+	d := errorBody{code: redact.Field(rest.JSONString(inner.Code)), message: redact.Tokens(rest.JSONString(inner.Message))}
 	var ie struct {
 		Date      json.RawMessage `json:"date"`
 		RequestID json.RawMessage `json:"request-id"`
 	}
 	if len(inner.InnerError) > 0 && inner.InnerError[0] == '{' && json.Unmarshal(inner.InnerError, &ie) == nil {
-		d.date = redact.Field(jsonString(ie.Date))
-		d.requestID = redact.Field(jsonString(ie.RequestID))
+		d.date = redact.Field(rest.JSONString(ie.Date))
+		d.requestID = redact.Field(rest.JSONString(ie.RequestID))
 	}
 	return d, true
 }
 
-// jsonString returns the value of a JSON string, or "" for anything else.
-func jsonString(raw json.RawMessage) string {
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
-}
-
-// DecodeError says that an answer could not be used: its body is not the
-// JSON expected (not JSON, cut short, a page without "value", a malformed
-// $batch answer) or a page link is unsafe or loops.
-type DecodeError struct {
-	Method string
-	Path   string
-	Page   int    // the 1-based page number when listing, else 0
-	Reason string // what is wrong, as a sentence fragment
-	Err    error  // the underlying decoding error, if any
-}
-
-func (e *DecodeError) Error() string {
-	s := "Microsoft Graph " + e.Method + " " + e.Path
-	if e.Page > 0 {
-		s += " page " + strconv.Itoa(e.Page)
-	}
-	s += ": " + e.Reason
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
-
-// Explanation says in plain words that Graph's answer could not be used.
-func (e *DecodeError) Explanation() explain.Explanation { return explain.Unreadable(service) }
+// DecodeError says that an answer could not be used (internal/rest's): its body is not the
+// JSON expected, or a page link is unsafe or loops.
+type DecodeError = rest.DecodeError

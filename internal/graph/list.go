@@ -71,7 +71,7 @@ func Pages[T any](ctx context.Context, c *Client, path string) iter.Seq2[[]T, er
 			}
 			items, next, err := decodePage[T](r.Body)
 			if err != nil {
-				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "the page is not a readable Graph collection", Err: err})
+				yield(nil, &DecodeError{Service: service, Method: k.Method, Path: k.Path, Page: page, Reason: "the page is not a readable Graph collection", Err: err})
 				return
 			}
 			if !yield(items, nil) || next == "" {
@@ -79,11 +79,11 @@ func Pages[T any](ctx context.Context, c *Client, path string) iter.Seq2[[]T, er
 			}
 			u, err := c.core.SameOrigin(next)
 			if err != nil {
-				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "refused to follow @odata.nextLink", Err: err})
+				yield(nil, &DecodeError{Service: service, Method: k.Method, Path: k.Path, Page: page, Reason: "refused to follow @odata.nextLink", Err: err})
 				return
 			}
 			if seen[u.String()] {
-				yield(nil, &DecodeError{Method: k.Method, Path: k.Path, Page: page, Reason: "@odata.nextLink repeats an earlier page, so the list would never end"})
+				yield(nil, &DecodeError{Service: service, Method: k.Method, Path: k.Path, Page: page, Reason: "@odata.nextLink repeats an earlier page, so the list would never end"})
 				return
 			}
 			seen[u.String()] = true

@@ -117,17 +117,17 @@ func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
 		}
 		items, next, err := decodeCustomers(a.body)
 		if err != nil {
-			return nil, &DecodeError{Method: r.method, Path: first, Page: page, Reason: "the page is not a readable customer list", Err: err}
+			return nil, &DecodeError{Service: service, Method: r.method, Path: first, Page: page, Reason: "the page is not a readable customer list", Err: err}
 		}
 		all = append(all, items...)
 		if next == nil {
 			return all, nil
 		}
 		if r, err = nextRequest(*next); err != nil {
-			return nil, &DecodeError{Method: http.MethodGet, Path: first, Page: page, Reason: "refused to follow links.next", Err: err}
+			return nil, &DecodeError{Service: service, Method: http.MethodGet, Path: first, Page: page, Reason: "refused to follow links.next", Err: err}
 		}
 		if seen[pageKey(r)] {
-			return nil, &DecodeError{Method: http.MethodGet, Path: first, Page: page, Reason: "links.next repeats an earlier page, so the list would never end"}
+			return nil, &DecodeError{Service: service, Method: http.MethodGet, Path: first, Page: page, Reason: "links.next repeats an earlier page, so the list would never end"}
 		}
 		seen[pageKey(r)] = true
 	}

@@ -59,9 +59,6 @@ func New(baseURL string, hc *http.Client, tokens TokenSource, opts Options) *Cli
 		ErrorOf: func(r rest.Request, a rest.Answer) error {
 			return newError(r.Method, r.Path, a.Status, a.Header, a.Body, r.Header.Get("MS-RequestId"))
 		},
-		TooLarge: func(r rest.Request) error {
-			return &DecodeError{Method: r.Method, Path: r.Path, Reason: fmt.Sprintf("the answer is larger than %d MiB", rest.MaxBody>>20)}
-		},
 	})
 	if err != nil {
 		panic("partnercenter.New: " + err.Error())
@@ -118,10 +115,10 @@ func (c *Client) do(ctx context.Context, r request) (answer, error) {
 func decodeInto(r request, a answer, out any) error {
 	b := bytes.TrimSpace(a.body)
 	if len(b) == 0 || b[0] != '{' {
-		return &DecodeError{Method: r.method, Path: r.shown(), Reason: "the answer is not a JSON object"}
+		return &DecodeError{Service: service, Method: r.method, Path: r.shown(), Reason: "the answer is not a JSON object"}
 	}
 	if err := json.Unmarshal(b, out); err != nil {
-		return &DecodeError{Method: r.method, Path: r.shown(), Reason: "the answer is not the JSON this request expects", Err: err}
+		return &DecodeError{Service: service, Method: r.method, Path: r.shown(), Reason: "the answer is not the JSON this request expects", Err: err}
 	}
 	return nil
 }

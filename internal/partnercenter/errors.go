@@ -8,6 +8,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/rest"
 )
 
 // mfaCode is the Partner Center error code of an App+User token whose sign-in
@@ -98,20 +99,11 @@ func decodeError(body []byte) (errorBody, bool) {
 	if json.Unmarshal(body, &b) != nil {
 		return errorBody{}, false
 	}
-	code := jsonString(b.Code)
+	code := rest.JSONString(b.Code)
 	if code == "" && isDigits(string(b.Code)) {
 		code = string(b.Code) // a JSON number
 	}
-	return errorBody{code: redact.Field(code), description: redact.Tokens(jsonString(b.Description))}, true
-}
-
-// jsonString returns the value of a JSON string, or "" for anything else.
-func jsonString(raw json.RawMessage) string {
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
+	return errorBody{code: redact.Field(code), description: redact.Tokens(rest.JSONString(b.Description))}, true
 }
 
 func isDigits(s string) bool {
@@ -123,29 +115,6 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// DecodeError says that a 2xx answer could not be used: its body is not the
-// JSON expected, or a continuation link is unsafe or loops.
-type DecodeError struct {
-	Method string
-	Path   string
-	Page   int    // the 1-based page number when listing, else 0
-	Reason string // what is wrong, as a sentence fragment
-	Err    error  // the underlying decoding error, if any
-}
-
-func (e *DecodeError) Error() string {
-	s := "Partner Center " + e.Method + " " + e.Path
-	if e.Page > 0 {
-		s += " page " + strconv.Itoa(e.Page)
-	}
-	s += ": " + e.Reason
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *DecodeError) Unwrap() error { return e.Err }
-
-// Explanation says in plain words that Partner Center's answer could not be used.
-func (e *DecodeError) Explanation() explain.Explanation { return explain.Unreadable(service) }
+// DecodeError says that an answer could not be used (internal/rest's): its body is not the
+// JSON expected, or a page link is unsafe or loops.
+type DecodeError = rest.DecodeError

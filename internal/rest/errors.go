@@ -1,7 +1,9 @@
 package rest
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/onboard365/onboard365/internal/explain"
 )
@@ -47,4 +49,47 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 // Explanation names the service and says what broke, in plain words.
 func (e *NetworkError) Explanation() explain.Explanation {
 	return explain.Network(e.Service, e.Err, e.Tries)
+}
+
+// DecodeError says that an answer could not be used: its body is not the JSON expected (not
+// JSON, cut short, a page without its items, a malformed $batch answer) or a page link is unsafe
+// or loops.
+type DecodeError struct {
+	Service string // "Microsoft Graph", "Partner Center"
+	Method  string
+	Path    string
+	Page    int    // the 1-based page number when listing, else 0
+	Reason  string // what is wrong, as a sentence fragment
+	Err     error  // the underlying decoding error, if any
+}
+
+func (e *DecodeError) Error() string {
+	service := e.Service
+	if service == "" {
+		service = "Microsoft"
+	}
+	s := service + " " + e.Method + " " + e.Path
+	if e.Page > 0 {
+		s += " page " + strconv.Itoa(e.Page)
+	}
+	s += ": " + e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Explanation says in plain words that the service's answer could not be used.
+func (e *DecodeError) Explanation() explain.Explanation { return explain.Unreadable(e.Service) }
+
+// JSONString is the value of a JSON string, or "" for anything else (error bodies disagree on
+// the types of their fields).
+func JSONString(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }

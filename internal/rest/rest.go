@@ -55,8 +55,6 @@ type Config struct {
 	Options Options
 	// ErrorOf turns an answer with a status other than 2xx into the service's own error.
 	ErrorOf func(r Request, a Answer) error
-	// TooLarge is the service's error for an answer over MaxBody.
-	TooLarge func(r Request) error
 }
 
 // Client sends requests to one service. It is safe for concurrent use; copies share the limit
@@ -235,7 +233,7 @@ func (c *Client) attempt(ctx context.Context, r Request) (Answer, error) {
 		return Answer{}, &NetworkError{Service: c.cfg.Service, Method: r.Method, Path: r.Path, Err: err, CutOff: true}
 	}
 	if len(b) > MaxBody {
-		return Answer{}, c.cfg.TooLarge(r)
+		return Answer{}, &DecodeError{Service: c.cfg.Service, Method: r.Method, Path: r.Path, Reason: fmt.Sprintf("the answer is larger than %d MiB", MaxBody>>20)}
 	}
 	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 }

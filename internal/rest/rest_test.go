@@ -32,8 +32,7 @@ func newClient(t *testing.T, h http.HandlerFunc, opts Options) *Client {
 		opts.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	}
 	c, err := New(Config{Service: "Test Service", BaseURL: srv.URL, HTTP: srv.Client(), Tokens: staticToken(testToken), Options: opts,
-		ErrorOf:  func(_ Request, a Answer) error { return statusError{a.Status} },
-		TooLarge: func(Request) error { return errors.New("too large") }})
+		ErrorOf: func(_ Request, a Answer) error { return statusError{a.Status} }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,22 +132,13 @@ func WriteCSV(w io.Writer, d Diagnosis) error {
 	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {
 		for _, c := range l.Checks {
 			row := []string{l.Customer.Label(), l.Customer.TenantID, c.Kind.Title(), c.Status.Word(), c.Sentence, strings.Join(c.Details, "\n")}
-			if err := cw.Write(safeCells(row)); err != nil {
+			if err := cw.Write(kit.Cells(row)); err != nil {
 				return err
 			}
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCells makes every cell of a row clean and never a formula (words.Cell): names and
-// sentences come from customers.
-func safeCells(row []string) []string {
-	for i, c := range row {
-		row[i] = kit.Cell(c)
-	}
-	return row
 }
 
 // WriteHTML writes a printable page: the partner tenant's checklist, a summary, then every

@@ -156,6 +156,14 @@ func Cell(s string) string {
 	return s
 }
 
+// Cells makes every cell of a row a safe CSV cell (Cell), in place, and returns the row.
+func Cells(row []string) []string {
+	for i, c := range row {
+		row[i] = Cell(c)
+	}
+	return row
+}
+
 // Formula says whether a spreadsheet would run a cell as a formula (Cell makes sure none does).
 func Formula(cell string) bool {
 	t := strings.TrimLeft(cell, " \t\r\n\u00a0")
