@@ -8,6 +8,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/sandboxtest"
 	"github.com/onboard365/onboard365/ui"
 )
 
@@ -23,11 +24,7 @@ func (w *walker) signInOnPage() {
 // window, headless, against the sandbox's fresh tenant: it ends with a working, consented app,
 // its secret and the app's own sign-in in the keychain; then it walks it again and nothing changes.
 func TestAppRegistrationWizardOnAFreshTenant(t *testing.T) {
-	s, err := sandbox.Start(sandbox.Options{Scenario: sandbox.ScenarioFresh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := sandboxtest.Start(t, sandbox.Options{Scenario: sandbox.ScenarioFresh})
 	a, err := app.NewAccount(s.Cloud(), app.MemoryKeychain(), "", "")
 	if err != nil {
 		t.Fatal(err)

@@ -9,16 +9,13 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/sandboxtest"
 )
 
 // A reviewed plan is applied once: applying the same plan again (Back, then the step again)
 // changes nothing more, says what the first Apply did, and does not show the secret again.
 func TestAppRegistrationAppliesAPlanOnce(t *testing.T) {
-	s, err := sandbox.Start(sandbox.Options{Scenario: sandbox.ScenarioFresh})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := sandboxtest.Start(t, sandbox.Options{Scenario: sandbox.ScenarioFresh})
 	a, err := app.NewAccount(s.Cloud(), app.MemoryKeychain(), "", "")
 	if err != nil {
 		t.Fatal(err)

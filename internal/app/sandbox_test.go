@@ -7,17 +7,14 @@ import (
 
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/sandbox"
+	"github.com/onboard365/onboard365/internal/sandboxtest"
 )
 
 // signedIn starts a sandbox and signs its technician in the way the window does, through the
 // sandbox's pages, with a keychain in memory.
 func signedIn(t *testing.T, opts sandbox.Options) (*sandbox.Server, *app.Account) {
 	t.Helper()
-	s, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, _ := sandboxtest.Start(t, opts)
 	a, err := app.NewAccount(s.Cloud(), app.MemoryKeychain(), "", "")
 	if err != nil {
 		t.Fatal(err)

@@ -23,15 +23,7 @@ type env struct {
 
 func startSandbox(t testing.TB, opts sandbox.Options) *env {
 	t.Helper()
-	s, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	hc, err := s.Cloud().HTTPClient()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, hc := sandboxtest.Start(t, opts)
 	return &env{s: s, hc: hc}
 }
 

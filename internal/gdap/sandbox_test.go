@@ -31,15 +31,7 @@ func startSandbox(t testing.TB, opts sandbox.Options) *env {
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return now }
 	}
-	s, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	hc, err := s.Cloud().HTTPClient()
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, hc := sandboxtest.Start(t, opts)
 	return &env{s: s, hc: hc, now: now}
 }
 

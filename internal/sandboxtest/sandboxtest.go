@@ -7,9 +7,11 @@ package sandboxtest
 
 import (
 	"context"
+	"net/http"
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/sandbox"
@@ -74,4 +76,20 @@ func GraphToken(s *sandbox.Server, tenant string, features ...string) *Token {
 // PartnerCenterToken is the technician's Partner Center token.
 func PartnerCenterToken(s *sandbox.Server) *Token {
 	return &Token{s: s, req: sandbox.TokenRequest{UPN: Technician, Audience: PartnerCenter, Scopes: permissions.PartnerCenterImpersonation}}
+}
+
+// Start starts a sandbox for a test, stopped when the test ends, and returns an HTTP client that
+// trusts its certificate authority.
+func Start(t testing.TB, opts sandbox.Options) (*sandbox.Server, *http.Client) {
+	t.Helper()
+	s, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	hc, err := s.Cloud().HTTPClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, hc
 }
