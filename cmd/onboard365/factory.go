@@ -50,6 +50,7 @@ type flags struct {
 
 // register adds the shared flags to a command's flag set.
 func (f *factory) register(fs *flag.FlagSet, want flags) {
+	f.window = want.window
 	what := "check"
 	if want.window {
 		what = "run on"

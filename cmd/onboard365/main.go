@@ -49,7 +49,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fs := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f := &factory{stderr: stderr, window: true}
+	f := &factory{stderr: stderr}
 	f.register(fs, flags{window: true, clientID: true})
 	shotsDir := fs.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
