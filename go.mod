@@ -6,6 +6,8 @@ require (
 	fyne.io/fyne/v2 v2.8.1
 	github.com/AzureAD/microsoft-authentication-library-for-go v1.10.1
 	github.com/zalando/go-keyring v0.2.8
+	golang.org/x/sys v0.30.0
+	howett.net/plist v1.0.1
 )
 
 require (
@@ -50,7 +52,6 @@ require (
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
 	golang.org/x/sync v0.11.0 // indirect
-	golang.org/x/sys v0.30.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
