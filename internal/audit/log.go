@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/atomicfile"
 	"github.com/onboard365/onboard365/internal/filelock"
 )
 
@@ -167,7 +168,7 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 		return fmt.Errorf("writing to the audit log: %w", err)
 	}
 	if st.Size() == 0 {
-		syncDir(filepath.Dir(l.path))
+		atomicfile.SyncDir(filepath.Dir(l.path))
 	}
 	return writeEnd(l.path+".end", end{Seq: e.Seq, Hash: e.Hash})
 }
@@ -221,7 +222,7 @@ type end struct {
 // writeEnd replaces the end marker in one step (a new file renamed over the old one).
 func writeEnd(path string, e end) error {
 	b, _ := json.Marshal(e)
-	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("writing the audit log's end marker: %w", err)
 	}
 	return nil
@@ -240,43 +241,6 @@ func readEnd(path string) (*end, error) {
 		return &end{Seq: -1}, nil
 	}
 	return &e, nil
-}
-
-// writeFileAtomic writes b to a new file beside path, flushes it, and renames it over path.
-func writeFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir flushes a folder's entries (a new or renamed file) where the system allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }
 
 // DamagedError is what Read's error is when some lines are not whole entries; Read returns the

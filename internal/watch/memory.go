@@ -10,6 +10,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/atomicfile"
 	"github.com/onboard365/onboard365/internal/filelock"
 	"github.com/onboard365/onboard365/internal/textsafe"
 )
@@ -275,7 +276,7 @@ func (s *Store) Update(ctx context.Context, now Result, tell func(context.Contex
 	if err != nil {
 		return changes, fmt.Errorf("writing the watch's memory: %w", err)
 	}
-	if err := writeFile(s.path, append(b, '\n')); err != nil {
+	if err := atomicfile.Write(s.path, append(b, '\n')); err != nil {
 		return changes, fmt.Errorf("writing the watch's memory: %w", err)
 	}
 	return changes, nil

@@ -29,12 +29,12 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/atomicfile"
 	"github.com/onboard365/onboard365/internal/textsafe"
 )
 
@@ -444,7 +444,7 @@ func Install(ctx context.Context, p Plan, r Runner) error {
 		switch {
 		case st.Write:
 			for _, f := range p.Files {
-				if err := writeFile(f.Path, f.Content); err != nil {
+				if err := atomicfile.Write(f.Path, f.Content); err != nil {
 					return fmt.Errorf("writing %s for the watch: %w", f.Path, err)
 				}
 			}
@@ -527,34 +527,4 @@ func run(ctx context.Context, r Runner, c Command, o OS) error {
 		return fmt.Errorf("%s answered `%s` with an error: %s", schedulerName(o), c.Shown(o), msg)
 	}
 	return nil
-}
-
-// writeFile writes b to path through a new file renamed over it, so that a scheduler never reads
-// half a file.
-func writeFile(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
