@@ -5,10 +5,10 @@
 //
 // Wiring (`watch run`):
 //
-//	msg := watch.Message(changes)      // the changes told as a Message
-//	rep := notify.Send(ctx, msg, notify.Desktop{}, notify.Teams{URL: teamsURL},
+//	msg := watch.Message(changes, now) // the changes told as a Message
+//	rep := notify.Send(ctx, msg, 0, notify.Desktop{}, notify.Teams{URL: teamsURL},
 //		&notify.Mail{Host: "smtp.contoso.com", Port: 587, Username: u, Password: pw, From: f, To: to})
-//	for _, f := range rep.Failed { log f.Sentence }
+//	for _, f := range rep.Failed { show f.Sentence }
 //
 // Webhook addresses are secrets (whoever has one can post to the channel) and the mail password
 // is one: the caller reads them from the keychain (Mail takes its password through the Secret
