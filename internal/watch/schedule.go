@@ -87,6 +87,19 @@ func (o OS) Name() string {
 	return string(o)
 }
 
+// Title is the system's name: Windows, macOS, Linux.
+func (o OS) Title() string {
+	switch o {
+	case Windows:
+		return "Windows"
+	case MacOS:
+		return "macOS"
+	case Linux:
+		return "Linux"
+	}
+	return string(o)
+}
+
 // The names the watch is installed under.
 const (
 	windowsTask   = "Onboard365 Watch"
@@ -122,6 +135,9 @@ type Spec struct {
 	User string
 	// Start is the first run on Windows (the trigger's start, in the computer's local time).
 	Start time.Time
+	// Example is set by DefaultSpec for another system than this one: the folders, the user and
+	// the program's path are that system's usual ones, and DryRun says so.
+	Example bool
 }
 
 // DefaultSpec fills a Spec for target from this computer: its home and configuration folders and
@@ -153,6 +169,7 @@ func DefaultSpec(target OS, exe string, args []string, every time.Duration, now 
 		}
 		return s, nil
 	}
+	s.Example = true
 	name := u.Username
 	if i := strings.LastIndexAny(name, `\/`); i >= 0 {
 		name = name[i+1:]
@@ -191,9 +208,10 @@ func DefaultSpec(target OS, exe string, args []string, every time.Duration, now 
 
 // Plan is what Install writes and runs, in order, and what Uninstall and Status run.
 type Plan struct {
-	OS    OS
-	Every time.Duration
-	Files []File
+	OS      OS
+	Every   time.Duration
+	Example bool // from Spec.Example
+	Files   []File
 	// Install writes the files and runs its commands; Uninstall runs its commands and removes
 	// the files where its Remove step stands; Query asks the scheduler.
 	Install, Uninstall []Step
@@ -230,15 +248,20 @@ func Build(spec Spec) (Plan, error) {
 	if err := check(spec); err != nil {
 		return Plan{}, err
 	}
+	var p Plan
+	var err error
 	switch spec.OS {
 	case Windows:
-		return buildWindows(spec)
+		p, err = buildWindows(spec)
 	case MacOS:
-		return buildMacOS(spec), nil
+		p = buildMacOS(spec)
 	case Linux:
-		return buildLinux(spec), nil
+		p = buildLinux(spec)
+	default:
+		return Plan{}, fmt.Errorf("the watch installs on windows, macos or linux, not %q", spec.OS)
 	}
-	return Plan{}, fmt.Errorf("the watch installs on windows, macos or linux, not %q", spec.OS)
+	p.Example = spec.Example
+	return p, err
 }
 
 func check(s Spec) error {
@@ -324,6 +347,9 @@ func join(o OS, parts ...string) string {
 func (p Plan) DryRun(w io.Writer) error {
 	ew := &errWriter{w: w}
 	ew.printf("Onboard365 would install the watch as %s that runs it every %s.\n", p.OS.Name(), words(p.Every))
+	if p.Example {
+		ew.printf("This computer does not run %s, so the folders, the user and the program's path below are the usual ones there; on that computer, install uses its own.\n", p.OS.Title())
+	}
 	var cmds []string
 	for _, st := range p.Install {
 		switch {

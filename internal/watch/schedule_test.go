@@ -496,6 +496,10 @@ func TestDryRun(t *testing.T) {
 			if !strings.HasPrefix(out, "Onboard365 would install the watch as "+o.Name()+" that runs it every 6 hours.\n") {
 				t.Errorf("the dry run starts %q", out[:min(100, len(out))])
 			}
+			here, _ := ThisOS()
+			if example := strings.Contains(out, "This computer does not run "+o.Title()+", so the folders"); example != (o != here) {
+				t.Errorf("the dry run for %s on %s says it shows examples: %v", o, here, example)
+			}
 			for _, f := range p.Files {
 				if !strings.Contains(out, "It would write "+f.Path) || !strings.Contains(out, f.Shown) {
 					t.Errorf("the dry run does not show %s and its content", f.Path)
