@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -95,33 +94,6 @@ type PartnerCenterClient interface {
 	GetOrganizationProfile(ctx context.Context) (partnercenter.OrganizationProfile, error)
 }
 
-// microsoftAuthorityHosts are Microsoft's own sign-in hosts (MSAL's list of trusted hosts). For
-// any other host MSAL's instance discovery (a call to login.microsoftonline.com) must be off.
-var microsoftAuthorityHosts = map[string]bool{
-	"login.microsoftonline.com":        true,
-	"login.microsoft.com":              true,
-	"login.windows.net":                true,
-	"sts.windows.net":                  true,
-	"login.microsoftonline.us":         true,
-	"login-us.microsoftonline.com":     true,
-	"login.usgovcloudapi.net":          true,
-	"login.partner.microsoftonline.cn": true,
-	"login.chinacloudapi.cn":           true,
-	"login.microsoftonline.de":         true,
-	"login.sovcloud-identity.fr":       true,
-	"login.sovcloud-identity.de":       true,
-	"login.sovcloud-identity.sg":       true,
-}
-
-// isMicrosoftAuthorityHost says whether an authority host URL is one of Microsoft's.
-func isMicrosoftAuthorityHost(authorityHost string) bool {
-	u, err := url.Parse(authorityHost)
-	if err != nil {
-		return false
-	}
-	return microsoftAuthorityHosts[strings.ToLower(u.Hostname())]
-}
-
 // New makes an Authenticator: an MSAL public client for cfg.Cloud.Authority(cfg.Tenant), whose
 // requests go through the cloud's HTTP client (which trusts the cloud's own CA, if any). It
 // makes no network request.
@@ -140,7 +112,7 @@ func New(cfg Config) (*Authenticator, error) {
 		public.WithAuthority(cfg.Cloud.Authority(strings.TrimSpace(cfg.Tenant))),
 		public.WithHTTPClient(hc),
 	}
-	if !isMicrosoftAuthorityHost(cfg.Cloud.AuthorityHost) {
+	if !cloud.IsMicrosoftAuthorityHost(cfg.Cloud.AuthorityHost) {
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
 	if cfg.Cache != nil {
