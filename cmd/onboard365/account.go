@@ -46,16 +46,20 @@ var sandboxUsers = []string{
 	"lee@contosopartners.onmicrosoft.com",
 }
 
-// newAccount wires a cloud to the keychain. The sandbox keeps its sign-ins under a keychain
-// service of its own, so they never mix with a real tenant's.
+// newAccount wires a cloud to the keychain. Every cloud but Microsoft's worldwide one keeps its
+// sign-ins under a keychain service of its own (cloud.KeychainName: the sandbox's, or one per
+// exact set of hosts and certificate authority), so a sign-in is only ever used with the cloud
+// it was made for.
 func newAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*account, error) {
 	hc, err := c.HTTPClient()
 	if err != nil {
 		return nil, err
 	}
 	service := vault.Service
+	if name := c.KeychainName(); name != "" {
+		service += "." + name
+	}
 	if c.Sandbox {
-		service += ".sandbox"
 		if clientID == "" {
 			clientID = sandbox.AppID
 		}

@@ -46,6 +46,7 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer), signed in as its administrator")
 	scenario := flags.String("scenario", "", "with --sandbox, the sandbox's scenario `name`, for example fresh or app-expired-secret")
 	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain (default: found at sign-in)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,7 +83,7 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		c = s.Cloud()
 	} else if *cloudFile != "" {
 		var err error
-		if c, err = cloud.Load(*cloudFile); err != nil {
+		if c, err = cloud.LoadTrusted(*cloudFile, *allowHosts); err != nil {
 			fmt.Fprintln(stderr, name, err)
 			return exitProblem
 		}
