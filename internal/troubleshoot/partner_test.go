@@ -161,3 +161,24 @@ func TestAccessOf(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceAccountNotLookedUp: when the lookup of the service account fails, its risk check
+// could not run; it never passes.
+func TestServiceAccountNotLookedUp(t *testing.T) {
+	facts := partnerFacts{tenantID: partnerID, technician: person{UserPrincipalName: "alex@contoso"}, service: "svc@contoso"}
+	for name, err := range map[string]error{
+		"no P1":   &graph.Error{Status: 403, Code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant"},
+		"no role": &graph.Error{Status: 403, Code: "Authorization_RequestDenied"},
+	} {
+		l, _ := partnerChecklist(context.Background(), &partnerReads{serviceErr: err}, facts)
+		var risks []Check
+		for _, c := range l.Checks {
+			if c.Kind == RiskyAccount {
+				risks = append(risks, c)
+			}
+		}
+		if len(risks) != 2 || risks[1].Status != CouldNotCheck || !strings.Contains(risks[1].Sentence, "svc@contoso") {
+			t.Errorf("%s: %+v", name, risks)
+		}
+	}
+}
