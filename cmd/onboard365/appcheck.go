@@ -106,9 +106,13 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 }
 
 // checkApp signs the administrator in and reads the plan, as the wizard's first three steps do.
-// On the sandbox the sign-in pages are answered as its administrator (alex).
+// On the sandbox the sign-in pages are answered as its administrator (alex); when that fails (an
+// account the sandbox does not know), the sign-in ends at once with that reason, instead of
+// waiting for a browser that will never come back.
 func checkApp(ctx context.Context, svc *appregService, appName, account string, stderr io.Writer) (ui.AppPlan, error) {
 	signInErr := make(chan error, 1)
+	signInCtx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
 	launched := func(l ui.Launch) {
 		switch {
 		case l.InApp != nil:
@@ -116,7 +120,13 @@ func checkApp(ctx context.Context, svc *appregService, appName, account string, 
 			if user == "" {
 				user = sandboxUsers[0]
 			}
-			go func() { signInErr <- l.InApp(ctx, user, "sandbox", true) }()
+			go func() {
+				err := l.InApp(ctx, user, "sandbox", true)
+				signInErr <- err
+				if err != nil {
+					abort(err)
+				}
+			}()
 		case l.Failed != nil:
 			fmt.Fprintf(stderr, "No browser could be opened. Open this address in a private browser window and sign in there:\n%s\n", l.URL)
 		default:
@@ -124,7 +134,7 @@ func checkApp(ctx context.Context, svc *appregService, appName, account string, 
 		}
 	}
 	choice := ui.AppChoice{Name: appName, Integrations: []string{permissions.DefaultName}}
-	if _, err := svc.SignInAdmin(ctx, choice, account, launched); err != nil {
+	if _, err := svc.SignInAdmin(signInCtx, choice, account, launched); err != nil {
 		select {
 		case e := <-signInErr:
 			if e != nil {
