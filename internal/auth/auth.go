@@ -2,8 +2,12 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -143,18 +147,76 @@ func (a *Authenticator) SignIn(ctx context.Context, loginHint string) (Result, e
 	signInCtx, cancel := context.WithTimeout(ctx, a.cfg.SignInTimeout)
 	defer cancel()
 	started := time.Now()
-	opts := []public.AcquireInteractiveOption{
-		public.WithPrompt(promptLogin),
-		public.WithOpenURL(a.opener(signInCtx)),
-	}
-	if loginHint != "" {
-		opts = append(opts, public.WithLoginHint(loginHint))
-	}
-	res, err := a.client.AcquireTokenInteractive(signInCtx, strings.Fields(a.signInScope()), opts...)
+	res, err := a.interactive(signInCtx, strings.Fields(a.signInScope()), loginHint)
 	if err != nil {
 		return Result{}, signInFailure(signInCtx, ctx, err, time.Since(started))
 	}
 	return a.accept(res, loginHint)
+}
+
+// interactive is MSAL's interactive flow (authorization code with PKCE, prompt=login,
+// response_mode=form_post) with the app's own loopback listener (loopback.go) instead of MSAL's:
+// MSAL makes the sign-in address (AuthCodeURL) and redeems the code (AcquireTokenByAuthCode, which
+// fills MSAL's cache as AcquireTokenInteractive does); the state, the PKCE pair and the listener
+// are the app's.
+func (a *Authenticator) interactive(ctx context.Context, scopes []string, loginHint string) (public.AuthResult, error) {
+	state, err := randomText(32)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	verifier, err := randomText(32)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+
+	lb, err := listenLoopback(state)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	defer lb.close()
+	redirect := lb.redirectURI()
+
+	// MSAL's interactive flow asks for openid, profile and offline_access (the refresh token)
+	// besides the scopes; its AuthCodeURL does not add them.
+	urlScopes := append(append([]string(nil), scopes...), "openid", "profile", "offline_access")
+	urlOpts := []public.AuthCodeURLOption{public.WithPrompt(promptLogin)}
+	if loginHint != "" {
+		urlOpts = append(urlOpts, public.WithLoginHint(loginHint))
+	}
+	raw, err := a.client.AuthCodeURL(ctx, strings.TrimSpace(a.cfg.ClientID), redirect, urlScopes, urlOpts...)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	q := u.Query()
+	q.Set("state", state)
+	q.Set("code_challenge", challenge)
+	q.Set("code_challenge_method", "S256")
+	q.Set("response_mode", "form_post")
+	u.RawQuery = q.Encode()
+
+	if err := a.opener(ctx)(u.String()); err != nil {
+		return public.AuthResult{}, err
+	}
+	code, err := lb.wait(ctx)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	return a.client.AcquireTokenByAuthCode(ctx, code, redirect, scopes, public.WithChallenge(verifier))
+}
+
+// randomText is n random bytes in base64url.
+func randomText(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make the sign-in's random values: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // SignInWithDeviceCode signs in with a code typed on any device, where no browser can be opened

@@ -7,7 +7,9 @@
 //   - SignIn runs MSAL's interactive flow (authorization code with PKCE, the result posted back
 //     to a loopback listener) with prompt=login ALWAYS, so the browser cannot answer from an
 //     earlier session whose MFA is stale or absent, and opens the sign-in page in a private
-//     (InPrivate, incognito) window of the user's browser where it can (PrivateBrowser).
+//     (InPrivate, incognito) window of the user's browser where it can (PrivateBrowser). The
+//     listener is the app's own (loopback.go): it holds its port on every loopback address, and
+//     only the answer carrying the sign-in's state can end the sign-in.
 //   - SignInWithDeviceCode is the fallback where no browser can be opened on this computer.
 //   - ParseClaims and Check read the access token (without verifying it: it is ours, just
 //     received from the token endpoint over TLS) and decide: amr has "mfa", tid is the partner
