@@ -71,6 +71,11 @@ type Authenticator struct {
 	account public.Account
 	hasAcct bool
 	gen     uint64 // changes on every sign-in and sign-out; TokenSources refetch when it does
+	// The sign-in of this run and its verdict (confirm.go): last is valid while lastGen == gen.
+	last      Result
+	hasLast   bool
+	lastGen   uint64
+	confirmed bool // ConfirmSignIn gave last a YES
 }
 
 // Result is a finished sign-in: the account, what its token says, and the verdict.
@@ -267,6 +272,7 @@ func (a *Authenticator) accept(res public.AuthResult, wantUPN string) (Result, e
 	a.mu.Lock()
 	a.account, a.hasAcct = res.Account, true
 	a.gen++
+	a.last, a.hasLast, a.lastGen, a.confirmed = out, true, a.gen, false
 	a.mu.Unlock()
 	return out, nil
 }
