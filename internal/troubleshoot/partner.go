@@ -225,6 +225,13 @@ func signInCheck(f partnerFacts) Check {
 			"), in your partner tenant, as Partner Center and your customers require."
 		return c
 	}
+	if v.MFALeftToPartnerCenter && v.TenantMatches && v.AccountMatches {
+		c.Status = Warning
+		c.Sentence = "Your sign-in as " + account + " lists ngcmfa (Windows Hello for Business or a passkey, for example) rather than mfa " +
+			"as its second factor. Microsoft Entra counts it as MFA; whether Partner Center does only Partner Center can say: Sign in " +
+			"asks it live, and keeps a sign-in only when it accepts it."
+		return c
+	}
 	c.Status = Fail
 	c.Sentence = "Your sign-in as " + account + " does not pass the MFA check, so Partner Center and your integrations' customers can refuse it."
 	c.Details = v.Reasons

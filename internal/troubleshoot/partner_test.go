@@ -126,6 +126,7 @@ func TestSignInCheck(t *testing.T) {
 	}{
 		{good, Pass, "carries MFA (its methods: pwd, mfa)"},
 		{noMFA, Fail, "does not pass the MFA check"},
+		{auth.Claims{Tid: partnerID, Upn: "alex@contoso", Amr: []string{"pwd", "ngcmfa"}}, Warning, "only Partner Center can say"},
 		{auth.Claims{}, CouldNotCheck, "could not read your sign-in"},
 	} {
 		c := signInCheck(partnerFacts{tenantID: partnerID, claims: tc.claims})
