@@ -161,12 +161,36 @@ func (a *account) DeviceCode(ctx context.Context, show func(ui.DeviceCode)) (ui.
 	return evidence(res.Claims, res.Verdict), nil
 }
 
-func (a *account) CheckPartnerCenter(ctx context.Context) error {
-	return a.authn().CheckPartnerCenter(ctx, nil)
+// CheckPartnerCenter asks Partner Center about the new sign-in and gives the final verdict
+// (auth.ConfirmSignIn), with the partner tenant of the sign-in kept before as the pinned one.
+func (a *account) CheckPartnerCenter(ctx context.Context) (ui.Evidence, error) {
+	res, err := a.authn().ConfirmSignIn(ctx, nil, a.keptTenants(ctx)...)
+	if res.Claims.Tid == "" && res.Claims.Upn == "" {
+		return ui.Evidence{}, err
+	}
+	return evidence(res.Claims, res.Verdict), err
 }
 
-// Keep writes the sign-in to the keychain.
+// keptTenants are the home tenants of the sign-ins kept in the keychain.
+func (a *account) keptTenants(ctx context.Context) []string {
+	sum, err := a.cache.Summary(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, acct := range sum.Accounts {
+		if acct.HasRefreshToken && !acct.RefreshTokenStored.IsZero() {
+			out = append(out, acct.HomeTenantID)
+		}
+	}
+	return out
+}
+
+// Keep writes the sign-in to the keychain: only one whose final verdict is YES (auth.Keepable).
 func (a *account) Keep(ctx context.Context) error {
+	if err := a.authn().Keepable(); err != nil {
+		return err
+	}
 	if err := a.cache.Flush(ctx); err != nil {
 		return err
 	}
@@ -183,18 +207,18 @@ func (a *account) Discard(ctx context.Context) error {
 	return a.cache.Discard(ctx)
 }
 
-// Inspect decodes a pasted access token on this computer.
+// Inspect decodes a pasted access token on this computer (auth.InspectPasted).
 func (a *account) Inspect(token, wantTenant, wantUPN string) (ui.Evidence, error) {
-	c, err := auth.ParseClaims(token)
+	c, v, err := auth.InspectPasted(token, wantTenant, wantUPN, time.Now())
 	if err != nil {
 		return ui.Evidence{}, err
 	}
-	return evidence(c, auth.Check(c, wantTenant, wantUPN)), nil
+	return evidence(c, v), nil
 }
 
 // evidence turns claims and a verdict into what the page shows: nothing secret.
 func evidence(c auth.Claims, v auth.Verdict) ui.Evidence {
-	ev := ui.Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Account: c.Upn}
+	ev := ui.Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Notes: v.Notes, Account: c.Upn}
 	add := func(name, value string) {
 		if value != "" {
 			ev.Claims = append(ev.Claims, [2]string{name, value})
