@@ -44,8 +44,8 @@ func (f *fakeSignIn) CheckPartnerCenter(context.Context) (Evidence, error) {
 	}
 	return f.evidence, f.pcErr
 }
-func (f *fakeSignIn) Keep(context.Context) error               { f.kept++; return nil }
-func (f *fakeSignIn) Discard(context.Context) error            { f.discarded++; return nil }
+func (f *fakeSignIn) Keep(context.Context) error    { f.kept++; return nil }
+func (f *fakeSignIn) Discard(context.Context) error { f.discarded++; return nil }
 func (f *fakeSignIn) Inspect(token, tenant, upn string) (Evidence, error) {
 	f.inspectedWithToken = token
 	if token == "" {
