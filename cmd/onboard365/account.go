@@ -249,14 +249,30 @@ func (a *account) Stored(ctx context.Context) (ui.Stored, error) {
 			break
 		}
 	}
+	var problems []string
+	if sum.Problem != nil { // damaged, a newer version's, or unreadable: vault's own sentence
+		problems = append(problems, sum.Problem.Error())
+	}
 	clientID, _, expires, err := a.vault.ClientSecret(ctx)
 	switch {
 	case err == nil:
 		st.ClientID, st.SecretExpires = clientID, expires
+	case vault.Forgettable(err):
+		problems = append(problems, err.Error())
 	case !errors.Is(err, vault.ErrNotFound):
 		return st, err
 	}
+	st.Problem = strings.Join(problems, " ")
 	return st, nil
+}
+
+// notSignedIn is why a task finds no sign-in: the kept one's problem in the keychain (locked,
+// missing, damaged, a newer version's, unreadable: each vault's own sentence), else errSignInFirst.
+func (a *account) notSignedIn(ctx context.Context) error {
+	if err := a.cache.Load(ctx); err != nil {
+		return err
+	}
+	return errSignInFirst
 }
 
 // ForgetAll signs out and removes every entry the app keeps in the keychain.
@@ -311,7 +327,7 @@ func (a *account) tenantGraph(ctx context.Context, tenantID string) (*graph.Clie
 		if _, ok, err := a.authn().Restore(ctx); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, errSignInFirst
+			return nil, a.notSignedIn(ctx)
 		}
 	}
 	return graph.New(a.cloud.GraphURL, a.hc, a.authn().TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil

@@ -228,6 +228,11 @@ func signedInGraph(ctx context.Context, cloudFile string, allowHosts bool, clien
 // signedInAccount opens the sign-in kept in the OS keychain, for commands that run without the
 // window. allowHosts is --allow-non-microsoft-hosts (cloud.Vet).
 func signedInAccount(ctx context.Context, cloudFile string, allowHosts bool, clientID, tenant string) (*account, error) {
+	return signedInAccountIn(ctx, vault.OSKeychain(), cloudFile, allowHosts, clientID, tenant)
+}
+
+// signedInAccountIn is signedInAccount with the keychain given.
+func signedInAccountIn(ctx context.Context, store vault.Store, cloudFile string, allowHosts bool, clientID, tenant string) (*account, error) {
 	c := cloud.Public()
 	if cloudFile != "" {
 		var err error
@@ -238,8 +243,13 @@ func signedInAccount(ctx context.Context, cloudFile string, allowHosts bool, cli
 	if c.Sandbox {
 		return nil, errors.New("this cloud file describes a sandbox that runs in another process; use --sandbox to check a sandbox, which needs no sign-in")
 	}
-	a, err := newAccount(c, vault.OSKeychain(), clientID, tenant)
+	a, err := newAccount(c, store, clientID, tenant)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.cache.Load(ctx); err != nil {
+		// The keychain is locked or missing, or what it keeps is damaged, a newer version's or
+		// unreadable: say that, not "you are not signed in".
 		return nil, err
 	}
 	if a.noApp {
