@@ -76,6 +76,15 @@ func at(root map[string]any, path jsonPath) (any, any) {
 	return cur, path[len(path)-1]
 }
 
+// valueAt is the value at path.
+func valueAt(root map[string]any, path jsonPath) any {
+	parent, step := at(root, path)
+	if k, isKey := step.(string); isKey {
+		return parent.(map[string]any)[k]
+	}
+	return parent.([]any)[step.(int)]
+}
+
 func set(root map[string]any, path jsonPath, v any) {
 	parent, step := at(root, path)
 	switch s := step.(type) {
@@ -175,14 +184,7 @@ func mutate(before, after map[string]any, which, pick int) (applies, same bool) 
 		if !ok {
 			return false, false
 		}
-		parent, step := at(after, p)
-		var cur any
-		if k, isKey := step.(string); isKey {
-			cur = parent.(map[string]any)[k]
-		} else {
-			cur = parent.([]any)[step.(int)]
-		}
-		set(after, p, otherValue(cur))
+		set(after, p, otherValue(valueAt(after, p)))
 		return true, false
 	case 3: // a member elsewhere removed
 		p, ok := leaf()
@@ -202,14 +204,7 @@ func mutate(before, after map[string]any, which, pick int) (applies, same bool) 
 	case 5: // a number written another way
 		for i := range leaves {
 			p := leaves[(pick+i)%len(leaves)]
-			parent, step := at(after, p)
-			var cur any
-			if k, isKey := step.(string); isKey {
-				cur = parent.(map[string]any)[k]
-			} else {
-				cur = parent.([]any)[step.(int)]
-			}
-			if n, isNum := cur.(json.Number); isNum && sameSpelling(n) != "" {
+			if n, isNum := valueAt(after, p).(json.Number); isNum && sameSpelling(n) != "" {
 				set(after, p, json.Number(sameSpelling(n)))
 				return true, true
 			}
