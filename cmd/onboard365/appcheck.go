@@ -46,6 +46,7 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer), signed in as its administrator")
 	scenario := flags.String("scenario", "", "with --sandbox, the sandbox's scenario `name`, for example fresh or app-expired-secret")
 	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain (default: found at sign-in)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,7 +83,7 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		c = s.Cloud()
 	} else if *cloudFile != "" {
 		var err error
-		if c, err = cloud.Load(*cloudFile); err != nil {
+		if c, err = cloud.LoadTrusted(*cloudFile, *allowHosts); err != nil {
 			fmt.Fprintln(stderr, name, err)
 			return exitProblem
 		}
@@ -105,9 +106,13 @@ func runAppCheck(ctx context.Context, args []string, stdout, stderr io.Writer) i
 }
 
 // checkApp signs the administrator in and reads the plan, as the wizard's first three steps do.
-// On the sandbox the sign-in pages are answered as its administrator (alex).
+// On the sandbox the sign-in pages are answered as its administrator (alex); when that fails (an
+// account the sandbox does not know), the sign-in ends at once with that reason, instead of
+// waiting for a browser that will never come back.
 func checkApp(ctx context.Context, svc *appregService, appName, account string, stderr io.Writer) (ui.AppPlan, error) {
 	signInErr := make(chan error, 1)
+	signInCtx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
 	launched := func(l ui.Launch) {
 		switch {
 		case l.InApp != nil:
@@ -115,7 +120,13 @@ func checkApp(ctx context.Context, svc *appregService, appName, account string, 
 			if user == "" {
 				user = sandboxUsers[0]
 			}
-			go func() { signInErr <- l.InApp(ctx, user, "sandbox", true) }()
+			go func() {
+				err := l.InApp(ctx, user, "sandbox", true)
+				signInErr <- err
+				if err != nil {
+					abort(err)
+				}
+			}()
 		case l.Failed != nil:
 			fmt.Fprintf(stderr, "No browser could be opened. Open this address in a private browser window and sign in there:\n%s\n", l.URL)
 		default:
@@ -123,7 +134,7 @@ func checkApp(ctx context.Context, svc *appregService, appName, account string, 
 		}
 	}
 	choice := ui.AppChoice{Name: appName, Integrations: []string{permissions.DefaultName}}
-	if _, err := svc.SignInAdmin(ctx, choice, account, launched); err != nil {
+	if _, err := svc.SignInAdmin(signInCtx, choice, account, launched); err != nil {
 		select {
 		case e := <-signInErr:
 			if e != nil {

@@ -232,6 +232,9 @@ func (s *appregService) SignInWithApp(ctx context.Context, hint string, launched
 		_ = a.Discard(context.WithoutCancel(ctx))
 		return ui.AppSignIn{}, err
 	}
+	if ev.Compliant {
+		ev, _ = a.CheckPartnerCenter(ctx) // the final verdict: Partner Center's answer included
+	}
 	if !ev.Compliant {
 		_ = a.Discard(ctx)
 		return ui.AppSignIn{Evidence: ev}, nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/authmethods"
+	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
@@ -302,6 +303,7 @@ func runCheckAuthenticator(ctx context.Context, args []string, stdout, stderr io
 	format := flags.String("format", "table", "how to print the result: `table` or json")
 	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer); needs no sign-in")
 	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration, as you signed in with")
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain, as you signed in with")
 	if err := flags.Parse(args); err != nil {
@@ -341,7 +343,7 @@ func runCheckAuthenticator(ctx context.Context, args []string, stdout, stderr io
 			return exitProblem
 		}
 	} else {
-		a, err := signedInAccount(ctx, *cloudFile, *clientID, *tenant)
+		a, err := signedInAccount(ctx, *cloudFile, *allowHosts, *clientID, *tenant)
 		if err != nil {
 			fmt.Fprintln(stderr, name, err)
 			return exitProblem

@@ -73,6 +73,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	format := flags.String("format", "table", "how to print the result: `table`, json, csv or html")
 	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer); needs no sign-in")
 	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration, as you signed in with")
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain, as you signed in with")
 	if err := flags.Parse(args[1:]); err != nil {
@@ -113,7 +114,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		defer s.Close()
 		client = c
 	} else {
-		c, err := signedInGraph(ctx, *cloudFile, *clientID, *tenant)
+		c, err := signedInGraph(ctx, *cloudFile, *allowHosts, *clientID, *tenant)
 		if err != nil {
 			fmt.Fprintln(stderr, "onboard365 check gdap:", err)
 			return exitProblem
@@ -216,8 +217,8 @@ func (t *checkSandboxToken) Token(context.Context) (string, error) {
 
 // signedInGraph returns a Graph client for the partner tenant with the sign-in kept in the OS
 // keychain.
-func signedInGraph(ctx context.Context, cloudFile, clientID, tenant string) (*graph.Client, error) {
-	a, err := signedInAccount(ctx, cloudFile, clientID, tenant)
+func signedInGraph(ctx context.Context, cloudFile string, allowHosts bool, clientID, tenant string) (*graph.Client, error) {
+	a, err := signedInAccount(ctx, cloudFile, allowHosts, clientID, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -225,20 +226,30 @@ func signedInGraph(ctx context.Context, cloudFile, clientID, tenant string) (*gr
 }
 
 // signedInAccount opens the sign-in kept in the OS keychain, for commands that run without the
-// window.
-func signedInAccount(ctx context.Context, cloudFile, clientID, tenant string) (*account, error) {
+// window. allowHosts is --allow-non-microsoft-hosts (cloud.Vet).
+func signedInAccount(ctx context.Context, cloudFile string, allowHosts bool, clientID, tenant string) (*account, error) {
+	return signedInAccountIn(ctx, vault.OSKeychain(), cloudFile, allowHosts, clientID, tenant)
+}
+
+// signedInAccountIn is signedInAccount with the keychain given.
+func signedInAccountIn(ctx context.Context, store vault.Store, cloudFile string, allowHosts bool, clientID, tenant string) (*account, error) {
 	c := cloud.Public()
 	if cloudFile != "" {
 		var err error
-		if c, err = cloud.Load(cloudFile); err != nil {
+		if c, err = cloud.LoadTrusted(cloudFile, allowHosts); err != nil {
 			return nil, err
 		}
 	}
 	if c.Sandbox {
 		return nil, errors.New("this cloud file describes a sandbox that runs in another process; use --sandbox to check a sandbox, which needs no sign-in")
 	}
-	a, err := newAccount(c, vault.OSKeychain(), clientID, tenant)
+	a, err := newAccount(c, store, clientID, tenant)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.cache.Load(ctx); err != nil {
+		// The keychain is locked or missing, or what it keeps is damaged, a newer version's or
+		// unreadable: say that, not "you are not signed in".
 		return nil, err
 	}
 	if a.noApp {

@@ -85,7 +85,7 @@ func TestUserGuideScreenshots(t *testing.T) {
 	sandboxes := &sandboxes{opts: sandbox.Options{Now: clock, Seed: 365}}
 	defer sandboxes.closeAll(os.Stderr)
 	accounts := &accounts{store: &keychainInMemory{items: map[string]string{}}, now: clock}
-	opts, err := options(true, "", sandboxes, accounts)
+	opts, err := options(true, "", false, sandboxes, accounts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	flags.SetOutput(stderr)
 	useSandbox := flags.Bool("sandbox", false, "run on the built-in sandbox, a simulated Microsoft cloud on this computer")
 	cloudFile := flags.String("cloud", "", "run on the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	shotsDir := flags.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
 	showVersion := flags.Bool("version", false, "print the version and exit")
 	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration (the sandbox has its own)")
@@ -82,7 +83,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	defer sandboxes.closeAll(stderr)
 	accounts := &accounts{store: vault.OSKeychain(), clientID: *clientID, tenant: *tenant}
 	defer accounts.flushAll()
-	opts, err := options(*useSandbox, *cloudFile, sandboxes, accounts)
+	opts, err := options(*useSandbox, *cloudFile, *allowHosts, sandboxes, accounts)
 	if err != nil {
 		fmt.Fprintln(stderr, "onboard365:", err)
 		return 1
@@ -101,7 +102,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // options wires the chosen cloud into what the window needs.
-func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *accounts) (ui.Options, error) {
+func options(useSandbox bool, cloudFile string, allowHosts bool, sandboxes *sandboxes, accounts *accounts) (ui.Options, error) {
 	opts := ui.Options{
 		Cloud:           cloud.Public(),
 		Version:         version,
@@ -120,7 +121,7 @@ func options(useSandbox bool, cloudFile string, sandboxes *sandboxes, accounts *
 		}
 		opts.Cloud, opts.TrySandbox = c, nil
 	case cloudFile != "":
-		c, err := cloud.Load(cloudFile)
+		c, err := cloud.LoadTrusted(cloudFile, allowHosts)
 		if err != nil {
 			return ui.Options{}, err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
 	"github.com/onboard365/onboard365/internal/auth"
+	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/partnercenter"
@@ -100,7 +101,7 @@ func (a *account) bulkTenants(ctx context.Context) (troubleshoot.TenantGraph, er
 	if _, ok, err := side.Restore(ctx); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, errSignInFirst
+		return nil, a.notSignedIn(ctx)
 	}
 	return func(_ context.Context, tenantID string) (*graph.Client, error) {
 		return graph.New(a.cloud.GraphURL, a.hc, side.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
@@ -468,6 +469,7 @@ func runTroubleshootCheck(ctx context.Context, args []string, stdout, stderr io.
 	profileName := flags.String("profile", roles.ProfileLiongard, "the role `profile` the GDAP check judges against ("+builtInNames()+", or one you made in the app)")
 	useSandbox := flags.Bool("sandbox", false, "check the built-in sandbox (a simulated Microsoft cloud on this computer); needs no sign-in")
 	cloudFile := flags.String("cloud", "", "check the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	allowHosts := flags.Bool(cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	clientID := flags.String("client-id", "", "the application (client) `id` of your Onboard365 app registration, as you signed in with")
 	tenant := flags.String("tenant", "", "your partner tenant's `id` or domain, as you signed in with")
 	if err := flags.Parse(args); err != nil {
@@ -514,7 +516,7 @@ func runTroubleshootCheck(ctx context.Context, args []string, stdout, stderr io.
 			return exitProblem
 		}
 	} else {
-		a, err := signedInAccount(ctx, *cloudFile, *clientID, *tenant)
+		a, err := signedInAccount(ctx, *cloudFile, *allowHosts, *clientID, *tenant)
 		if err != nil {
 			fmt.Fprintln(stderr, name, err)
 			return exitProblem

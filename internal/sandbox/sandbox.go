@@ -70,6 +70,9 @@ type Server struct {
 
 // Start runs a sandbox on a random loopback port until Close is called.
 func Start(opts Options) (*Server, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -131,7 +134,7 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 		w.customers, w.relationships = nil, nil
 		return w, nil
 	}
-	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %q, %q and %q", opts.Scenario, ScenarioContoso, ScenarioEmpty, ScenarioLargeTenant)
+	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %s", opts.Scenario, quotedList(Scenarios()))
 }
 
 // Cloud describes this sandbox to the rest of the app.

@@ -408,3 +408,30 @@ func readPolicyOf(c *graph.Client, id string) (map[string]any, error) {
 	err := c.Do(context.Background(), "GET", "/v1.0/identity/conditionalAccess/policies/"+id, nil, &p)
 	return p, err
 }
+
+// TestServiceAccountThatDoesNotExist: a service account that is not in the partner tenant is
+// said to be missing, never passed as "not a risky user"; one that exists and is not risky
+// passes, under its own name.
+func TestServiceAccountThatDoesNotExist(t *testing.T) {
+	e := start(t, sandbox.Options{})
+	for _, tc := range []struct {
+		account string
+		status  ts.Status
+		says    string
+	}{
+		{"nobody@example.com", ts.Fail, "There is no account nobody@example.com in your partner tenant"},
+		{"NOBODY@contosopartners.onmicrosoft.com", ts.Fail, "There is no account"},
+		{"megan@contosopartners.onmicrosoft.com", ts.Pass, "Microsoft does not hold Megan"},
+	} {
+		d := e.diagnose(ts.Options{ServiceAccount: tc.account, Customers: []string{"Fabrikam"}})
+		var risks []ts.Check
+		for _, c := range d.Partner.Checks {
+			if c.Kind == ts.RiskyAccount {
+				risks = append(risks, c)
+			}
+		}
+		if len(risks) != 2 || risks[1].Status != tc.status || !strings.Contains(risks[1].Sentence, tc.says) {
+			t.Errorf("%s: %+v, want %s saying %q", tc.account, risks, tc.status, tc.says)
+		}
+	}
+}
