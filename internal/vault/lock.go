@@ -6,7 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	"github.com/onboard365/onboard365/internal/filelock"
 )
 
 // Two copies of the app (a window and a scheduled check, or two windows) may save at the same
@@ -19,9 +20,6 @@ import (
 // Where there is no cache folder (or it cannot be written), writes go on without the lock; every
 // write still has chunks of its own (vault.go), so the entry is never damaged, only a chunk may
 // be left over for DeleteAll's service-wide wipe.
-
-// lockPoll is how often a write waiting for the lock tries again.
-const lockPoll = 25 * time.Millisecond
 
 // errLockBusy is the Err of the UnavailableError a write gets when another copy of the app held
 // the lock until the write's deadline.
@@ -46,36 +44,20 @@ func defaultLockPath(service string) string {
 
 // lockWrites takes the cross-process lock for one write operation and returns its release. It
 // waits for another copy of the app until ctx ends (then an UnavailableError with ReasonBusy).
-// When the lock file cannot be made, it returns a no-op release and the write goes on unlocked.
+// When the lock file cannot be made or locked, it returns a no-op release and the write goes on
+// unlocked.
 func (v *Vault) lockWrites(ctx context.Context, op Op) (func(), error) {
 	if v.lockPath == "" {
 		return func() {}, nil
 	}
-	if err := os.MkdirAll(filepath.Dir(v.lockPath), 0o700); err != nil {
+	l, err := filelock.Acquire(ctx, v.lockPath)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return nil, &UnavailableError{Op: op, Reason: ReasonCanceled, Err: ctx.Err()}
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, &UnavailableError{Op: op, Reason: ReasonBusy, Err: errLockBusy}
+	case err != nil: // the file system cannot lock: go on unlocked
 		return func() {}, nil
-	}
-	f, err := os.OpenFile(v.lockPath, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return func() {}, nil
-	}
-	for {
-		ok, err := tryLock(f)
-		if err != nil { // the file system cannot lock: go on unlocked
-			f.Close()
-			return func() {}, nil
-		}
-		if ok {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			if errors.Is(ctx.Err(), context.Canceled) {
-				return nil, &UnavailableError{Op: op, Reason: ReasonCanceled, Err: ctx.Err()}
-			}
-			return nil, &UnavailableError{Op: op, Reason: ReasonBusy, Err: errLockBusy}
-		case <-time.After(lockPoll):
-		}
 	}
 	v.mu.Lock()
 	v.locked = true
@@ -84,8 +66,7 @@ func (v *Vault) lockWrites(ctx context.Context, op Op) (func(), error) {
 		v.mu.Lock()
 		v.locked = false
 		v.mu.Unlock()
-		unlock(f)
-		f.Close()
+		_ = l.Release()
 	}, nil
 }
 
