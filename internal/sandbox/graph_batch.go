@@ -120,7 +120,7 @@ func (s *Server) batchOne(outer *http.Request, mux *http.ServeMux, version strin
 		a.Body = json.RawMessage(b)
 	}
 	s.trace.record(TraceEntry{Time: start.UTC(), Host: "graph", Method: it.Method, Path: templateOr(req.Pattern, path),
-		RawPath: req.URL.Path, Status: res.StatusCode, Duration: time.Since(start).Seconds(), InBatch: true})
+		RawPath: req.URL.Path, Query: queryNames(req.URL.Query()), Status: res.StatusCode, Duration: time.Since(start).Seconds(), InBatch: true})
 	return a
 }
 

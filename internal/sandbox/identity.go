@@ -43,15 +43,6 @@ const (
 	sessionCookieName  = "onboard365_sandbox_session"
 )
 
-// graphDefaultScopes are the delegated Graph permissions a ".default" request gets when the
-// tenant records no grant for the app: the permissions the Onboard365 app registration asks for.
-var graphDefaultScopes = []string{
-	"User.Read", "Directory.Read.All", "Group.ReadWrite.All", "Application.ReadWrite.All",
-	"DelegatedAdminRelationship.ReadWrite.All", "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess",
-	"UserAuthenticationMethod.ReadWrite.All", "AuditLog.Read.All", "Reports.Read.All",
-	"IdentityRiskyUser.ReadWrite.All", "Organization.Read.All",
-}
-
 // identity is the sign-in state of one sandbox.
 type identity struct {
 	s *Server

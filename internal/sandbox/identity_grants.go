@@ -271,7 +271,12 @@ func (id *identity) issueUserTokens(app appInfo, targetID string, g grant, scope
 	plan.upn, plan.name, plan.targetID = u.upn, u.displayName, target.id
 	short := req.short
 	if req.isDefault {
-		short = id.defaultScopesLocked(target, app.appID, u.id, req.resource)
+		short = w.consentedScopes(target, app.appID, u.id, req.resource)
+		if len(short) == 0 {
+			w.mu.Unlock()
+			return nil, &oauthError{err: "invalid_grant", code: 65001, text: fmt.Sprintf(
+				"The user or administrator has not consented to use the application with ID '%s' named '%s'. Send an interactive authorization request for this user and resource.", app.appID, app.name)}
+		}
 	}
 	w.mu.Unlock()
 
@@ -360,10 +365,11 @@ func (id *identity) hasGDAPAccessLocked(customerID, userID string) bool {
 	return false
 }
 
-// defaultScopesLocked is what ".default" stands for: the permissions the tenant granted the app
-// (for a customer, those of its Partner Center consent; else the tenant's delegated grants),
-// or the app's usual set when the tenant records none. The caller holds the world's lock.
-func (id *identity) defaultScopesLocked(t *tenant, appID, userID, resource string) []string {
+// consentedScopes is what ".default" stands for, as Entra decides it: the permissions the
+// tenant records as granted to the app (for a customer, those of its Partner Center consent; and
+// the tenant's delegated permission grants for everyone or for this user). Nothing recorded
+// gives nothing (the caller answers AADSTS65001, as Entra does). The caller holds the world's lock.
+func (w *world) consentedScopes(t *tenant, appID, userID, resource string) []string {
 	resourceApp := graphAppID
 	if resource == audPartnerCenter {
 		resourceApp = partnerCenterAppID
@@ -375,7 +381,7 @@ func (id *identity) defaultScopesLocked(t *tenant, appID, userID, resource strin
 			out = append(out, s)
 		}
 	}
-	for _, g := range id.s.world.consents[t.id][appID] {
+	for _, g := range w.consents[t.id][appID] {
 		if strings.EqualFold(g.enterpriseApplicationID, resourceApp) {
 			for _, s := range strings.Split(g.scope, ",") {
 				add(s)
@@ -399,12 +405,6 @@ func (id *identity) defaultScopesLocked(t *tenant, appID, userID, resource strin
 				add(s)
 			}
 		}
-	}
-	if len(out) == 0 {
-		if resource == audPartnerCenter {
-			return []string{"user_impersonation"}
-		}
-		return slices.Clone(graphDefaultScopes)
 	}
 	return out
 }

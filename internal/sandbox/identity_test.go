@@ -818,7 +818,7 @@ func TestIdentityScopesAndAudiences(t *testing.T) {
 		{name: "Graph by app id", scope: graphAppID + "/Group.Read.All", aud: audGraph, scp: "Group.Read.All"},
 		{name: "Partner Center", scope: "https://api.partnercenter.microsoft.com/user_impersonation offline_access", aud: audPartnerCenter, scp: "user_impersonation"},
 		{name: "Partner Center .default", scope: "https://api.partnercenter.microsoft.com/.default", aud: audPartnerCenter, scp: "user_impersonation"},
-		{name: "Graph .default in the partner tenant", scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: strings.Join(graphDefaultScopes, " ")},
+		{name: "Graph .default in the partner tenant is its admin consent", scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: strings.Join(onboard365PartnerConsent, " ")},
 		{name: "Graph .default in a customer is its consent", tenant: fabrikam, scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: consented},
 		{name: "two resources", scope: "https://graph.microsoft.com/User.Read https://api.partnercenter.microsoft.com/user_impersonation", want: "invalid_request AADSTS28000"},
 		{name: "unknown resource", scope: "https://management.azure.com/user_impersonation", want: "invalid_resource AADSTS500011"},

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // Partner Center: the partner's organization profile, its customers, and application consents in
@@ -34,6 +36,22 @@ func (s *Server) partnerCall(h partnerHandler) http.HandlerFunc {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writePartnerCenterError(w, http.StatusUnauthorized, "401", authErr.message)
 			return
+		}
+		page, ok := s.pages.Get(learn.PartnerCenter, r.Method, templateOr(r.Pattern, r.URL.Path))
+		if !ok {
+			writePartnerCenterError(w, http.StatusNotImplemented, "501", "The sandbox has no Microsoft page for "+r.Method+" "+r.URL.Path+".")
+			return
+		}
+		// App+User calls carry Partner Center's delegated permission (partner-center-authentication.md).
+		if p.user != nil && !learn.Satisfied(page.Delegated, p.scopes) {
+			writePartnerCenterError(w, http.StatusForbidden, "403", "The access token does not carry "+strings.Join(learn.Missing(page.Delegated, p.scopes), " and ")+".")
+			return
+		}
+		for key := range r.URL.Query() {
+			if !page.SupportsQuery(key) {
+				writePartnerCenterError(w, http.StatusBadRequest, "400", "The parameter '"+key+"' is not supported by this request.")
+				return
+			}
 		}
 		s.world.mu.Lock()
 		defer s.world.mu.Unlock()
@@ -199,7 +217,8 @@ func deleteApplicationConsent(s *Server, w http.ResponseWriter, r *http.Request,
 		}
 	}
 	customer.servicePrincipals = kept
-	w.WriteHeader(http.StatusNoContent)
+	// control-panel-vendor-apis.md: Remove consent answers 200 OK (or 201).
+	w.WriteHeader(http.StatusOK)
 }
 
 func (w *world) isCustomer(t *tenant) bool {

@@ -20,7 +20,9 @@ const (
 	policiesPath         = "/v1.0/identity/conditionalAccess/policies"
 	riskyUsersPath       = "/v1.0/identityProtection/riskyUsers"
 	dismissPath          = "/v1.0/identityProtection/riskyUsers/dismiss"
-	adminsPath           = "/v1.0/reports/authenticationMethods/userRegistrationDetails?$filter=" + "isAdmin%20eq%20true"
+	// adminsPath is the sign-in methods report, read whole: its type page does not mark isAdmin
+	// as supporting $filter (userregistrationdetails), so the admins are picked out here.
+	adminsPath = "/v1.0/reports/authenticationMethods/userRegistrationDetails"
 )
 
 // person is a user as the checks name them.
@@ -38,6 +40,12 @@ func (p person) label() string {
 		return clean(p.UserPrincipalName)
 	}
 	return "the user " + quote(p.ID)
+}
+
+// reportRow is a row of the sign-in methods report, as far as the admin check reads it.
+type reportRow struct {
+	person
+	IsAdmin bool `json:"isAdmin"`
 }
 
 // riskyUser is an identityProtection riskyUser.
@@ -385,9 +393,15 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 	if c == nil {
 		return nil, nil, errors.New("no Graph client for the partner tenant")
 	}
-	admins, err := graph.List[person](ctx, c, adminsPath)
+	rows, err := graph.List[reportRow](ctx, c, adminsPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading which users are admins: %w", err)
+	}
+	var admins []person
+	for _, r := range rows {
+		if r.IsAdmin {
+			admins = append(admins, r.person)
+		}
 	}
 	members := map[string]map[string]bool{}
 	for _, m := range ps {

@@ -115,6 +115,8 @@ const (
 	// RoleAssignableGroup: the group created (isAssignableToRole true) or changed is one that
 	// Entra roles can be assigned to.
 	RoleAssignableGroup = "roleAssignableGroup"
+	// ServicePrincipalMember: the member added to a group is a service principal, not a user.
+	ServicePrincipalMember = "servicePrincipalMember"
 )
 
 // Load parses the embedded data. Each call parses afresh (a few milliseconds); keep the result.

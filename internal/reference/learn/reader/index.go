@@ -96,7 +96,9 @@ func entries() []entry {
 				// Administrators only for Microsoft 365 groups, which Onboard365 never uses.
 				roles: []string{"Directory Writers", "Groups Administrator", "Identity Governance Administrator", "User Administrator", "Intune Administrator"},
 			},
-			conditions: []learn.Condition{roleAssignable("current group-post-members page: role-assignable groups")}},
+			conditions: []learn.Condition{roleAssignable("current group-post-members page: role-assignable groups"),
+				{When: learn.ServicePrincipalMember, Delegated: [][]string{{"GroupMember.ReadWrite.All", "Application.ReadWrite.All"}},
+					Note: "the servicePrincipal row of the page's per-resource table (the stored and the current page agree)"}}},
 		{service: learn.Graph, method: "GET", path: "/v1.0/subscribedSkus", page: v1api + "subscribedsku-list.md", typ: "subscribedsku"},
 
 		// GDAP, in the partner tenant.
