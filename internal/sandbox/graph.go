@@ -436,3 +436,10 @@ func timeString(t time.Time) any {
 	}
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }
+
+// handle registers an endpoint of Graph or Partner Center and remembers its pattern, so that a
+// test can hold every route to a Microsoft page (TestEveryRouteHasAPage).
+func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	mux.HandleFunc(pattern, h)
+}

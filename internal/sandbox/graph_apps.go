@@ -12,20 +12,20 @@ import (
 // application permissions).
 
 func (s *Server) appRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/applications", s.endpoint(listApplications))
-	mux.HandleFunc("POST /v1.0/applications", s.endpoint(createApplication))
-	mux.HandleFunc("GET /v1.0/applications/{applicationId}", s.endpoint(getApplication))
-	mux.HandleFunc("PATCH /v1.0/applications/{applicationId}", s.endpoint(patchApplication))
-	mux.HandleFunc("POST /v1.0/applications/{applicationId}/addPassword", s.endpoint(addPassword))
-	mux.HandleFunc("POST /v1.0/applications/{applicationId}/removePassword", s.endpoint(removePassword))
-	mux.HandleFunc("GET /v1.0/servicePrincipals", s.endpoint(listServicePrincipals))
-	mux.HandleFunc("POST /v1.0/servicePrincipals", s.endpoint(createServicePrincipal))
-	mux.HandleFunc("GET /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(listAppRoleAssignedTo))
-	mux.HandleFunc("POST /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(createAppRoleAssignedTo))
-	mux.HandleFunc("GET /v1.0/oauth2PermissionGrants", s.endpoint(listOAuth2Grants))
-	mux.HandleFunc("POST /v1.0/oauth2PermissionGrants", s.endpoint(createOAuth2Grant))
+	s.handle(mux, "GET /v1.0/applications", s.endpoint(listApplications))
+	s.handle(mux, "POST /v1.0/applications", s.endpoint(createApplication))
+	s.handle(mux, "GET /v1.0/applications/{applicationId}", s.endpoint(getApplication))
+	s.handle(mux, "PATCH /v1.0/applications/{applicationId}", s.endpoint(patchApplication))
+	s.handle(mux, "POST /v1.0/applications/{applicationId}/addPassword", s.endpoint(addPassword))
+	s.handle(mux, "POST /v1.0/applications/{applicationId}/removePassword", s.endpoint(removePassword))
+	s.handle(mux, "GET /v1.0/servicePrincipals", s.endpoint(listServicePrincipals))
+	s.handle(mux, "POST /v1.0/servicePrincipals", s.endpoint(createServicePrincipal))
+	s.handle(mux, "GET /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(listAppRoleAssignedTo))
+	s.handle(mux, "POST /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(createAppRoleAssignedTo))
+	s.handle(mux, "GET /v1.0/oauth2PermissionGrants", s.endpoint(listOAuth2Grants))
+	s.handle(mux, "POST /v1.0/oauth2PermissionGrants", s.endpoint(createOAuth2Grant))
 	// Key segments such as servicePrincipals(appId='...') are one path segment.
-	mux.HandleFunc("GET /v1.0/{keySegment}", s.endpoint(getByAlternateKey))
+	s.handle(mux, "GET /v1.0/{keySegment}", s.endpoint(getByAlternateKey))
 }
 
 func applicationJSON(a *application) map[string]any {

@@ -18,8 +18,8 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	s.securityRoutes(mux)
 	s.appRoutes(mux)
 	s.appregRoutes(mux)
-	mux.HandleFunc("POST /v1.0/$batch", s.batch(mux, "v1.0"))
-	mux.HandleFunc("POST /beta/$batch", s.batch(mux, "beta"))
+	s.handle(mux, "POST /v1.0/$batch", s.batch(mux, "v1.0"))
+	s.handle(mux, "POST /beta/$batch", s.batch(mux, "beta"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound",
 			"Resource not found for the segment in "+r.Method+" "+r.URL.Path+". (The sandbox does not simulate this request.)")

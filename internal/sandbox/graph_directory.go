@@ -10,15 +10,13 @@ import (
 // The directory: the signed-in user, users, groups and their members, and licences.
 
 func (s *Server) directoryRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/me", s.endpoint(getMe))
-	mux.HandleFunc("GET /v1.0/me/transitiveMemberOf", s.endpoint(myTransitiveGroups))
-	mux.HandleFunc("GET /v1.0/users", s.endpoint(listUsers))
-	mux.HandleFunc("GET /v1.0/users/{userId}", s.endpoint(getUser))
-	mux.HandleFunc("GET /v1.0/groups", s.endpoint(listGroups))
-	mux.HandleFunc("POST /v1.0/groups", s.endpoint(createGroup))
-	mux.HandleFunc("GET /v1.0/groups/{groupId}/transitiveMembers", s.endpoint(groupTransitiveMembers))
-	mux.HandleFunc("POST /v1.0/groups/{groupId}/members/$ref", s.endpoint(addGroupMember))
-	mux.HandleFunc("GET /v1.0/subscribedSkus", s.endpoint(listSubscribedSkus))
+	s.handle(mux, "GET /v1.0/me", s.endpoint(getMe))
+	s.handle(mux, "GET /v1.0/me/transitiveMemberOf", s.endpoint(myTransitiveGroups))
+	s.handle(mux, "GET /v1.0/groups", s.endpoint(listGroups))
+	s.handle(mux, "POST /v1.0/groups", s.endpoint(createGroup))
+	s.handle(mux, "GET /v1.0/groups/{groupId}/transitiveMembers", s.endpoint(groupTransitiveMembers))
+	s.handle(mux, "POST /v1.0/groups/{groupId}/members/$ref", s.endpoint(addGroupMember))
+	s.handle(mux, "GET /v1.0/subscribedSkus", s.endpoint(listSubscribedSkus))
 }
 
 func userJSON(u *user) map[string]any {
@@ -71,15 +69,6 @@ func myTransitiveGroups(c *graphCall) {
 	c.collection("directoryObjects", items, 100, 999)
 }
 
-func listUsers(c *graphCall) {
-	items := make([]map[string]any, 0, len(c.p.tenant.users))
-	for _, u := range c.p.tenant.users {
-		items = append(items, userJSON(u))
-	}
-	c.collection("users", items, 100, 999)
-}
-
-// userByIDOrUPN finds a user of the call's tenant by id or user principal name.
 func (c *graphCall) userByIDOrUPN(key string) *user {
 	for _, u := range c.p.tenant.users {
 		if u.id == key || strings.EqualFold(u.upn, key) {
@@ -88,12 +77,6 @@ func (c *graphCall) userByIDOrUPN(key string) *user {
 	}
 	c.notFound(key)
 	return nil
-}
-
-func getUser(c *graphCall) {
-	if u := c.userByIDOrUPN(c.r.PathValue("userId")); u != nil {
-		c.object(http.StatusOK, "users/$entity", userJSON(u))
-	}
 }
 
 func listGroups(c *graphCall) {

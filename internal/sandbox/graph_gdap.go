@@ -15,17 +15,16 @@ import (
 const relationshipsPath = "/v1.0/tenantRelationships/delegatedAdminRelationships"
 
 func (s *Server) gdapRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+relationshipsPath, s.endpoint(listRelationships))
-	mux.HandleFunc("POST "+relationshipsPath, s.endpoint(createRelationship))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}", s.endpoint(getRelationship))
-	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}", s.endpoint(patchRelationship))
-	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/requests", s.endpoint(requestRelationshipAction))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(listAccessAssignments))
-	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(createAccessAssignment))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(getAccessAssignment))
-	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(patchAccessAssignment))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/operations/{operationId}", s.endpoint(getOperation))
-	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.endpoint(listDelegatedAdminCustomers))
+	s.handle(mux, "GET "+relationshipsPath, s.endpoint(listRelationships))
+	s.handle(mux, "POST "+relationshipsPath, s.endpoint(createRelationship))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}", s.endpoint(getRelationship))
+	s.handle(mux, "PATCH "+relationshipsPath+"/{relationshipId}", s.endpoint(patchRelationship))
+	s.handle(mux, "POST "+relationshipsPath+"/{relationshipId}/requests", s.endpoint(requestRelationshipAction))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(listAccessAssignments))
+	s.handle(mux, "POST "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(createAccessAssignment))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(getAccessAssignment))
+	s.handle(mux, "PATCH "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(patchAccessAssignment))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/operations/{operationId}", s.endpoint(getOperation))
 }
 
 // relationshipJSON is a relationship as Microsoft's examples show it
@@ -483,28 +482,4 @@ func getOperation(c *graphCall) {
 		}
 	}
 	c.notFound(id)
-}
-
-// delegatedAdminCustomerJSON describes a customer the partner has a relationship with, as
-// tenantrelationship-list-delegatedadmincustomers shows one.
-func delegatedAdminCustomerJSON(t *tenant) map[string]any {
-	return map[string]any{"@odata.type": "#microsoft.graph.delegatedAdminCustomer", "@odata.etag": etag(1),
-		"id": t.id, "tenantId": t.id, "displayName": t.displayName}
-}
-
-func listDelegatedAdminCustomers(c *graphCall) {
-	if !c.partnerOnly() {
-		return
-	}
-	seen := map[string]bool{}
-	var items []map[string]any
-	for _, r := range c.s.world.relationships {
-		t := c.s.world.tenant(r.customerID)
-		if t == nil || seen[t.id] || (r.status != "active" && r.status != "expiring") {
-			continue
-		}
-		seen[t.id] = true
-		items = append(items, delegatedAdminCustomerJSON(t))
-	}
-	c.collection("tenantRelationships/delegatedAdminCustomers", items, 100, 300)
 }

@@ -11,18 +11,18 @@ import (
 // reports, Conditional Access and sign-in logs; P2 for risky users.
 
 func (s *Server) securityRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/reports/authenticationMethods/userRegistrationDetails", s.endpoint(listRegistrationDetails))
-	mux.HandleFunc("GET /v1.0/users/{userId}/authentication/microsoftAuthenticatorMethods", s.endpoint(listAuthenticatorMethods))
-	mux.HandleFunc("GET /beta/users/{userId}/authentication/signInPreferences", s.endpoint(getSignInPreferences))
-	mux.HandleFunc("PATCH /beta/users/{userId}/authentication/signInPreferences", s.endpoint(patchSignInPreferences))
-	mux.HandleFunc("GET /v1.0/identity/conditionalAccess/policies", s.endpoint(listPolicies))
-	mux.HandleFunc("GET /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(getPolicy))
-	mux.HandleFunc("PATCH /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(patchPolicy))
-	mux.HandleFunc("GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy", s.endpoint(getSecurityDefaults))
-	mux.HandleFunc("GET /v1.0/auditLogs/signIns", s.endpoint(listSignIns))
-	mux.HandleFunc("GET /beta/auditLogs/signIns", s.endpoint(listSignIns))
-	mux.HandleFunc("GET /v1.0/identityProtection/riskyUsers", s.endpoint(listRiskyUsers))
-	mux.HandleFunc("POST /v1.0/identityProtection/riskyUsers/dismiss", s.endpoint(dismissRiskyUsers))
+	s.handle(mux, "GET /v1.0/reports/authenticationMethods/userRegistrationDetails", s.endpoint(listRegistrationDetails))
+	s.handle(mux, "GET /v1.0/users/{userId}/authentication/microsoftAuthenticatorMethods", s.endpoint(listAuthenticatorMethods))
+	s.handle(mux, "GET /beta/users/{userId}/authentication/signInPreferences", s.endpoint(getSignInPreferences))
+	s.handle(mux, "PATCH /beta/users/{userId}/authentication/signInPreferences", s.endpoint(patchSignInPreferences))
+	s.handle(mux, "GET /v1.0/identity/conditionalAccess/policies", s.endpoint(listPolicies))
+	s.handle(mux, "GET /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(getPolicy))
+	s.handle(mux, "PATCH /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(patchPolicy))
+	s.handle(mux, "GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy", s.endpoint(getSecurityDefaults))
+	s.handle(mux, "GET /v1.0/auditLogs/signIns", s.endpoint(listSignIns))
+	s.handle(mux, "GET /beta/auditLogs/signIns", s.endpoint(listSignIns))
+	s.handle(mux, "GET /v1.0/identityProtection/riskyUsers", s.endpoint(listRiskyUsers))
+	s.handle(mux, "POST /v1.0/identityProtection/riskyUsers/dismiss", s.endpoint(dismissRiskyUsers))
 }
 
 // needsLicence answers 403 as Graph does when the tenant lacks the premium licence a feature needs.

@@ -400,9 +400,9 @@ func TestDirectoryAndGDAPRoles(t *testing.T) {
 		status int
 	}{{"fabrikam.onmicrosoft.com", 200}, {"wingtiptoys.onmicrosoft.com", 403}, {"alpineskihouse.onmicrosoft.com", 403}} {
 		customer := c.s.world.tenant(tt.domain)
-		a := c.do("GET", "/graph/v1.0/users", c.token(customer.id, alex, audGraph, "User.Read.All", true), nil)
+		a := c.do("GET", "/graph/v1.0/subscribedSkus", c.token(customer.id, alex, audGraph, "Organization.Read.All", true), nil)
 		if a.status != tt.status {
-			t.Errorf("%s: listing users through GDAP answered %d, want %d: %s", tt.domain, a.status, tt.status, a.body)
+			t.Errorf("%s: reading licences through GDAP answered %d, want %d: %s", tt.domain, a.status, tt.status, a.body)
 		}
 	}
 }

@@ -16,10 +16,10 @@ import (
 // the answer is 401 with error 900421.
 
 func (s *Server) partnerCenterRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/profiles/organization", s.partnerCall(getOrganizationProfile))
-	mux.HandleFunc("GET /v1/customers", s.partnerCall(listCustomers))
-	mux.HandleFunc("POST /v1/customers/{customerId}/applicationconsents", s.partnerCall(createApplicationConsent))
-	mux.HandleFunc("DELETE /v1/customers/{customerId}/applicationconsents/{applicationId}", s.partnerCall(deleteApplicationConsent))
+	s.handle(mux, "GET /v1/profiles/organization", s.partnerCall(getOrganizationProfile))
+	s.handle(mux, "GET /v1/customers", s.partnerCall(listCustomers))
+	s.handle(mux, "POST /v1/customers/{customerId}/applicationconsents", s.partnerCall(createApplicationConsent))
+	s.handle(mux, "DELETE /v1/customers/{customerId}/applicationconsents/{applicationId}", s.partnerCall(deleteApplicationConsent))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePartnerCenterError(w, http.StatusNotFound, "404", "The sandbox does not simulate "+r.Method+" "+r.URL.Path+".")
 	})

@@ -66,8 +66,10 @@ type Server struct {
 	trace  *tracer
 	keys   *signingKey
 	pages  *learn.Data // what Microsoft's pages say about every request (internal/reference/learn)
-	http   *http.Server
-	served chan error
+	// patterns are the Graph and Partner Center routes, as registered (handle).
+	patterns []string
+	http     *http.Server
+	served   chan error
 
 	closeOnce sync.Once
 	closeErr  error

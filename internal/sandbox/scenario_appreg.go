@@ -241,7 +241,7 @@ func resourceAppOf(t *tenant, spID string) string {
 }
 
 func (s *Server) appregRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("PATCH /v1.0/oauth2PermissionGrants/{grantId}", s.endpoint(patchOAuth2Grant))
+	s.handle(mux, "PATCH /v1.0/oauth2PermissionGrants/{grantId}", s.endpoint(patchOAuth2Grant))
 }
 
 // patchOAuth2Grant changes the scope of a delegated grant (admin consent to more permissions).

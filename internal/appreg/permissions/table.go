@@ -114,8 +114,6 @@ func Requests() []Request {
 	pc := func(feature, method, path string) Request {
 		return Request{Feature: feature, Service: PartnerCenter, Method: method, Path: path, Where: Partner, Client: App}
 	}
-	const readUsers = "The page's least privileged User.ReadBasic.All (User.Read for one user) returns only names and addresses; the wizards read userType and accountEnabled, which need User.Read.All."
-
 	return []Request{
 		// Sign in: the live check that Partner Center accepts the sign-in.
 		pc(FeatureSignIn, "GET", "/v1/profiles/organization"),
@@ -138,14 +136,11 @@ func Requests() []Request {
 		g(FeatureGDAP, "PATCH", gdapBase+"/{id}/accessAssignments/{id}", Partner),
 		// The 202 of the PATCH above points to a long-running operation, followed until it ends.
 		g(FeatureGDAP, "GET", gdapBase+"/{id}/operations/{id}", Partner),
-		g(FeatureGDAP, "GET", "/v1.0/tenantRelationships/delegatedAdminCustomers", Partner),
 		// JSON batching needs no permission of its own: each request inside is a row here.
 		g(FeatureGDAP, "POST", "/v1.0/$batch", Both),
 		g(FeatureGDAP, "POST", "/beta/$batch", Both),
 
 		// Authenticator default method (internal/authmethods), in customers.
-		why(g(FeatureAuthenticator, "GET", "/v1.0/users", Customers), readUsers, "User.Read.All"),
-		why(g(FeatureAuthenticator, "GET", "/v1.0/users/{id}", Customers), readUsers, "User.Read.All"),
 		g(FeatureAuthenticator, "GET", "/v1.0/subscribedSkus", Both),
 		// Troubleshoot reads it in the partner tenant too: which admins a policy's MFA exclusions leave out.
 		g(FeatureAuthenticator, "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", Both),

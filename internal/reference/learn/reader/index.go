@@ -78,8 +78,6 @@ func entries() []entry {
 	return []entry{
 		// The directory.
 		{service: learn.Graph, method: "GET", path: "/v1.0/me", page: v1api + "user-get.md", typ: "user"},
-		{service: learn.Graph, method: "GET", path: "/v1.0/users/{id}", page: v1api + "user-get.md", typ: "user"},
-		{service: learn.Graph, method: "GET", path: "/v1.0/users", page: v1api + "user-list.md", typ: "user"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/me/transitiveMemberOf", page: v1api + "user-list-transitivememberof.md", typ: "group"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/groups", page: v1api + "group-list.md", typ: "group"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/groups", page: v1api + "group-post-groups.md",
@@ -118,7 +116,6 @@ func entries() []entry {
 			status:    []int{200},
 			examples:  []Example{operationExample},
 		}},
-		{service: learn.Graph, method: "GET", path: "/v1.0/tenantRelationships/delegatedAdminCustomers", page: v1api + "tenantrelationship-list-delegatedadmincustomers.md"},
 
 		// Authentication methods, in customers.
 		{service: learn.Graph, method: "GET", path: "/v1.0/reports/authenticationMethods/userRegistrationDetails",
