@@ -48,6 +48,16 @@ type reportRow struct {
 	IsAdmin bool `json:"isAdmin"`
 }
 
+// securityDefaults is identitySecurityDefaultsEnforcementPolicy, as far as the checks read it.
+type securityDefaults struct {
+	IsEnabled *bool `json:"isEnabled"`
+}
+
+// member is a member of a group (a directoryObject), as far as the checks read it.
+type member struct {
+	ID string `json:"id"`
+}
+
 // riskyUser is an identityProtection riskyUser.
 type riskyUser struct {
 	ID                string `json:"id"`
@@ -82,9 +92,7 @@ func readPartner(ctx context.Context, c *graph.Client) *partnerReads {
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		var d struct {
-			IsEnabled *bool `json:"isEnabled"`
-		}
+		var d securityDefaults
 		if r.defaultsErr = c.Do(ctx, "GET", securityDefaultsPath, nil, &d); r.defaultsErr == nil {
 			r.defaults = d.IsEnabled
 		}
@@ -413,9 +421,7 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 			if _, done := members[g]; done || len(members) >= 20 {
 				continue
 			}
-			list, err := graph.List[struct {
-				ID string `json:"id"`
-			}](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
+			list, err := graph.List[member](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
 			if err != nil {
 				return nil, nil, fmt.Errorf("reading the members of an excluded group: %w", err)
 			}

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,6 +112,7 @@ func Pages(pkg string) []string {
 
 // Answer is one successful example answer of a page with a JSON body.
 type Answer struct {
+	Page    string // the page, under shared/reference/learn
 	Name    string // the example's request name on the page
 	Request reader.Message
 	Status  int
@@ -123,19 +125,36 @@ type Answer struct {
 
 // Answers are the page's 2xx example answers. Those with a body that is JSON (or becomes JSON
 // once trailing commas are removed and placeholders quoted) carry it; a 204 has none.
+//
+// Only the examples of requests the app sends count: a page often shows other requests too
+// (GET /groups/$count, a cast to microsoft.graph.group, another property of the same resource),
+// which the app never sends and need not read.
 func Answers(t testing.TB, page string) []Answer {
 	t.Helper()
+	pe := Load(t, page)
+	var sent []*regexp.Regexp
+	for _, r := range pe.Requests {
+		method, path, _ := strings.Cut(r, " ")
+		sent = append(sent, templates(method, path)...)
+	}
 	var out []Answer
-	for _, ex := range Load(t, page).Examples {
+	for _, ex := range pe.Examples {
 		r := ex.Response
 		if r.Status < 200 || r.Status >= 300 {
 			continue
 		}
-		a := Answer{Name: ex.Name, Request: ex.Request, Status: r.Status, Headers: r.Headers}
+		if !asked(sent, ex.Request) {
+			continue
+		}
+		a := Answer{Page: page, Name: ex.Name, Request: ex.Request, Status: r.Status, Headers: r.Headers}
 		switch body := strings.TrimSpace(r.Body); {
 		case body == "":
 		case r.JSON:
 			a.Body = json.RawMessage(body)
+			if body[0] != '{' {
+				t.Errorf("%s %s: Microsoft's example answer is not a JSON object: %.200s", page, ex.Name, body)
+				continue
+			}
 		default:
 			fixed := repair(body)
 			if !json.Valid([]byte(fixed)) {
@@ -152,6 +171,146 @@ func Answers(t testing.TB, page string) []Answer {
 	return out
 }
 
+// Where names the answer in a failure: its page and the example's name.
+func (a Answer) Where() string {
+	if a.Name == "" {
+		return a.Page
+	}
+	return a.Page + " (" + a.Name + ")"
+}
+
+// Header is one of the answer's headers, whatever its letter case on the page.
+func (a Answer) Header(name string) string {
+	for k, v := range a.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// Selects says whether the example's request asks for the property: it has no $select, or its
+// $select names it. A reader can only be held to a property the example asked for.
+func (a Answer) Selects(property string) bool {
+	u, err := url.Parse(a.Request.URL)
+	if err != nil {
+		return true
+	}
+	sel, ok := u.Query()["$select"]
+	if !ok {
+		return true
+	}
+	for _, s := range sel {
+		for _, p := range strings.Split(s, ",") {
+			if strings.EqualFold(strings.TrimSpace(p), property) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Read holds one example answer to the app's reader for its page.
+type Read func(t *testing.T, a Answer)
+
+// Check runs, for every page Readers gives pkg, its Read on every example answer of the page.
+// It fails when a page of pkg has no entry in reads, when reads names a page Readers gives to
+// another package, and when a page's entry does not match its examples: a nil Read says the
+// page has no example answer to read (and fails if it has one), a Read for a page without an
+// answer fails too.
+func Check(t *testing.T, pkg string, reads map[string]Read) {
+	t.Helper()
+	pages := Pages(pkg)
+	if len(pages) == 0 {
+		t.Fatalf("Readers gives no page to %s", pkg)
+	}
+	for page := range reads {
+		if Readers[page] != pkg {
+			t.Errorf("%s has a reader for %s, but Readers gives that page to %q", pkg, page, Readers[page])
+		}
+	}
+	for _, page := range pages {
+		read, ok := reads[page]
+		answers := Answers(t, page)
+		switch {
+		case !ok:
+			t.Errorf("%s: %s has no reader for this page's example answers", page, pkg)
+			continue
+		case read == nil && len(answers) > 0:
+			t.Errorf("%s: the page has %d example answers, but %s reads none of them", page, len(answers), pkg)
+			continue
+		case read != nil && len(answers) == 0:
+			t.Errorf("%s: the page has no successful example answer to read", page)
+			continue
+		}
+		for i, a := range answers {
+			name := strings.TrimPrefix(strings.TrimSuffix(page, ".md"), "graph/api-reference/")
+			t.Run(fmt.Sprintf("%s/%d", strings.Replace(name, "/api/", "/", 1), i+1), func(t *testing.T) {
+				read(t, a)
+			})
+		}
+	}
+}
+
+// templates match the requests a page's request template stands for. The pages document /me
+// and /users/{id} as one request, and an object by its id or by its appId too (their HTTP
+// request section names both ways), and often show only one.
+func templates(method, path string) []*regexp.Regexp {
+	out := []*regexp.Regexp{template(method, path)}
+	alias := path
+	for _, v := range []string{"/v1.0", "/beta"} {
+		if rest, ok := strings.CutPrefix(path, v+"/me"); ok && (rest == "" || rest[0] == '/') {
+			alias = v + "/users/{id}" + rest
+		}
+	}
+	if alias = strings.Replace(alias, "(appId={id})", "/{id}", 1); alias != path {
+		out = append(out, template(method, alias))
+	}
+	return out
+}
+
+// asked says whether an example's request is one of the templates.
+func asked(sent []*regexp.Regexp, m reader.Message) bool {
+	for _, re := range sent {
+		if re.MatchString(m.Method + " " + requestPath(m.URL)) {
+			return true
+		}
+	}
+	return false
+}
+
+// template matches the requests "METHOD path" of a request template: each {name} stands for one
+// path segment or a part of one, anything else is itself (in any letter case).
+func template(method, path string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("(?i)^" + regexp.QuoteMeta(method) + " ")
+	for rest := path; rest != ""; {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			b.WriteString(regexp.QuoteMeta(rest))
+			break
+		}
+		b.WriteString(regexp.QuoteMeta(rest[:open]))
+		b.WriteString(`[^/]+`)
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			break
+		}
+		rest = rest[open+end+1:]
+	}
+	b.WriteString("/?$")
+	return regexp.MustCompile(b.String())
+}
+
+// requestPath is the path of an example's request address, from its version on.
+func requestPath(address string) string {
+	u, err := url.Parse(strings.ReplaceAll(address, " ", "%20"))
+	if err != nil {
+		return address
+	}
+	return u.Path
+}
+
 var (
 	trailingComma = regexp.MustCompile(`,(\s*[}\]])`)
 	placeholder   = regexp.MustCompile(`:\s*<([^<>"\n]*)>`)
@@ -162,13 +321,20 @@ func repair(body string) string {
 	return placeholder.ReplaceAllString(s, `: "<$1>"`)
 }
 
-// Items are the objects of an answer: the items of "value" for a collection, else the answer.
+// Items are the objects of an answer: the items of a collection ("value" in Graph, "items" in
+// Partner Center), else the answer itself.
 func Items(body json.RawMessage) []json.RawMessage {
 	var page struct {
 		Value *[]json.RawMessage `json:"value"`
+		Items *[]json.RawMessage `json:"items"`
 	}
-	if json.Unmarshal(body, &page) == nil && page.Value != nil {
-		return *page.Value
+	if json.Unmarshal(body, &page) == nil {
+		switch {
+		case page.Value != nil:
+			return *page.Value
+		case page.Items != nil:
+			return *page.Items
+		}
 	}
 	return []json.RawMessage{body}
 }
@@ -254,8 +420,11 @@ func same(ex, got any) bool {
 		return true
 	case []any:
 		g, ok := got.([]any)
-		if !ok || len(g) != len(e) {
-			return e == nil && got == nil || ok && len(g) == len(e)
+		if !ok {
+			return len(e) == 0 && got == nil
+		}
+		if len(g) != len(e) {
+			return false
 		}
 		for i := range e {
 			if !same(e[i], g[i]) {

@@ -212,7 +212,7 @@ func (p *page) blocks() []block {
 		}
 		comment := sb.String()
 		kind := commentField(comment, "blockType")
-		if kind != "request" && kind != "response" {
+		if kind != "request" && kind != "response" && kind != "ignored" {
 			i = j
 			continue
 		}
@@ -230,10 +230,30 @@ func (p *page) blocks() []block {
 		for ; e < len(p.lines) && !fence.MatchString(p.lines[e]); e++ {
 			code = append(code, p.lines[e])
 		}
+		if kind == "ignored" {
+			// An example Microsoft's tooling does not run is still an example: a request to a
+			// full address (GET https://...) is the request the next answer answers. Other
+			// ignored blocks (the HTTP request syntax, GET /groups) are not examples.
+			if first := firstLine(code); !requestStart.MatchString(first) || !strings.Contains(first, "://") {
+				i = e
+				continue
+			}
+			kind = "request"
+		}
 		out = append(out, block{kind: kind, name: commentField(comment, "name"), code: code, line: k})
 		i = e
 	}
 	return out
+}
+
+// firstLine is the first line of code that is not blank, trimmed.
+func firstLine(code []string) string {
+	for _, c := range code {
+		if c = strings.TrimSpace(c); c != "" {
+			return c
+		}
+	}
+	return ""
 }
 
 var commentFieldPattern = regexp.MustCompile(`"(\w+)"\s*:\s*"([^"]*)"`)

@@ -616,13 +616,7 @@ func plainExamples(p *page) ([]Example, error) {
 			code = append(code, p.lines[j])
 		}
 		i = j
-		first := ""
-		for _, c := range code {
-			if strings.TrimSpace(c) != "" {
-				first = strings.TrimSpace(c)
-				break
-			}
-		}
+		first := firstLine(code)
 		switch {
 		case strings.HasPrefix(first, "HTTP/1.1 "):
 			resp, err := parseMessage("response", code)
