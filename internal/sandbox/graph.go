@@ -261,9 +261,10 @@ func (c *graphCall) notFound(what string) {
 		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", what))
 }
 
-// object answers one entity, honouring $select.
+// object answers one entity, honouring $select, with every property the page's examples show
+// (learn.Request.Fill): what the sandbox does not hold is answered empty, as Graph answers it.
 func (c *graphCall) object(status int, context string, item map[string]any) {
-	item = selectFields(item, c.r.URL.Query().Get("$select"))
+	item = selectFields(c.page.Fill(item), c.r.URL.Query().Get("$select"))
 	out := map[string]any{"@odata.context": c.graphURL("/$metadata#" + context)}
 	for k, v := range item {
 		out[k] = v
@@ -272,7 +273,8 @@ func (c *graphCall) object(status int, context string, item map[string]any) {
 }
 
 // collection answers a list with $filter, $select, $top and $skiptoken paging, the way Graph
-// pages: a nextLink with an opaque $skiptoken while more items remain.
+// pages: a nextLink with an opaque $skiptoken while more items remain. Items have every
+// property the page's examples show, as object's do.
 func (c *graphCall) collection(context string, items []map[string]any, defaultPage, maxPage int) {
 	q := c.r.URL.Query()
 	filtered, err := applyFilter(items, q.Get("$filter"))
@@ -300,7 +302,7 @@ func (c *graphCall) collection(context string, items []map[string]any, defaultPa
 	end := min(start+size, len(filtered))
 	page := make([]map[string]any, 0, end-start)
 	for _, it := range filtered[start:end] {
-		page = append(page, selectFields(it, q.Get("$select")))
+		page = append(page, selectFields(c.page.Fill(it), q.Get("$select")))
 	}
 	out := map[string]any{"@odata.context": c.graphURL("/$metadata#" + context), "value": page}
 	if end < len(filtered) {

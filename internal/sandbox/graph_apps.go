@@ -175,9 +175,8 @@ func addPassword(c *graphCall) {
 	secret := SecretMarker + "~" + base64.RawURLEncoding.EncodeToString(raw[:])
 	p := passwordCredential{keyID: c.s.world.ids.newID("password", a.id), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
 	a.passwords = append(a.passwords, p)
-	writeJSON(c.w, http.StatusOK, map[string]any{
-		"@odata.context": c.graphURL("/$metadata#microsoft.graph.passwordCredential"),
-		"keyId":          p.keyID, "displayName": p.displayName, "hint": p.hint, "secretText": secret,
+	c.object(http.StatusOK, "microsoft.graph.passwordCredential", map[string]any{
+		"keyId": p.keyID, "displayName": p.displayName, "hint": p.hint, "secretText": secret,
 		"startDateTime": timeString(p.start), "endDateTime": timeString(p.end),
 	})
 }

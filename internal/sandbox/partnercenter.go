@@ -95,12 +95,14 @@ func getOrganizationProfile(s *Server, w http.ResponseWriter, r *http.Request, p
 		"language":    "en",
 		"culture":     "en-US",
 		"defaultAddress": map[string]any{
-			"country": "US", "city": "Redmond", "state": "WA", "addressLine1": "1 Sandbox Way", "postalCode": "98052",
+			// Partner Center answers "" for an address line or phone number it has none of
+			// (get-an-organization-profile).
+			"country": "US", "city": "Redmond", "state": "WA", "addressLine1": "1 Sandbox Way", "addressLine2": "", "postalCode": "98052",
 			"firstName": "Alex", "lastName": "Wilber", "phoneNumber": "4255550100",
 		},
 		"profileType": "organization_profile",
 		"links":       map[string]any{"self": map[string]any{"uri": "/profiles/organization", "method": "GET", "headers": []any{}}},
-		"attributes":  map[string]any{"objectType": "OrganizationProfile"},
+		"attributes":  map[string]any{"etag": stableID(t.domain, "profile", "etag"), "objectType": "OrganizationProfile"},
 	})
 }
 

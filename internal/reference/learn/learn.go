@@ -93,6 +93,14 @@ type Request struct {
 	Async bool `json:"async,omitempty"`
 	// Conditions add requirements in some cases the page describes.
 	Conditions []Condition `json:"conditions,omitempty"`
+	// Type is the Graph type of the objects the request answers ("microsoft.graph.group"), as
+	// Graph's schema for the request's version names it; "" for Partner Center and $batch.
+	Type string `json:"type,omitempty"`
+	// Shapes are what the page's full example answers look like, by @odata.type ("" for
+	// objects that name none): every property they carry, at an empty value of its kind (null,
+	// "" where Microsoft sends an empty string, [] for a list; objects likewise). The sandbox
+	// answers no less (Fill).
+	Shapes map[string]map[string]any `json:"shapes,omitempty"`
 	// Notes say where a fact came from when it is not the stored page itself (a looked-up
 	// include, the current page where the stored one is older), in our own words.
 	Notes []string `json:"notes,omitempty"`
@@ -338,4 +346,57 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Fill gives item every property of the request's shape for its @odata.type that it lacks, at
+// the shape's empty value, in its objects too. An item whose type the examples do not name takes
+// the shape of their untyped objects; an item without @odata.type takes the shape of a request
+// whose examples show one type only (with its @odata.type). item itself is not changed;
+// a request without a shape gives item back.
+func (r Request) Fill(item map[string]any) map[string]any {
+	typ, _ := item["@odata.type"].(string)
+	shape, ok := r.Shapes[typ]
+	if !ok {
+		shape, ok = r.Shapes[""] // the examples name no type: the request's own
+	}
+	if !ok && typ == "" && len(r.Shapes) == 1 {
+		for _, only := range r.Shapes {
+			shape, ok = only, true
+		}
+	}
+	if !ok {
+		return item
+	}
+	return fill(item, shape)
+}
+
+func fill(item, shape map[string]any) map[string]any {
+	out := make(map[string]any, len(shape)+len(item))
+	for k, v := range item {
+		out[k] = v
+	}
+	for k, v := range shape {
+		have, ok := out[k]
+		if !ok {
+			out[k] = copyEmpty(v)
+			continue
+		}
+		if ho, isObj := have.(map[string]any); isObj {
+			if so, shaped := v.(map[string]any); shaped {
+				out[k] = fill(ho, so)
+			}
+		}
+	}
+	return out
+}
+
+// copyEmpty copies a shape's empty value, so that no answer shares the shape's maps.
+func copyEmpty(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return fill(map[string]any{}, x)
+	case []any:
+		return []any{}
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -153,5 +154,35 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := learn.Load(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestFill(t *testing.T) {
+	r := learn.Request{Shapes: map[string]map[string]any{
+		"":                      {"id": nil, "tags": []any{}, "note": "", "web": map[string]any{"redirectUris": []any{}, "logoutUrl": nil}},
+		"#microsoft.graph.user": {"@odata.type": "#microsoft.graph.user", "mail": nil},
+	}}
+	item := map[string]any{"id": "1", "web": map[string]any{"redirectUris": []any{"https://x"}}}
+	got := r.Fill(item)
+	want := map[string]any{"id": "1", "tags": []any{}, "note": "", "web": map[string]any{"redirectUris": []any{"https://x"}, "logoutUrl": nil}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Fill: got %v, want %v", got, want)
+	}
+	if _, changed := item["tags"]; changed || len(item["web"].(map[string]any)) != 1 {
+		t.Errorf("Fill changed its item: %v", item)
+	}
+	got["web"].(map[string]any)["logoutUrl"] = "changed"
+	if r.Shapes[""]["web"].(map[string]any)["logoutUrl"] != nil {
+		t.Error("an answer shares the shape's maps")
+	}
+	if u := r.Fill(map[string]any{"@odata.type": "#microsoft.graph.user", "id": "2"}); u["mail"] != nil || len(u) != 3 {
+		t.Errorf("a user takes the user shape: %v", u)
+	}
+	if g := r.Fill(map[string]any{"@odata.type": "#microsoft.graph.group", "id": "3"}); g["note"] != "" {
+		t.Errorf("a type without a shape of its own takes the untyped one: %v", g)
+	}
+	only := learn.Request{Shapes: map[string]map[string]any{"#microsoft.graph.riskyUser": {"@odata.type": "#microsoft.graph.riskyUser", "riskState": nil}}}
+	if u := only.Fill(map[string]any{"id": "4"}); u["@odata.type"] != "#microsoft.graph.riskyUser" {
+		t.Errorf("an untyped item of a one-type request takes its type: %v", u)
 	}
 }

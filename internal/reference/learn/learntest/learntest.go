@@ -15,8 +15,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
+
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -132,39 +133,27 @@ type Answer struct {
 func Answers(t testing.TB, page string) []Answer {
 	t.Helper()
 	pe := Load(t, page)
-	var sent []*regexp.Regexp
-	for _, r := range pe.Requests {
-		method, path, _ := strings.Cut(r, " ")
-		sent = append(sent, templates(method, path)...)
-	}
 	var out []Answer
 	for _, ex := range pe.Examples {
 		r := ex.Response
 		if r.Status < 200 || r.Status >= 300 {
 			continue
 		}
-		if !asked(sent, ex.Request) {
+		if !slices.ContainsFunc(pe.Requests, func(req string) bool { return reader.Asks(req, ex.Request) }) {
 			continue
 		}
 		a := Answer{Page: page, Name: ex.Name, Request: ex.Request, Status: r.Status, Headers: r.Headers}
-		switch body := strings.TrimSpace(r.Body); {
-		case body == "":
-		case r.JSON:
-			a.Body = json.RawMessage(body)
-			if body[0] != '{' {
+		if strings.TrimSpace(r.Body) != "" {
+			body, repaired, ok := reader.Body(r)
+			switch {
+			case !ok:
+				t.Errorf("%s %s: Microsoft's example answer is not JSON, even mended: %.200s", page, ex.Name, r.Body)
+				continue
+			case body[0] != '{':
 				t.Errorf("%s %s: Microsoft's example answer is not a JSON object: %.200s", page, ex.Name, body)
 				continue
 			}
-		default:
-			fixed := repair(body)
-			if !json.Valid([]byte(fixed)) {
-				if !strings.HasPrefix(body, "{") && !strings.HasPrefix(body, "[") {
-					continue // not a JSON answer at all ($count answers a number as text/plain)
-				}
-				t.Errorf("%s %s: Microsoft's example answer is not JSON, even mended: %.200s", page, ex.Name, body)
-				continue
-			}
-			a.Body, a.Repaired = json.RawMessage(fixed), true
+			a.Body, a.Repaired = body, repaired
 		}
 		out = append(out, a)
 	}
@@ -252,92 +241,8 @@ func Check(t *testing.T, pkg string, reads map[string]Read) {
 	}
 }
 
-// templates match the requests a page's request template stands for. The pages document /me
-// and /users/{id} as one request, and an object by its id or by its appId too (their HTTP
-// request section names both ways), and often show only one.
-func templates(method, path string) []*regexp.Regexp {
-	out := []*regexp.Regexp{template(method, path)}
-	alias := path
-	for _, v := range []string{"/v1.0", "/beta"} {
-		if rest, ok := strings.CutPrefix(path, v+"/me"); ok && (rest == "" || rest[0] == '/') {
-			alias = v + "/users/{id}" + rest
-		}
-	}
-	if alias = strings.Replace(alias, "(appId={id})", "/{id}", 1); alias != path {
-		out = append(out, template(method, alias))
-	}
-	return out
-}
-
-// asked says whether an example's request is one of the templates.
-func asked(sent []*regexp.Regexp, m reader.Message) bool {
-	for _, re := range sent {
-		if re.MatchString(m.Method + " " + requestPath(m.URL)) {
-			return true
-		}
-	}
-	return false
-}
-
-// template matches the requests "METHOD path" of a request template: each {name} stands for one
-// path segment or a part of one, anything else is itself (in any letter case).
-func template(method, path string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("(?i)^" + regexp.QuoteMeta(method) + " ")
-	for rest := path; rest != ""; {
-		open := strings.IndexByte(rest, '{')
-		if open < 0 {
-			b.WriteString(regexp.QuoteMeta(rest))
-			break
-		}
-		b.WriteString(regexp.QuoteMeta(rest[:open]))
-		b.WriteString(`[^/]+`)
-		end := strings.IndexByte(rest[open:], '}')
-		if end < 0 {
-			break
-		}
-		rest = rest[open+end+1:]
-	}
-	b.WriteString("/?$")
-	return regexp.MustCompile(b.String())
-}
-
-// requestPath is the path of an example's request address, from its version on.
-func requestPath(address string) string {
-	u, err := url.Parse(strings.ReplaceAll(address, " ", "%20"))
-	if err != nil {
-		return address
-	}
-	return u.Path
-}
-
-var (
-	trailingComma = regexp.MustCompile(`,(\s*[}\]])`)
-	placeholder   = regexp.MustCompile(`:\s*<([^<>"\n]*)>`)
-)
-
-func repair(body string) string {
-	s := trailingComma.ReplaceAllString(body, "$1")
-	return placeholder.ReplaceAllString(s, `: "<$1>"`)
-}
-
-// Items are the objects of an answer: the items of a collection ("value" in Graph, "items" in
-// Partner Center), else the answer itself.
-func Items(body json.RawMessage) []json.RawMessage {
-	var page struct {
-		Value *[]json.RawMessage `json:"value"`
-		Items *[]json.RawMessage `json:"items"`
-	}
-	if json.Unmarshal(body, &page) == nil {
-		switch {
-		case page.Value != nil:
-			return *page.Value
-		case page.Items != nil:
-			return *page.Items
-		}
-	}
-	return []json.RawMessage{body}
-}
+// Items are the objects of an answer: the items of a collection, else the answer itself.
+func Items(body json.RawMessage) []json.RawMessage { return reader.Items(body) }
 
 // Decodes decodes one answer (or item) into a new T, as the app's reader T does, and fails the
 // test when it is refused or when a field T declares and the answer carries is lost: read back,

@@ -52,27 +52,3 @@ func dedupe(m map[string]string) []string {
 	}
 	return out
 }
-
-// TestAnswersKeepOnlyTheRequestsTheAppSends: a page's examples of other requests (a $count, a
-// user by id on a /me page is the same request and stays) are left out.
-func TestAnswersKeepOnlyTheRequestsTheAppSends(t *testing.T) {
-	for _, tc := range []struct {
-		method, path, sent string
-		want               bool
-	}{
-		{"GET", "/v1.0/groups", "GET https://graph.microsoft.com/v1.0/groups?$select=id", true},
-		{"GET", "/v1.0/groups", "GET https://graph.microsoft.com/v1.0/groups/$count", false},
-		{"GET", "/v1.0/me/transitiveMemberOf", "GET https://graph.microsoft.com/v1.0/users/6e7b/transitiveMemberOf", true},
-		{"GET", "/v1.0/me/transitiveMemberOf", "GET https://graph.microsoft.com/v1.0/users/6e7b/transitiveMemberOf/microsoft.graph.group", false},
-		{"GET", "/v1.0/servicePrincipals(appId={id})", "GET https://graph.microsoft.com/v1.0/servicePrincipals/00063ffc", true},
-		{"GET", "/v1.0/applications(appId={id})", "GET https://graph.microsoft.com/v1.0/applications(appId='46e6')?$select=id", true},
-		{"PATCH", "/v1.0/oauth2PermissionGrants/{id}", "PATCH https://graph.microsoft.com/v1.0/oauth2PermissionGrants/l5eW7x0ga0-WDOn", true},
-		{"PATCH", "/v1.0/oauth2PermissionGrants/{id}", "GET https://graph.microsoft.com/v1.0/oauth2PermissionGrants/l5eW7x0ga0-WDOn", false},
-	} {
-		method, address, _ := strings.Cut(tc.sent, " ")
-		got := asked(templates(tc.method, tc.path), reader.Message{Method: method, URL: address})
-		if got != tc.want {
-			t.Errorf("%s %s answered by %s: %v, want %v", tc.method, tc.path, tc.sent, got, tc.want)
-		}
-	}
-}

@@ -21,6 +21,9 @@ type entry struct {
 	// typ is the resource page of the answer's type, whose properties say which support
 	// $filter (v1.0/resources/<typ>.md).
 	typ string
+	// schema is the type of the answer's objects where typ does not name it (typ is only set
+	// where its page's $filter marks matter): the shapes of the answers keep only its properties.
+	schema string
 	// current holds facts of Microsoft's current page that replace the stored page's, where the
 	// stored copy is older and the difference matters; why says which is followed and why.
 	current *current
@@ -82,7 +85,7 @@ func entries() []entry {
 		{service: learn.Graph, method: "GET", path: "/v1.0/groups", page: v1api + "group-list.md", typ: "group"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/groups", page: v1api + "group-post-groups.md",
 			conditions: []learn.Condition{roleAssignable("group resource page, isAssignableToRole")}},
-		{service: learn.Graph, method: "GET", path: "/v1.0/groups/{id}/transitiveMembers", page: v1api + "group-list-transitivemembers.md"},
+		{service: learn.Graph, method: "GET", path: "/v1.0/groups/{id}/transitiveMembers", page: v1api + "group-list-transitivemembers.md", schema: "directoryObject"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/groups/{id}/members/$ref", page: v1api + "group-post-members.md", resource: "user",
 			current: &current{
 				source: "https://learn.microsoft.com/graph/api/group-post-members (rendered page, read with the search tools)",
@@ -127,13 +130,13 @@ func entries() []entry {
 			}},
 		{service: learn.Graph, method: "GET", path: "/v1.0/users/{id}/authentication/microsoftAuthenticatorMethods",
 			page: v1api + "microsoftauthenticatorauthenticationmethod-list.md", table: "Permissions acting on other users"},
-		{service: learn.Graph, method: "GET", path: "/beta/users/{id}/authentication/signInPreferences",
+		{service: learn.Graph, method: "GET", path: "/beta/users/{id}/authentication/signInPreferences", schema: "signInPreferences",
 			page: betaapi + "authentication-get.md", table: "Permissions to read system-preferred MFA"},
 		{service: learn.Graph, method: "PATCH", path: "/beta/users/{id}/authentication/signInPreferences",
 			page: betaapi + "authentication-update.md", table: "Permissions to update system-preferred MFA"},
 
 		// Conditional Access, security defaults, sign-in logs, risky users.
-		{service: learn.Graph, method: "GET", path: "/v1.0/identity/conditionalAccess/policies", page: v1api + "conditionalaccessroot-list-policies.md"},
+		{service: learn.Graph, method: "GET", path: "/v1.0/identity/conditionalAccess/policies", page: v1api + "conditionalaccessroot-list-policies.md", schema: "conditionalAccessPolicy"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/identity/conditionalAccess/policies/{id}", page: v1api + "conditionalaccesspolicy-get.md",
 			current: &current{
 				source: rbacRepo + "api-reference/v1.0/includes/rbac-for-apis/rbac-conditionalaccess-apis-read.md @3b69f03, shown on https://learn.microsoft.com/graph/api/conditionalaccesspolicy-get",
@@ -154,7 +157,7 @@ func entries() []entry {
 					"Its permissions are not taken: the stored page's all-three reading is stricter, and meeting it meets the current one.",
 				roles: []string{"Security Administrator", "Conditional Access Administrator"},
 			}},
-		{service: learn.Graph, method: "GET", path: "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", page: v1api + "identitysecuritydefaultsenforcementpolicy-get.md"},
+		{service: learn.Graph, method: "GET", path: "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", page: v1api + "identitysecuritydefaultsenforcementpolicy-get.md", schema: "identitySecurityDefaultsEnforcementPolicy"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/auditLogs/signIns", page: v1api + "signin-list.md", typ: "signin"},
 		{service: learn.Graph, method: "GET", path: "/beta/auditLogs/signIns", page: betaapi + "signin-list.md", typ: "signin"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/identityProtection/riskyUsers", page: v1api + "riskyuser-list.md", typ: "riskyuser"},
@@ -166,7 +169,7 @@ func entries() []entry {
 		{service: learn.Graph, method: "GET", path: "/v1.0/applications(appId={id})", page: v1api + "application-get.md"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/applications", page: v1api + "application-post-applications.md", current: applicationWrite},
 		{service: learn.Graph, method: "PATCH", path: "/v1.0/applications/{id}", page: v1api + "application-update.md", current: applicationWrite},
-		{service: learn.Graph, method: "POST", path: "/v1.0/applications/{id}/addPassword", page: v1api + "application-addpassword.md", current: applicationWrite},
+		{service: learn.Graph, method: "POST", path: "/v1.0/applications/{id}/addPassword", page: v1api + "application-addpassword.md", schema: "passwordCredential", current: applicationWrite},
 		{service: learn.Graph, method: "POST", path: "/v1.0/applications/{id}/removePassword", page: v1api + "application-removepassword.md", current: applicationWrite},
 		{service: learn.Graph, method: "GET", path: "/v1.0/servicePrincipals", page: v1api + "serviceprincipal-list.md", typ: "serviceprincipal"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/servicePrincipals(appId={id})", page: v1api + "serviceprincipal-get.md"},
@@ -179,7 +182,7 @@ func entries() []entry {
 		{service: learn.Graph, method: "GET", path: "/v1.0/oauth2PermissionGrants", page: v1api + "oauth2permissiongrant-list.md", typ: "oauth2permissiongrant", current: grantRead},
 		{service: learn.Graph, method: "POST", path: "/v1.0/oauth2PermissionGrants", page: v1api + "oauth2permissiongrant-post.md", current: grantWrite},
 		{service: learn.Graph, method: "PATCH", path: "/v1.0/oauth2PermissionGrants/{id}", page: v1api + "oauth2permissiongrant-update.md", current: grantWrite},
-		{service: learn.Graph, method: "GET", path: "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", page: v1api + "serviceprincipal-list-approleassignedto.md"},
+		{service: learn.Graph, method: "GET", path: "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", page: v1api + "serviceprincipal-list-approleassignedto.md", schema: "appRoleAssignment"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", page: v1api + "serviceprincipal-post-approleassignedto.md",
 			current: &current{
 				source: rbacRepo + "api-reference/v1.0/includes/rbac-for-apis/rbac-approleassignments-apis-write.md @3cff1ca, shown on https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignments",

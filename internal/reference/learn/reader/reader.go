@@ -51,6 +51,7 @@ func Read(pages fs.FS, descriptions []byte) (*learn.Data, []PageExamples, error)
 	}
 	r := &run{fs: pages, pages: map[string]*page{}}
 	examples := map[string]*PageExamples{}
+	shaped := map[string][]shapeSource{}
 	var errs []error
 	for _, e := range entries() {
 		req, err := r.request(e)
@@ -58,18 +59,53 @@ func Read(pages fs.FS, descriptions []byte) (*learn.Data, []PageExamples, error)
 			errs = append(errs, fmt.Errorf("%s %s: %w", e.method, e.path, err))
 			continue
 		}
-		d.Requests = append(d.Requests, req)
 		pe, err := r.examples(e)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s %s: examples: %w", e.method, e.path, err))
 			continue
 		}
+		if e.page != batching { // a $batch answer is a list of answers, not an object
+			key := shapeKey(req.Path)
+			typ := e.schema
+			if typ == "" {
+				typ = e.typ
+			}
+			shaped[key] = append(shaped[key], shapeSource{len(d.Requests), req.Key(), typ, pe.Examples})
+		}
+		d.Requests = append(d.Requests, req)
 		if have := examples[pe.Page]; have != nil {
 			have.Requests = append(have.Requests, req.Key())
 			continue
 		}
 		pe.Requests = []string{req.Key()}
 		examples[pe.Page] = &pe
+	}
+	// One shape for the requests that answer the same objects (a list, its item by id or by
+	// appId, the POST that makes one), read from all their examples: Graph answers an object
+	// the same way whichever of them reads it.
+	types, err := reference.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	for key, group := range shaped {
+		var keys []string
+		var all []Example
+		typ := ""
+		for _, g := range group {
+			keys = append(keys, g.request)
+			all = append(all, g.examples...)
+			if typ == "" {
+				typ = g.typ
+			}
+		}
+		sh := shapes(keys, all)
+		name, err := schemaOnly(sh, d.Requests[group[0].index], typ, types)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("the answers of %s: %w", key, err))
+		}
+		for _, g := range group {
+			d.Requests[g.index].Shapes, d.Requests[g.index].Type = sh, name
+		}
 	}
 	if err := checkRoles(d); err != nil {
 		errs = append(errs, err)

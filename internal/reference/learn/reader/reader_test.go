@@ -134,3 +134,46 @@ func FuzzParseMessage(f *testing.F) {
 		}
 	})
 }
+
+func TestShapes(t *testing.T) {
+	answer := func(url, body string) Example {
+		return Example{Request: Message{Method: "GET", URL: url}, Response: Message{Status: 200, Body: body, JSON: json.Valid([]byte(body))}}
+	}
+	examples := []Example{
+		answer("https://graph.microsoft.com/v1.0/policies", `{"@odata.context":"x","value":[{"id":"1","state":"enabled","conditions":{"locations":null,"users":{"includeUsers":["All"]}},"tags":["a"],"note":""}]}`),
+		answer("https://graph.microsoft.com/v1.0/policies/1", `{"@odata.context":"x","id":"1","conditions":{"locations":{"includeLocations":["x"]},"platforms":{"includePlatforms":["all"]}},"extra":7,}`),
+		answer("https://graph.microsoft.com/v1.0/policies?$select=id,only", `{"value":[{"id":"1","only":true}]}`),
+		answer("https://graph.microsoft.com/v1.0/users/1", `{"id":"u","displayName":"not this request"}`),
+	}
+	got := shapes([]string{"GET /v1.0/policies", "GET /v1.0/policies/{id}"}, examples)
+	want := map[string]map[string]any{"": {
+		"id": nil, "state": nil, "tags": []any{}, "note": "", "extra": nil,
+		"conditions": map[string]any{"locations": nil, "users": map[string]any{"includeUsers": []any{}}, "platforms": map[string]any{"includePlatforms": []any{}}},
+	}}
+	if !reflect.DeepEqual(got, want) {
+		gb, _ := json.Marshal(got)
+		wb, _ := json.Marshal(want)
+		t.Errorf("shapes:\n got %s\nwant %s", gb, wb)
+	}
+}
+
+func TestAsks(t *testing.T) {
+	for _, tc := range []struct {
+		request, sent string
+		want          bool
+	}{
+		{"GET /v1.0/groups", "GET https://graph.microsoft.com/v1.0/groups?$select=id", true},
+		{"GET /v1.0/groups", "GET https://graph.microsoft.com/v1.0/groups/$count", false},
+		{"GET /v1.0/me/transitiveMemberOf", "GET https://graph.microsoft.com/v1.0/users/6e7b/transitiveMemberOf", true},
+		{"GET /v1.0/me/transitiveMemberOf", "GET https://graph.microsoft.com/v1.0/users/6e7b/transitiveMemberOf/microsoft.graph.group", false},
+		{"GET /v1.0/servicePrincipals(appId={id})", "GET https://graph.microsoft.com/v1.0/servicePrincipals/00063ffc", true},
+		{"GET /v1.0/applications(appId={id})", "GET https://graph.microsoft.com/v1.0/applications(appId='46e6')?$select=id", true},
+		{"PATCH /v1.0/oauth2PermissionGrants/{id}", "PATCH https://graph.microsoft.com/v1.0/oauth2PermissionGrants/l5eW7x0ga0-WDOn", true},
+		{"PATCH /v1.0/oauth2PermissionGrants/{id}", "GET https://graph.microsoft.com/v1.0/oauth2PermissionGrants/l5eW7x0ga0-WDOn", false},
+	} {
+		method, address, _ := strings.Cut(tc.sent, " ")
+		if got := Asks(tc.request, Message{Method: method, URL: address}); got != tc.want {
+			t.Errorf("%s answered by %s: %v, want %v", tc.request, tc.sent, got, tc.want)
+		}
+	}
+}
