@@ -139,7 +139,7 @@ func (s *appregService) Plan(ctx context.Context, report func(string)) (ui.AppPl
 		s.appID = st.App.AppID
 	}
 	s.mu.Unlock()
-	return ui.AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes}, nil
+	return ui.AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, Consent: appreg.ConsentWords(n)}, nil
 }
 
 func (s *appregService) Apply(ctx context.Context, report func(done, total int, message string)) (ui.AppOutcome, error) {
