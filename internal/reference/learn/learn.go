@@ -139,15 +139,6 @@ func Load() (*Data, error) {
 	return &d, nil
 }
 
-// MustLoad is Load for callers that cannot go on without the data (it is part of the binary).
-func MustLoad() *Data {
-	d, err := Load()
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
 // Find returns the request that method and path (as sent: version prefix, real ids, any query)
 // are an instance of, for service. Ids, alternate keys and letter case are matched as
 // Microsoft's permissions reference matches them (reference.NormalizePath); the version must be
