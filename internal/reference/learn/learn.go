@@ -144,16 +144,20 @@ func Load() (*Data, error) {
 // Microsoft's permissions reference matches them (reference.NormalizePath); the version must be
 // the same.
 func (d *Data) Find(service, method, path string) (Request, bool) {
-	version, norm := versionOf(path), reference.NormalizePath(path)
 	for _, r := range d.Requests {
-		if r.Service != service || !strings.EqualFold(r.Method, method) {
-			continue
-		}
-		if versionOf(r.Path) == version && reference.NormalizePath(r.Path) == norm {
+		if r.Service == service && strings.EqualFold(r.Method, method) && SamePath(r.Path, path) {
 			return r, true
 		}
 	}
 	return Request{}, false
+}
+
+// SamePath says whether a request sent to path (with its version, real ids, any query; a full
+// address too) is the one the template names: the same version and the same segments, ids and
+// alternate keys matched as Microsoft's permissions reference matches them
+// (reference.NormalizePath), in any letter case.
+func SamePath(template, path string) bool {
+	return versionOf(template) == versionOf(path) && reference.NormalizePath(template) == reference.NormalizePath(path)
 }
 
 // Get returns the request with exactly this service, method and template.

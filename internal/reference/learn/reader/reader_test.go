@@ -177,3 +177,37 @@ func TestAsks(t *testing.T) {
 		}
 	}
 }
+
+// FuzzShapes: the shape of any example answer is read without a panic, and every shape's
+// values are empty (null, "", [] or an object of empty values).
+func FuzzShapes(f *testing.F) {
+	f.Add(`{"value":[{"id":"1","a":{"b":null,"c":[1]},"d":""}]}`)
+	f.Add(`{"id":"x","a":{"b":{"c":"d"}},"@odata.type":"#microsoft.graph.user"}`)
+	f.Add(`{"items":[{"x":[{"y":1}]}],}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		ex := Example{Request: Message{Method: "GET", URL: "https://graph.microsoft.com/v1.0/things"}, Response: Message{Status: 200, Body: body, JSON: json.Valid([]byte(body))}}
+		for _, shape := range shapes([]string{"GET /v1.0/things"}, []Example{ex}) {
+			checkEmpty(t, shape)
+		}
+	})
+}
+
+func checkEmpty(t *testing.T, shape map[string]any) {
+	for k, v := range shape {
+		switch x := v.(type) {
+		case nil:
+		case string:
+			if x != "" && k != "@odata.type" {
+				t.Fatalf("%s holds %q", k, x)
+			}
+		case []any:
+			if len(x) != 0 {
+				t.Fatalf("%s holds a list of %d", k, len(x))
+			}
+		case map[string]any:
+			checkEmpty(t, x)
+		default:
+			t.Fatalf("%s holds %T", k, v)
+		}
+	}
+}

@@ -244,8 +244,13 @@ func merge(shape, item map[string]any, at string, nulls map[string]bool) {
 		if metadata(k) {
 			continue
 		}
-		if at == "" && k == "@odata.type" {
-			shape[k] = v
+		if k == "@odata.type" {
+			// It names the type of the object: kept for the top-level object, whose shape it
+			// picks; a nested object's type is the sandbox's to say (a policy's externalTenants
+			// is one of several derived types).
+			if at == "" {
+				shape[k] = v
+			}
 			continue
 		}
 		if nulls[at+k] {
