@@ -25,8 +25,11 @@ const (
 	AddAccessAssignment FixKind = "addAccessAssignment"
 	// UpdateAccessAssignment adds roles to a group's existing assignment (PATCH with If-Match).
 	UpdateAccessAssignment FixKind = "updateAccessAssignment"
-	// SetAutoExtend sets an active relationship to extend automatically by 180 days (Graph allows
-	// changing autoExtendDuration while a relationship is active).
+	// SetAutoExtend sets an active relationship to extend automatically by 180 days. The pages
+	// disagree: the stored delegatedadminrelationship-update page allows a PATCH only in status
+	// created, Microsoft's current one and Partner Center's GDAP pages allow autoExtendDuration on
+	// an active relationship. Both are handled: the PATCH is tried, and a refusal falls back to
+	// requesting a new relationship (Fix.Fallback).
 	SetAutoExtend FixKind = "setAutoExtend"
 	// RequestNewRelationship creates a relationship with the profile's roles and locks it for the
 	// customer's approval (or only locks one that was created and never sent).
