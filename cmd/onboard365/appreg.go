@@ -12,7 +12,7 @@ import (
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/partnercenter"
-	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/ui"
 )
@@ -24,7 +24,7 @@ type appregService struct {
 	a *account
 
 	mu        sync.Mutex
-	ref       *reference.Reference
+	pages     *learn.Data
 	choice    permissions.Choice
 	needs     permissions.Needs
 	admin     *appreg.AdminSession
@@ -48,18 +48,18 @@ func (s *appregService) Integrations() []ui.AppIntegration {
 	return out
 }
 
-// reference loads Microsoft's reference data once (about 170 ms).
-func (s *appregService) reference() (*reference.Reference, error) {
+// reference loads what Microsoft's pages say about the app's requests once (internal/reference/learn).
+func (s *appregService) reference() (*learn.Data, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ref == nil {
-		ref, err := reference.Load()
+	if s.pages == nil {
+		pages, err := learn.Load()
 		if err != nil {
 			return nil, err
 		}
-		s.ref = ref
+		s.pages = pages
 	}
-	return s.ref, nil
+	return s.pages, nil
 }
 
 // adminSession signs an administrator in for the needs, showing the sign-in where it opened.
@@ -139,7 +139,7 @@ func (s *appregService) Plan(ctx context.Context, report func(string)) (ui.AppPl
 		s.appID = st.App.AppID
 	}
 	s.mu.Unlock()
-	return ui.AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes}, nil
+	return ui.AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, Consent: appreg.ConsentWords(n)}, nil
 }
 
 func (s *appregService) Apply(ctx context.Context, report func(done, total int, message string)) (ui.AppOutcome, error) {

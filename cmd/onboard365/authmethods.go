@@ -516,10 +516,6 @@ func writeAuthenticatorTable(w io.Writer, r AuthenticatorReport) error {
 	return err
 }
 
-// sandboxScopes are the Graph permissions the wizard's reads and writes need on the sandbox.
-const sandboxScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
-	"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
-
 // sandboxTenants gives Graph clients on a sandbox in this process, as its technician in any
 // tenant: the sandbox issues the tokens itself, so no sign-in happens and nothing is kept.
 func sandboxTenants(s *sandbox.Server) (func(context.Context, string) (*graph.Client, error), error) {
@@ -543,7 +539,7 @@ type sandboxTenantToken struct {
 func (t *sandboxTenantToken) Token(context.Context) (string, error) {
 	t.once.Do(func() {
 		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: checkSandboxTechnician, Tenant: t.tenant,
-			Audience: "https://graph.microsoft.com", Scopes: sandboxScopes})
+			Audience: "https://graph.microsoft.com", Consented: true}) // what the app is consented for there, as .default gives it
 	})
 	return t.tok, t.err
 }

@@ -21,11 +21,6 @@ import (
 	"github.com/onboard365/onboard365/ui/screenshot"
 )
 
-// authScopes are the Graph permissions the wizard uses: GDAP and groups for the role check,
-// licences, the sign-in methods report, and users' sign-in preferences.
-const authScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
-	"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
-
 // tenantTokens issues the technician's tokens for one tenant, once.
 type tenantTokens struct {
 	s      *sandbox.Server
@@ -38,7 +33,7 @@ type tenantTokens struct {
 func (t *tenantTokens) Token(context.Context) (string, error) {
 	t.once.Do(func() {
 		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: "alex@contosopartners.onmicrosoft.com", Tenant: t.tenant,
-			Audience: "https://graph.microsoft.com", Scopes: authScopes})
+			Audience: "https://graph.microsoft.com", Consented: true})
 	})
 	return t.tok, t.err
 }

@@ -179,9 +179,6 @@ func findProfile(name string) (roles.Profile, error) {
 	return roles.Profile{}, fmt.Errorf("there is no role profile called %q. The profiles are %s", name, builtInNames())
 }
 
-// checkSandboxScopes are the delegated permissions the check needs (it only reads).
-const checkSandboxScopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All"
-
 // checkSandboxTechnician is the sandbox's technician, whose token the check uses.
 const checkSandboxTechnician = "alex@contosopartners.onmicrosoft.com"
 
@@ -210,7 +207,7 @@ type checkSandboxToken struct {
 
 func (t *checkSandboxToken) Token(context.Context) (string, error) {
 	t.once.Do(func() {
-		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: checkSandboxTechnician, Audience: "https://graph.microsoft.com", Scopes: checkSandboxScopes})
+		t.tok, t.err = t.s.IssueToken(sandbox.TokenRequest{UPN: checkSandboxTechnician, Audience: "https://graph.microsoft.com", Consented: true})
 	})
 	return t.tok, t.err
 }

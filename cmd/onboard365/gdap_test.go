@@ -17,7 +17,7 @@ type sandboxToken struct{ s *sandbox.Server }
 
 func (t sandboxToken) Token(context.Context) (string, error) {
 	return t.s.IssueToken(sandbox.TokenRequest{UPN: "alex@contosopartners.onmicrosoft.com", Audience: "https://graph.microsoft.com",
-		Scopes: "User.Read DelegatedAdminRelationship.ReadWrite.All GroupMember.Read.All Group.ReadWrite.All"})
+		Consented: true})
 }
 
 // TestGDAPServiceOnTheSandbox walks what the GDAP page does: check, plan, apply, check again.

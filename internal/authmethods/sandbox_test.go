@@ -17,10 +17,6 @@ import (
 
 const (
 	technician = "alex@contosopartners.onmicrosoft.com"
-	// scopes are what the wizard's token carries: GDAP and groups for the role check, licences,
-	// the sign-in methods report and the users' sign-in preferences.
-	scopes = "User.Read DelegatedAdminRelationship.Read.All GroupMember.Read.All Group.Read.All " +
-		"LicenseAssignment.Read.All AuditLog.Read.All UserAuthenticationMethod.ReadWrite.All"
 )
 
 type issued struct {
@@ -57,7 +53,7 @@ func startSandbox(t testing.TB, opts sandbox.Options) *env {
 
 // client is a Graph client for a tenant ("" for the partner's own), as the technician.
 func (e *env) client(tenant string, opts graph.Options) *graph.Client {
-	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Tenant: tenant, Audience: "https://graph.microsoft.com", Scopes: scopes}}
+	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Tenant: tenant, Audience: "https://graph.microsoft.com", Consented: true}} // what the app is consented for there
 	return graph.New(e.s.Cloud().GraphURL, e.hc, src, opts)
 }
 

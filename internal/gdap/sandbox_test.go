@@ -17,9 +17,6 @@ import (
 
 const (
 	technician = "alex@contosopartners.onmicrosoft.com"
-	// scopes are what the GDAP wizard's token carries: read and fix relationships, make groups
-	// and memberships, know who is signed in.
-	scopes = "User.Read DelegatedAdminRelationship.ReadWrite.All Group.ReadWrite.All GroupMember.ReadWrite.All"
 )
 
 // issued hands out one token from the sandbox.
@@ -62,7 +59,7 @@ func startSandbox(t testing.TB, opts sandbox.Options) *env {
 }
 
 func (e *env) client(opts graph.Options) *graph.Client {
-	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Audience: "https://graph.microsoft.com", Scopes: scopes}}
+	src := &issued{s: e.s, req: sandbox.TokenRequest{UPN: technician, Audience: "https://graph.microsoft.com", Consented: true}} // the partner's admin consent
 	return graph.New(e.s.Cloud().GraphURL, e.hc, src, opts)
 }
 

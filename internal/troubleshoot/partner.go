@@ -21,7 +21,9 @@ const (
 	riskyUsersPath          = "/v1.0/identityProtection/riskyUsers"
 	dismissPath             = "/v1.0/identityProtection/riskyUsers/dismiss"
 	registrationDetailsPath = "/v1.0/reports/authenticationMethods/userRegistrationDetails"
-	adminsPath              = registrationDetailsPath + "?$filter=" + "isAdmin%20eq%20true"
+	// adminsPath is the sign-in methods report, read whole: its type page does not mark isAdmin
+	// as supporting $filter (userregistrationdetails), so the admins are picked out here.
+	adminsPath = registrationDetailsPath
 )
 
 // person is a user as the checks name them.
@@ -39,6 +41,22 @@ func (p person) label() string {
 		return clean(p.UserPrincipalName)
 	}
 	return "the user " + quote(p.ID)
+}
+
+// reportRow is a row of the sign-in methods report, as far as the admin check reads it.
+type reportRow struct {
+	person
+	IsAdmin bool `json:"isAdmin"`
+}
+
+// securityDefaults is identitySecurityDefaultsEnforcementPolicy, as far as the checks read it.
+type securityDefaults struct {
+	IsEnabled *bool `json:"isEnabled"`
+}
+
+// member is a member of a group (a directoryObject), as far as the checks read it.
+type member struct {
+	ID string `json:"id"`
 }
 
 // riskyUser is an identityProtection riskyUser.
@@ -87,9 +105,7 @@ func readPartner(ctx context.Context, c *graph.Client, serviceAccount string) *p
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		var d struct {
-			IsEnabled *bool `json:"isEnabled"`
-		}
+		var d securityDefaults
 		if r.defaultsErr = c.Do(ctx, "GET", securityDefaultsPath, nil, &d); r.defaultsErr == nil {
 			r.defaults = d.IsEnabled
 		}
@@ -470,9 +486,15 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 	if c == nil {
 		return nil, nil, errors.New("no Graph client for the partner tenant")
 	}
-	admins, err := graph.List[person](ctx, c, adminsPath)
+	rows, err := graph.List[reportRow](ctx, c, adminsPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading which users are admins: %w", err)
+	}
+	var admins []person
+	for _, r := range rows {
+		if r.IsAdmin {
+			admins = append(admins, r.person)
+		}
 	}
 	members := map[string]map[string]bool{}
 	for _, m := range ps {
@@ -484,9 +506,7 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 			if _, done := members[g]; done || len(members) >= 20 {
 				continue
 			}
-			list, err := graph.List[struct {
-				ID string `json:"id"`
-			}](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
+			list, err := graph.List[member](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
 			if err != nil {
 				return nil, nil, fmt.Errorf("reading the members of an excluded group: %w", err)
 			}
