@@ -346,6 +346,9 @@ func (st *appRegState) planBody() fyne.CanvasObject {
 	for _, n := range st.plan.Notes {
 		body.Add(withIcon(theme.InfoIcon(), n))
 	}
+	if st.plan.Consent != "" {
+		body.Add(withIcon(theme.InfoIcon(), st.plan.Consent))
+	}
 	return body
 }
 
@@ -429,6 +432,9 @@ func (st *appRegState) customersBody() fyne.CanvasObject {
 	}
 	list := container.NewVBox(paragraph(fmt.Sprintf("%d customers: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
 		len(st.customers), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
+	if st.plan.Consent != "" {
+		list.Add(withIcon(theme.InfoIcon(), st.plan.Consent))
+	}
 	for _, c := range st.customers {
 		c := c
 		name := widget.NewLabelWithStyle(c.Customer+": "+c.Status, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

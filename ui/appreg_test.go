@@ -108,8 +108,9 @@ func (f *fakeAppReg) RotateSecret(_ context.Context, _ string, launched func(Lau
 }
 
 func TestAppRegistrationWizardWalksEveryStep(t *testing.T) {
+	const consent = "About the numbers: 12 permissions, 8 consented in your partner tenant, 7 in each customer."
 	svc := &fakeAppReg{plan: AppPlan{Facts: []string{"No app registration called Onboard365 exists."},
-		Changes: []string{"Create the app registration \"Onboard365\".", "Add a client secret."}}}
+		Changes: []string{"Create the app registration \"Onboard365\".", "Add a client secret."}, Consent: consent}}
 	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{AppRegistration: svc}})
 	s.Show(PageAppRegistry)
 
@@ -147,7 +148,7 @@ func TestAppRegistrationWizardWalksEveryStep(t *testing.T) {
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"What will change (2)", "1. Create the app registration \"Onboard365\".", "2. Add a client secret.", "No app registration called Onboard365 exists."} {
+	for _, want := range []string{"What will change (2)", "1. Create the app registration \"Onboard365\".", "2. Add a client secret.", "No app registration called Onboard365 exists.", consent} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the plan does not say %q:\n%s", want, got)
 		}
@@ -192,6 +193,9 @@ func TestAppRegistrationWizardWalksEveryStep(t *testing.T) {
 	got = texts(win)
 	if !strings.Contains(got, "4 customers: 1 consented, 2 need consent, 0 lack permissions, 1 could not be checked.") {
 		t.Fatalf("no customer count:\n%s", got)
+	}
+	if !strings.Contains(got, consent) {
+		t.Errorf("the customers step does not say what the permission counts mean:\n%s", got)
 	}
 	var ticks []*widget.Check
 	for _, o := range visible(win.Content()) {

@@ -43,10 +43,13 @@ func (s *Shell) keychainSection() fyne.CanvasObject {
 					body.Add(withIcon(theme.ErrorIcon(), explain.Sentence(err)))
 					return
 				}
+				if st.Problem != "" {
+					body.Add(withIcon(theme.WarningIcon(), st.Problem))
+				}
 				for _, line := range describeStored(st, time.Now()) {
 					body.Add(paragraph(line))
 				}
-				if st.SignedIn || st.ClientID != "" {
+				if st.SignedIn || st.ClientID != "" || st.Problem != "" {
 					forget := widget.NewButtonWithIcon("Sign out and forget", theme.DeleteIcon(), func() { s.confirmForget(load) })
 					forget.Importance = widget.DangerImportance
 					body.Add(container.NewHBox(forget))
@@ -67,13 +70,13 @@ func describeStored(st Stored, now time.Time) []string {
 		lines = append(lines, fmt.Sprintf("Sign-in: %s, in tenant %s.", st.Account, st.Tenant),
 			fmt.Sprintf("Last renewed %s. Unless it is used, it stops working on %s (%s).",
 				st.Renewed.Local().Format("2 January 2006 15:04"), expires.Local().Format("2 January 2006"), daysLeft(days)))
-	} else {
+	} else if st.Problem == "" { // with a problem, its sentence says what is kept
 		lines = append(lines, "No sign-in is stored. Use Sign in to add one.")
 	}
 	if st.ClientID != "" {
 		days := wholeDays(st.SecretExpires.Sub(now))
 		lines = append(lines, fmt.Sprintf("App secret for app %s: expires on %s (%s).", st.ClientID, st.SecretExpires.Local().Format("2 January 2006"), daysLeft(days)))
-	} else {
+	} else if st.Problem == "" {
 		lines = append(lines, "No app secret is stored.")
 	}
 	return lines

@@ -76,6 +76,34 @@ func TestSettingsSignOutAndForget(t *testing.T) {
 	}
 }
 
+// TestSettingsOffersToForgetWhatCannotBeUsed: a kept sign-in that is damaged, saved by a newer
+// version or unreadable is told in its own words, and "Sign out and forget" is offered to clear it.
+func TestSettingsOffersToForgetWhatCannotBeUsed(t *testing.T) {
+	const problem = "The sign-in saved in this computer's keychain was written by a newer version of Onboard365."
+	kc := &fakeKeychain{stored: Stored{Problem: problem}}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Keychain: kc}})
+	s.Show(PageSettings)
+	wait()
+	got := texts(win)
+	if !strings.Contains(got, problem) || strings.Contains(got, "No sign-in is stored") {
+		t.Fatalf("Settings does not tell the problem in its own words:\n%s", got)
+	}
+	test.Tap(button(t, win, "Sign out and forget"))
+	overlay := win.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no confirmation before forgetting")
+	}
+	for _, o := range visible(overlay) {
+		if b, ok := o.(*widget.Button); ok && strings.Contains(b.Text, "Yes") {
+			test.Tap(b)
+		}
+	}
+	wait()
+	if kc.forgotten != 1 {
+		t.Fatalf("forgotten %d times", kc.forgotten)
+	}
+}
+
 func TestSettingsKeychainUnavailable(t *testing.T) {
 	kc := &fakeKeychain{err: errors.New("Onboard365 could not reach this computer's keychain (the Secret Service). Nothing was stored.")}
 	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Keychain: kc}})

@@ -26,9 +26,11 @@ type SignIn interface {
 	Interactive(ctx context.Context, loginHint string, launched func(Launch)) (Evidence, error)
 	// DeviceCode signs in on another device with a code.
 	DeviceCode(ctx context.Context, code func(DeviceCode)) (Evidence, error)
-	// CheckPartnerCenter calls Partner Center with the new sign-in: nil when it accepts it.
-	CheckPartnerCenter(ctx context.Context) error
-	// Keep stores the sign-in in the OS keychain; only called after a Yes.
+	// CheckPartnerCenter calls Partner Center with the new sign-in and returns the final
+	// verdict, which includes Partner Center's answer (a YES needs it), and Partner Center's
+	// error to show (nil when it accepts the sign-in).
+	CheckPartnerCenter(ctx context.Context) (Evidence, error)
+	// Keep stores the sign-in in the OS keychain; only called after a final Yes.
 	Keep(ctx context.Context) error
 	// Discard forgets a sign-in that failed the checks, so nothing of it is stored.
 	Discard(ctx context.Context) error
@@ -108,7 +110,14 @@ func (st *signInState) wizard() *wizard.Wizard {
 				Content: func() fyne.CanvasObject { return st.verdictBody() },
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					report(wizard.Progress{Message: "Asking Partner Center for your organization profile…"})
-					st.pcErr = st.svc.CheckPartnerCenter(ctx)
+					ev, err := st.svc.CheckPartnerCenter(ctx)
+					st.pcErr = err
+					if len(ev.Claims) > 0 {
+						st.evidence = ev // the final verdict, with Partner Center's answer
+					}
+					if !st.evidence.Compliant {
+						_ = st.svc.Discard(context.WithoutCancel(ctx))
+					}
 					return nil
 				},
 				Validate: func() error {
@@ -289,9 +298,14 @@ func (st *signInState) verdictBody() fyne.CanvasObject {
 		}
 		body.Add(paragraph("Nothing from this sign-in was stored."))
 	}
+	for _, n := range ev.Notes {
+		body.Add(withIcon(theme.InfoIcon(), n))
+	}
 	switch {
 	case st.pcErr == nil && ev.Compliant:
 		body.Add(withIcon(theme.ConfirmIcon(), "Partner Center answered: it accepts this sign-in."))
+	case st.pcErr != nil && ev.Compliant:
+		body.Add(withIcon(theme.WarningIcon(), "Partner Center could not be asked: "+explain.Sentence(st.pcErr)))
 	case st.pcErr != nil:
 		body.Add(withIcon(theme.ErrorIcon(), "Partner Center refused it: "+explain.Sentence(st.pcErr)))
 	}
@@ -315,12 +329,15 @@ func (st *signInState) tokenChecker() fyne.CanvasObject {
 			return
 		}
 		if ev.Compliant {
-			result.Add(verdictBanner(true, "This token carries MFA."))
+			result.Add(verdictBanner(true, "This token says what Partner Center looks for: MFA, for Partner Center, not expired."))
 		} else {
 			result.Add(verdictBanner(false, "Partner Center would refuse this token."))
 			for _, r := range ev.Reasons {
 				result.Add(paragraph("• " + r))
 			}
+		}
+		for _, n := range ev.Notes {
+			result.Add(withIcon(theme.InfoIcon(), n))
 		}
 		result.Add(claimsTable(ev.Claims))
 	})

@@ -18,6 +18,7 @@ type fakeSignIn struct {
 	evidence  Evidence
 	signInErr error
 	pcErr     error
+	final     *Evidence // the verdict with Partner Center's answer; nil: evidence
 
 	hint               string
 	kept, discarded    int
@@ -37,15 +38,21 @@ func (f *fakeSignIn) DeviceCode(ctx context.Context, code func(DeviceCode)) (Evi
 	return f.evidence, f.signInErr
 }
 
-func (f *fakeSignIn) CheckPartnerCenter(context.Context) error { return f.pcErr }
-func (f *fakeSignIn) Keep(context.Context) error               { f.kept++; return nil }
-func (f *fakeSignIn) Discard(context.Context) error            { f.discarded++; return nil }
+func (f *fakeSignIn) CheckPartnerCenter(context.Context) (Evidence, error) {
+	if f.final != nil {
+		return *f.final, f.pcErr
+	}
+	return f.evidence, f.pcErr
+}
+func (f *fakeSignIn) Keep(context.Context) error    { f.kept++; return nil }
+func (f *fakeSignIn) Discard(context.Context) error { f.discarded++; return nil }
 func (f *fakeSignIn) Inspect(token, tenant, upn string) (Evidence, error) {
 	f.inspectedWithToken = token
 	if token == "" {
 		return Evidence{}, errors.New("paste a token first")
 	}
-	return Evidence{Compliant: false, Reasons: []string{"The token has no MFA claim."}, Claims: [][2]string{{"amr", "pwd"}}}, nil
+	return Evidence{Compliant: false, Reasons: []string{"The token has no MFA claim."}, Notes: []string{"Its signature is not checked here."},
+		Claims: [][2]string{{"amr", "pwd"}}}, nil
 }
 
 var compliant = Evidence{Compliant: true, Account: "alex@contosopartners.onmicrosoft.com",
@@ -128,6 +135,35 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 	}
 }
 
+// TestSignInRefusedByPartnerCenterIsNotKept: the token's own checks pass, but Partner Center
+// refuses the sign-in (a customer tenant's administrator: 403): the verdict shown is Partner
+// Center's NO, the sign-in is discarded, and Keep is never reached.
+func TestSignInRefusedByPartnerCenterIsNotKept(t *testing.T) {
+	no := compliant
+	no.Compliant = false
+	no.Reasons = []string{"Partner Center refused this sign-in (403 Forbidden): the tenant is not a partner tenant."}
+	svc := &fakeSignIn{evidence: compliant, final: &no, pcErr: errors.New("partner Center answered 403 Forbidden")}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
+	s.Show(PageSignIn)
+	test.Tap(button(t, win, "Sign in"))
+	wait()
+	test.Tap(button(t, win, "Next"))
+	wait()
+	got := texts(win)
+	for _, want := range []string{"Partner Center will refuse this sign-in.", "not a partner tenant", "Nothing from this sign-in was stored."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the verdict does not say %q:\n%s", want, got)
+		}
+	}
+	if svc.discarded != 1 {
+		t.Errorf("discarded %d times, want once", svc.discarded)
+	}
+	test.Tap(button(t, win, "Keep this sign-in"))
+	if svc.kept != 0 {
+		t.Fatal("a sign-in Partner Center refused was kept")
+	}
+}
+
 func TestSignInFailureIsASentenceAndNothingIsKept(t *testing.T) {
 	svc := &fakeSignIn{signInErr: errors.New("sign in: AADSTS50126: Error validating credentials due to invalid username or password.")}
 	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
@@ -168,7 +204,8 @@ func TestCheckATokenDecodesLocally(t *testing.T) {
 	if svc.inspectedWithToken != "eyJhbGciOiJub25lIn0.eyJhbXIiOlsicHdkIl19." {
 		t.Fatalf("inspected %q", svc.inspectedWithToken)
 	}
-	if got := texts(win); !strings.Contains(got, "Partner Center would refuse this token.") || !strings.Contains(got, "The token has no MFA claim.") {
+	if got := texts(win); !strings.Contains(got, "Partner Center would refuse this token.") || !strings.Contains(got, "The token has no MFA claim.") ||
+		!strings.Contains(got, "Its signature is not checked here.") {
 		t.Errorf("the token check does not show its verdict:\n%s", got)
 	}
 	if svc.interactiveCalls != 0 {

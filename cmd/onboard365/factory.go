@@ -19,7 +19,8 @@ import (
 
 // factory is the one place that turns the shared flags into what a command (or the window) works
 // on: the cloud, the sign-in, and the services on it. Every command registers the flags it takes
-// with it (--sandbox, --scenario, --cloud, --client-id, --tenant, --format), checks them, and
+// with it (--sandbox, --scenario, --cloud, --allow-non-microsoft-hosts, --client-id,
+// --tenant, --format), checks them, and
 // then asks it for an account. It keeps every sandbox it started and every account it opened, so
 // that close stops and flushes them all. (cli/cli's Factory is the model.)
 type factory struct {
@@ -32,6 +33,7 @@ type factory struct {
 	useSandbox bool
 	scenario   string
 	cloudFile  string
+	allowHosts bool // --allow-non-microsoft-hosts: the person accepts a cloud file that sends sign-ins elsewhere
 	clientID   string
 	tenant     string
 	format     string
@@ -62,6 +64,7 @@ func (f *factory) register(fs *flag.FlagSet, want flags) {
 	fs.BoolVar(&f.useSandbox, "sandbox", false, sandboxText)
 	fs.StringVar(&f.scenario, "scenario", "", "with --sandbox, the sandbox's scenario `name` (see: onboard365 sandbox serve --help), for example fresh: a partner tenant without the app registration yet")
 	fs.StringVar(&f.cloudFile, "cloud", "", what+" the cloud described in this JSON `file` (default: Microsoft's worldwide cloud)")
+	fs.BoolVar(&f.allowHosts, cloud.AllowFlag, false, cloud.AllowFlagHelp)
 	if want.clientID {
 		fs.StringVar(&f.clientID, "client-id", "", "the application (client) `id` of your Onboard365 app registration (the sandbox has its own)")
 	}
@@ -92,7 +95,7 @@ func (f *factory) cloud(ctx context.Context) (cloud.Cloud, error) {
 	case f.useSandbox:
 		return f.startSandbox(ctx)
 	case f.cloudFile != "":
-		return cloud.Load(f.cloudFile)
+		return cloud.LoadTrusted(f.cloudFile, f.allowHosts)
 	}
 	return cloud.Public(), nil
 }

@@ -46,9 +46,9 @@ func probeGL() (err error) {
 	glfw.WindowHint(glfw.Visible, glfw.False)
 	glfw.WindowHint(glfw.ContextVersionMajor, glNeed[0])
 	glfw.WindowHint(glfw.ContextVersionMinor, glNeed[1])
-	win, err := glfw.CreateWindow(1, 1, "Onboard365", nil, nil)
+	win, err := openProbeWindow(glfw.CreateWindow)
 	if err != nil {
-		return fmt.Errorf("opening an OpenGL %d.%d window: %w", glNeed[0], glNeed[1], err)
+		return err
 	}
 	defer win.Destroy()
 	win.MakeContextCurrent()
@@ -61,6 +61,20 @@ func probeGL() (err error) {
 		return errors.New("the OpenGL driver does not say which version it offers")
 	}
 	return checkGLVersion(gl.GoStr(p))
+}
+
+// openProbeWindow opens the probe's hidden 1x1 window with create (glfw.CreateWindow). GLFW can
+// return no window and no error: under Wine without a usable pixel format, and for other WGL
+// failures. That is OpenGL missing too, not a window to use.
+func openProbeWindow(create func(width, height int, title string, monitor *glfw.Monitor, share *glfw.Window) (*glfw.Window, error)) (*glfw.Window, error) {
+	win, err := create(1, 1, "Onboard365", nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("opening an OpenGL %d.%d window: %w", glNeed[0], glNeed[1], err)
+	}
+	if win == nil {
+		return nil, fmt.Errorf("opening an OpenGL %d.%d window: the graphics system gave no window and no reason (often: no usable pixel format)", glNeed[0], glNeed[1])
+	}
+	return win, nil
 }
 
 // keepGLFW says whether GLFW may stay initialised for Fyne after the probe. Fyne v2.8.1 asks
@@ -131,12 +145,29 @@ func glHelp(goos string, cause error) string {
 // windowCanOpen probes OpenGL; when it is missing it tells the user (on the terminal and, where
 // the app has none, in a message box) and returns false.
 func windowCanOpen(stderr io.Writer) bool {
-	err := probeGL()
+	return glAvailable(stderr, probeGL, showMessageBox)
+}
+
+// glAvailable runs probe; when it fails, or panics (a graphics driver's failure can reach the Go
+// side of GLFW or of the OpenGL loader as a panic), it prints glHelp, shows it with box, and
+// returns false: the app then exits with exitNoGraphics, never with a Go crash and no word.
+func glAvailable(stderr io.Writer, probe func() error, box func(title, text string)) bool {
+	err := recovered(probe)
 	if err == nil {
 		return true
 	}
 	text := glHelp(runtime.GOOS, err)
 	fmt.Fprint(stderr, text)
-	showMessageBox("Onboard365 cannot open its window", text)
+	box("Onboard365 cannot open its window", text)
 	return false
+}
+
+// recovered runs probe and turns a panic in it into an error.
+func recovered(probe func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("checking OpenGL failed unexpectedly: %v", r)
+		}
+	}()
+	return probe()
 }

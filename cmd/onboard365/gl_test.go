@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-gl/glfw/v3.4/glfw"
 )
 
 // TestMain lets a test start this test binary as the app itself: with ONBOARD365_RUN_MAIN=1 it
@@ -148,6 +151,44 @@ func TestProbeFindsOpenGL(t *testing.T) {
 	cmd.Env = append(os.Environ(), "ONBOARD365_PROBE_GL=1", "DISPLAY="+display, "WAYLAND_DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the probe refused an X server with GLX and Mesa (Debian: libgl1-mesa-dri): %v\n%s", err, out)
+	}
+}
+
+// TestNoWindowIsNoOpenGL: GLFW giving no window and no error (Wine without a usable pixel
+// format) is OpenGL missing, with a reason, not a window to draw on.
+func TestNoWindowIsNoOpenGL(t *testing.T) {
+	win, err := openProbeWindow(func(int, int, string, *glfw.Monitor, *glfw.Window) (*glfw.Window, error) { return nil, nil })
+	if win != nil || err == nil || !strings.Contains(err.Error(), "no window") {
+		t.Fatalf("openProbeWindow with no window = %v, %v; want an error saying there is no window", win, err)
+	}
+}
+
+// TestProbeFailureOrPanicShowsTheHelp: a probe that fails, or panics (as the probe did on GLFW's
+// nil window), is "OpenGL is not available": the help on stderr and in the message box, and
+// false, so that runWindow exits with exitNoGraphics.
+func TestProbeFailureOrPanicShowsTheHelp(t *testing.T) {
+	for name, probe := range map[string]func() error{
+		"panics": func() error {
+			var w *glfw.Window
+			w.MakeContextCurrent() // what probeGL did with GLFW's nil window
+			return nil
+		},
+		"fails": func() error { return errors.New("VersionUnavailable: WGL: OpenGL version 2.1 not supported") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			var title, text string
+			ok := glAvailable(&stderr, probe, func(t, m string) { title, text = t, m })
+			if ok {
+				t.Fatal("the window was said to be able to open")
+			}
+			if !strings.Contains(title, "cannot open its window") || !strings.Contains(text, "OpenGL 2.1") || text != stderr.String() {
+				t.Errorf("message box %q / %q, stderr %q", title, text, stderr.String())
+			}
+		})
+	}
+	if !glAvailable(io.Discard, func() error { return nil }, func(string, string) { t.Error("a message box for a working OpenGL") }) {
+		t.Error("a probe that succeeds was refused")
 	}
 }
 

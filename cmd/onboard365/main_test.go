@@ -165,11 +165,14 @@ func TestSandboxServeRefusesBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"sandbox"},
 		{"sandbox", "serve", "--fault-rate", "2"},
+		{"sandbox", "serve", "--fault-rate", "NaN"},
+		{"sandbox", "serve", "--drop-rate", "+Inf"},
+		{"sandbox", "serve", "--drop-rate", "0.7", "--malformed-rate", "0.7"},
 		{"sandbox", "serve", "--customers", "9999"},
 		{"sandbox", "serve", "--scenario", "nope"},
 	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(args, &stdout, &stderr); code == 0 || stderr.Len() == 0 {
+		if code := run(args, &stdout, &stderr); code != 2 || stderr.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
 		}
 	}

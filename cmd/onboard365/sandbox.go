@@ -40,13 +40,17 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	for name, rate := range map[string]float64{"--fault-rate": *faultRate, "--drop-rate": *dropRate, "--malformed-rate": *malformedRate} {
-		if rate < 0 || rate > 1 {
-			fmt.Fprintf(stderr, "onboard365 sandbox serve: %s is a fraction from 0 to 1, for example 0.05 for 5%%.\n", name)
+		if !(rate >= 0 && rate <= 1) { // also NaN
+			fmt.Fprintf(stderr, "onboard365 sandbox serve: %s is a fraction from 0 to 1, for example 0.05 for 5%%, not %v.\n", name, rate)
 			return 2
 		}
 	}
 	faults := sandbox.Faults{Latency: *latency, Dropped: *dropRate, Malformed: *malformedRate}.Rate(*faultRate)
 	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: faults}
+	if err := opts.Validate(); err != nil {
+		fmt.Fprintln(stderr, "onboard365 sandbox serve:", err)
+		return 2
+	}
 	if *tracePath != "" {
 		f, err := os.Create(*tracePath)
 		if err != nil {

@@ -49,18 +49,20 @@ var sandboxUsers = []string{
 	"lee@contosopartners.onmicrosoft.com",
 }
 
-// NewAccount wires a cloud to the keychain. The sandbox keeps its sign-ins under a keychain
-// service of its own, so they never mix with a real tenant's. Without a client id, the account
-// signs in with the app whose secret the keychain keeps (the App registration wizard's), or on
-// the sandbox with the sandbox's own app.
+// NewAccount wires a cloud to the keychain. Every cloud but Microsoft's worldwide one keeps its
+// sign-ins under a keychain service of its own (cloud.KeychainName: the sandbox's, or one per
+// exact set of hosts and certificate authority), so a sign-in is only ever used with the cloud
+// it was made for.
 func NewAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*Account, error) {
 	hc, err := c.HTTPClient()
 	if err != nil {
 		return nil, err
 	}
 	service := vault.Service
+	if name := c.KeychainName(); name != "" {
+		service += "." + name
+	}
 	if c.Sandbox {
-		service += ".sandbox"
 		if clientID == "" {
 			clientID = sandbox.AppID
 		}
@@ -138,12 +140,36 @@ func (a *Account) DeviceCode(ctx context.Context, show func(DeviceCode)) (Eviden
 	return evidence(res.Claims, res.Verdict), nil
 }
 
-func (a *Account) CheckPartnerCenter(ctx context.Context) error {
-	return a.authn().CheckPartnerCenter(ctx, nil)
+// CheckPartnerCenter asks Partner Center about the new sign-in and gives the final verdict
+// (auth.ConfirmSignIn), with the partner tenant of the sign-in kept before as the pinned one.
+func (a *Account) CheckPartnerCenter(ctx context.Context) (Evidence, error) {
+	res, err := a.authn().ConfirmSignIn(ctx, nil, a.keptTenants(ctx)...)
+	if res.Claims.Tid == "" && res.Claims.Upn == "" {
+		return Evidence{}, err
+	}
+	return evidence(res.Claims, res.Verdict), err
 }
 
-// Keep writes the sign-in to the keychain.
+// keptTenants are the home tenants of the sign-ins kept in the keychain.
+func (a *Account) keptTenants(ctx context.Context) []string {
+	sum, err := a.cache.Summary(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, acct := range sum.Accounts {
+		if acct.HasRefreshToken && !acct.RefreshTokenStored.IsZero() {
+			out = append(out, acct.HomeTenantID)
+		}
+	}
+	return out
+}
+
+// Keep writes the sign-in to the keychain: only one whose final verdict is YES (auth.Keepable).
 func (a *Account) Keep(ctx context.Context) error {
+	if err := a.authn().Keepable(); err != nil {
+		return err
+	}
 	if err := a.cache.Flush(ctx); err != nil {
 		return err
 	}
@@ -160,18 +186,18 @@ func (a *Account) Discard(ctx context.Context) error {
 	return a.cache.Discard(ctx)
 }
 
-// Inspect decodes a pasted access token on this computer.
+// Inspect decodes a pasted access token on this computer (auth.InspectPasted).
 func (a *Account) Inspect(token, wantTenant, wantUPN string) (Evidence, error) {
-	c, err := auth.ParseClaims(token)
+	c, v, err := auth.InspectPasted(token, wantTenant, wantUPN, time.Now())
 	if err != nil {
 		return Evidence{}, err
 	}
-	return evidence(c, auth.Check(c, wantTenant, wantUPN)), nil
+	return evidence(c, v), nil
 }
 
 // evidence turns claims and a verdict into what the page shows: nothing secret.
 func evidence(c auth.Claims, v auth.Verdict) Evidence {
-	ev := Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Account: c.Upn}
+	ev := Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Notes: v.Notes, Account: c.Upn}
 	add := func(name, value string) {
 		if value != "" {
 			ev.Claims = append(ev.Claims, [2]string{name, value})
@@ -202,14 +228,30 @@ func (a *Account) Stored(ctx context.Context) (Stored, error) {
 			break
 		}
 	}
+	var problems []string
+	if sum.Problem != nil { // damaged, a newer version's, or unreadable: vault's own sentence
+		problems = append(problems, sum.Problem.Error())
+	}
 	clientID, _, expires, err := a.vault.ClientSecret(ctx)
 	switch {
 	case err == nil:
 		st.ClientID, st.SecretExpires = clientID, expires
+	case vault.Forgettable(err):
+		problems = append(problems, err.Error())
 	case !errors.Is(err, vault.ErrNotFound):
 		return st, err
 	}
+	st.Problem = strings.Join(problems, " ")
 	return words.Cleaned(st), nil
+}
+
+// notSignedIn is why a task finds no sign-in: the kept one's problem in the keychain (locked,
+// missing, damaged, a newer version's, unreadable: each vault's own sentence), else ErrSignInFirst.
+func (a *Account) notSignedIn(ctx context.Context) error {
+	if err := a.cache.Load(ctx); err != nil {
+		return err
+	}
+	return ErrSignInFirst
 }
 
 // ForgetAll signs out and removes every entry the app keeps in the keychain.
@@ -254,7 +296,7 @@ func (a *Account) Graph(ctx context.Context, tenantID string) (*graph.Client, er
 		if _, ok, err := a.authn().Restore(ctx); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, ErrSignInFirst
+			return nil, a.notSignedIn(ctx)
 		}
 	}
 	return graph.New(a.cloud.GraphURL, a.hc, a.authn().TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil

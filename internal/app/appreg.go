@@ -11,7 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/appreg"
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
-	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 	"github.com/onboard365/onboard365/internal/words"
 )
 
@@ -25,7 +25,7 @@ type AppRegistration struct {
 	Waits []time.Duration
 
 	refOnce sync.Once
-	ref     *reference.Reference
+	ref     *learn.Data
 	refErr  error
 }
 
@@ -62,6 +62,7 @@ type AppPlan struct {
 	Facts   []string // what exists
 	Changes []string // one sentence per change
 	Notes   []string // what is left as it is, and why
+	Consent string   // what the permission counts mean: where each permission is consented
 
 	admin AppAdmin
 	state appreg.State
@@ -135,9 +136,9 @@ func (s *AppRegistration) Integrations() []AppIntegration {
 	return out
 }
 
-// reference loads Microsoft's reference data once (about 170 ms).
-func (s *AppRegistration) reference() (*reference.Reference, error) {
-	s.refOnce.Do(func() { s.ref, s.refErr = reference.Load() })
+// reference loads what Microsoft's pages say about the app's requests once (internal/reference/learn).
+func (s *AppRegistration) reference() (*learn.Data, error) {
+	s.refOnce.Do(func() { s.ref, s.refErr = learn.Load() })
 	return s.ref, s.refErr
 }
 
@@ -184,7 +185,7 @@ func (s *AppRegistration) Plan(ctx context.Context, admin AppAdmin, report func(
 	if err != nil {
 		return AppPlan{}, err
 	}
-	return words.Cleaned(AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, admin: admin, state: st, plan: p, once: &appliedOnce{}}), nil
+	return words.Cleaned(AppPlan{Facts: p.Facts, Changes: p.Lines(), Notes: p.Notes, Consent: appreg.ConsentWords(admin.needs), admin: admin, state: st, plan: p, once: &appliedOnce{}}), nil
 }
 
 func (s *AppRegistration) read(ctx context.Context, admin AppAdmin) (appreg.State, appreg.Plan, error) {
@@ -273,6 +274,9 @@ func (s *AppRegistration) SignInWithApp(ctx context.Context, appID, hint string,
 	if err != nil {
 		_ = a.Discard(context.WithoutCancel(ctx))
 		return AppSignIn{}, err
+	}
+	if ev.Compliant {
+		ev, _ = a.CheckPartnerCenter(ctx) // the final verdict: Partner Center's answer included
 	}
 	if !ev.Compliant {
 		_ = a.Discard(ctx)

@@ -26,6 +26,7 @@ import "time"
 type Evidence struct {
 	Compliant bool        // Yes: MFA present, right tenant, right account
 	Reasons   []string    // plain sentences for every check that failed
+	Notes     []string    // what the person should know besides the verdict (e.g. a pasted token's signature is not checked)
 	Account   string      // the account that signed in
 	Claims    [][2]string // name, value pairs that matter (amr, tid, upn, exp, scp); never the token
 }
@@ -43,4 +44,8 @@ type Stored struct {
 	Renewed       time.Time // when the refresh token was last written
 	ClientID      string    // the app registration whose secret is kept; empty when none
 	SecretExpires time.Time // when that secret stops working
+	// Problem says, in sentences, what is wrong with what is kept (damaged, saved by a newer
+	// version, unreadable) and what to do; "" when nothing is. Forgetting it is the way out, so
+	// Settings offers "Sign out and forget" with it.
+	Problem string
 }

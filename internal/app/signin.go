@@ -75,6 +75,11 @@ func (a *Account) Restore(ctx context.Context) error {
 		return errors.New("the check uses the sign-in you kept in the app, and needs the application (client) id of your " +
 			"Onboard365 app registration to find it: run it with --client-id ID, the same id you signed in with (or try it on the sandbox with --sandbox)")
 	}
+	if err := a.cache.Load(ctx); err != nil {
+		// The keychain is locked or missing, or what it keeps is damaged, a newer version's or
+		// unreadable: say that (vault's own sentence), not "you are not signed in".
+		return err
+	}
 	if _, ok, err := a.authn().Restore(ctx); err != nil {
 		return fmt.Errorf("could not read your kept sign-in from this computer's keychain: %w", err)
 	} else if !ok {

@@ -285,7 +285,7 @@ func (a *Account) bulkTenants(ctx context.Context) (troubleshoot.TenantGraph, er
 	if _, ok, err := side.Restore(ctx); err != nil {
 		return nil, err
 	} else if !ok {
-		return nil, ErrSignInFirst
+		return nil, a.notSignedIn(ctx)
 	}
 	return func(_ context.Context, tenantID string) (*graph.Client, error) {
 		return graph.New(a.cloud.GraphURL, a.hc, side.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil

@@ -312,6 +312,13 @@ func (a *applier) sleep(ctx context.Context, d time.Duration) error {
 	return retry.Sleep(ctx, d)
 }
 
+// addedSecret is addPassword's answer (a passwordCredential), as far as Apply reads it.
+type addedSecret struct {
+	KeyID       string     `json:"keyId"`
+	SecretText  string     `json:"secretText"`
+	EndDateTime *time.Time `json:"endDateTime"`
+}
+
 // notYetThere recognizes Entra's answers about an app that has not replicated yet.
 func notYetThere(err error) bool {
 	var e *graph.Error
@@ -328,11 +335,7 @@ func (a *applier) addSecret(ctx context.Context, ch Change) Outcome {
 	end := a.now().Add(SecretLifetime).UTC().Truncate(time.Second)
 	body := map[string]any{"passwordCredential": map[string]any{
 		"displayName": "Onboard365 (added " + a.now().UTC().Format("2006-01-02") + ")", "endDateTime": end}}
-	var made struct {
-		KeyID       string     `json:"keyId"`
-		SecretText  string     `json:"secretText"`
-		EndDateTime *time.Time `json:"endDateTime"`
-	}
+	var made addedSecret
 	err := a.again(ctx, func() error {
 		return a.g.Do(ctx, http.MethodPost, "/v1.0/applications/"+url.PathEscape(app.ID)+"/addPassword", body, &made)
 	})

@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/url"
@@ -68,6 +71,11 @@ type Authenticator struct {
 	account public.Account
 	hasAcct bool
 	gen     uint64 // changes on every sign-in and sign-out; TokenSources refetch when it does
+	// The sign-in of this run and its verdict (confirm.go): last is valid while lastGen == gen.
+	last      Result
+	hasLast   bool
+	lastGen   uint64
+	confirmed bool // ConfirmSignIn gave last a YES
 }
 
 // Result is a finished sign-in: the account, what its token says, and the verdict.
@@ -95,33 +103,6 @@ type PartnerCenterClient interface {
 	GetOrganizationProfile(ctx context.Context) (partnercenter.OrganizationProfile, error)
 }
 
-// microsoftAuthorityHosts are Microsoft's own sign-in hosts (MSAL's list of trusted hosts). For
-// any other host MSAL's instance discovery (a call to login.microsoftonline.com) must be off.
-var microsoftAuthorityHosts = map[string]bool{
-	"login.microsoftonline.com":        true,
-	"login.microsoft.com":              true,
-	"login.windows.net":                true,
-	"sts.windows.net":                  true,
-	"login.microsoftonline.us":         true,
-	"login-us.microsoftonline.com":     true,
-	"login.usgovcloudapi.net":          true,
-	"login.partner.microsoftonline.cn": true,
-	"login.chinacloudapi.cn":           true,
-	"login.microsoftonline.de":         true,
-	"login.sovcloud-identity.fr":       true,
-	"login.sovcloud-identity.de":       true,
-	"login.sovcloud-identity.sg":       true,
-}
-
-// isMicrosoftAuthorityHost says whether an authority host URL is one of Microsoft's.
-func isMicrosoftAuthorityHost(authorityHost string) bool {
-	u, err := url.Parse(authorityHost)
-	if err != nil {
-		return false
-	}
-	return microsoftAuthorityHosts[strings.ToLower(u.Hostname())]
-}
-
 // New makes an Authenticator: an MSAL public client for cfg.Cloud.Authority(cfg.Tenant), whose
 // requests go through the cloud's HTTP client (which trusts the cloud's own CA, if any). It
 // makes no network request.
@@ -140,7 +121,7 @@ func New(cfg Config) (*Authenticator, error) {
 		public.WithAuthority(cfg.Cloud.Authority(strings.TrimSpace(cfg.Tenant))),
 		public.WithHTTPClient(hc),
 	}
-	if !isMicrosoftAuthorityHost(cfg.Cloud.AuthorityHost) {
+	if !cloud.IsMicrosoftAuthorityHost(cfg.Cloud.AuthorityHost) {
 		opts = append(opts, public.WithInstanceDiscovery(false))
 	}
 	if cfg.Cache != nil {
@@ -171,18 +152,76 @@ func (a *Authenticator) SignIn(ctx context.Context, loginHint string) (Result, e
 	signInCtx, cancel := context.WithTimeout(ctx, a.cfg.SignInTimeout)
 	defer cancel()
 	started := time.Now()
-	opts := []public.AcquireInteractiveOption{
-		public.WithPrompt(promptLogin),
-		public.WithOpenURL(a.opener(signInCtx)),
-	}
-	if loginHint != "" {
-		opts = append(opts, public.WithLoginHint(loginHint))
-	}
-	res, err := a.client.AcquireTokenInteractive(signInCtx, strings.Fields(a.signInScope()), opts...)
+	res, err := a.interactive(signInCtx, strings.Fields(a.signInScope()), loginHint)
 	if err != nil {
 		return Result{}, signInFailure(signInCtx, ctx, err, time.Since(started))
 	}
 	return a.accept(res, loginHint)
+}
+
+// interactive is MSAL's interactive flow (authorization code with PKCE, prompt=login,
+// response_mode=form_post) with the app's own loopback listener (loopback.go) instead of MSAL's:
+// MSAL makes the sign-in address (AuthCodeURL) and redeems the code (AcquireTokenByAuthCode, which
+// fills MSAL's cache as AcquireTokenInteractive does); the state, the PKCE pair and the listener
+// are the app's.
+func (a *Authenticator) interactive(ctx context.Context, scopes []string, loginHint string) (public.AuthResult, error) {
+	state, err := randomText(32)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	verifier, err := randomText(32)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
+
+	lb, err := listenLoopback(state)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	defer lb.close()
+	redirect := lb.redirectURI()
+
+	// MSAL's interactive flow asks for openid, profile and offline_access (the refresh token)
+	// besides the scopes; its AuthCodeURL does not add them.
+	urlScopes := append(append([]string(nil), scopes...), "openid", "profile", "offline_access")
+	urlOpts := []public.AuthCodeURLOption{public.WithPrompt(promptLogin)}
+	if loginHint != "" {
+		urlOpts = append(urlOpts, public.WithLoginHint(loginHint))
+	}
+	raw, err := a.client.AuthCodeURL(ctx, strings.TrimSpace(a.cfg.ClientID), redirect, urlScopes, urlOpts...)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	q := u.Query()
+	q.Set("state", state)
+	q.Set("code_challenge", challenge)
+	q.Set("code_challenge_method", "S256")
+	q.Set("response_mode", "form_post")
+	u.RawQuery = q.Encode()
+
+	if err := a.opener(ctx)(u.String()); err != nil {
+		return public.AuthResult{}, err
+	}
+	code, err := lb.wait(ctx)
+	if err != nil {
+		return public.AuthResult{}, err
+	}
+	return a.client.AcquireTokenByAuthCode(ctx, code, redirect, scopes, public.WithChallenge(verifier))
+}
+
+// randomText is n random bytes in base64url.
+func randomText(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make the sign-in's random values: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // SignInWithDeviceCode signs in with a code typed on any device, where no browser can be opened
@@ -233,6 +272,7 @@ func (a *Authenticator) accept(res public.AuthResult, wantUPN string) (Result, e
 	a.mu.Lock()
 	a.account, a.hasAcct = res.Account, true
 	a.gen++
+	a.last, a.hasLast, a.lastGen, a.confirmed = out, true, a.gen, false
 	a.mu.Unlock()
 	return out, nil
 }

@@ -24,6 +24,7 @@ type Claims struct {
 	Amr   []string  // how the account proved who it is: "pwd", "mfa", ...
 	Exp   time.Time // when the token expires (zero when the token does not say)
 	Iat   time.Time // when the token was issued (zero when the token does not say)
+	Alg   string    // the header's signing algorithm ("RS256"; "none" or "" for an unsigned token)
 }
 
 // maxTokenLen is the longest text ParseClaims reads. Entra's access tokens are a few kilobytes
@@ -74,6 +75,10 @@ func ParseClaims(accessToken string) (Claims, error) {
 	if !isJSONObject(header) {
 		return Claims{}, formatError("its header is not a JSON object")
 	}
+	var head struct {
+		Alg json.RawMessage `json:"alg"`
+	}
+	_ = json.Unmarshal(header, &head) // valid JSON, checked above
 	payload, err := decodeSegment(parts[1])
 	if err != nil {
 		return Claims{}, formatError("its claims are not base64url")
@@ -112,6 +117,7 @@ func ParseClaims(accessToken string) (Claims, error) {
 		Amr:   stringsOf(raw.Amr),
 		Exp:   timeOf(raw.Exp),
 		Iat:   timeOf(raw.Iat),
+		Alg:   stringOf(head.Alg),
 	}
 	return c, nil
 }

@@ -54,23 +54,23 @@ func TestParseClaimsRealShapes(t *testing.T) {
 			Aud: "https://api.partnercenter.microsoft.com", Tid: "df845f1a-7b35-40a2-ba78-6481de91f8ae",
 			Upn: "Isaiah.Williams@testtestpartner.onmicrosoft.com", Oid: "4988e250-5aee-482a-9136-6d269cb755c0",
 			Name: "Isaiah Williams", Scp: "user_impersonation", AppID: "23ec45a3-5127-4185-9eff-c8887839e6ab",
-			Amr: []string{"pwd", "mfa"}, Exp: time.Unix(1549092452, 0).UTC(), Iat: time.Unix(1549088552, 0).UTC(),
+			Amr: []string{"pwd", "mfa"}, Exp: time.Unix(1549092452, 0).UTC(), Iat: time.Unix(1549088552, 0).UTC(), Alg: "RS256",
 		}},
 		{"with a Bearer prefix and spaces", "  Bearer " + jwt(partnerCenterToken()) + "\n", Claims{
 			Aud: "https://api.partnercenter.microsoft.com", Tid: "df845f1a-7b35-40a2-ba78-6481de91f8ae",
 			Upn: "Isaiah.Williams@testtestpartner.onmicrosoft.com", Oid: "4988e250-5aee-482a-9136-6d269cb755c0",
 			Name: "Isaiah Williams", Scp: "user_impersonation", AppID: "23ec45a3-5127-4185-9eff-c8887839e6ab",
-			Amr: []string{"pwd", "mfa"}, Exp: time.Unix(1549092452, 0).UTC(), Iat: time.Unix(1549088552, 0).UTC(),
+			Amr: []string{"pwd", "mfa"}, Exp: time.Unix(1549092452, 0).UTC(), Iat: time.Unix(1549088552, 0).UTC(), Alg: "RS256",
 		}},
 		{"v2 shapes: aud array, azp, preferred_username, amr as a string, exp as a string", jwt(v2), Claims{
 			Aud: "00000003-0000-0000-c000-000000000000", Tid: "72f988bf-86f1-41af-91ab-2d7cd011db47", Upn: "megan@contoso.com",
 			AppID: "app-id-v2", Amr: []string{"pwd"}, Exp: time.Unix(1700000000, 0).UTC(), Iat: time.Unix(1699996400, 5e8).UTC(),
-			Idp: "https://sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/", Scp: "User.Read Directory.Read.All",
+			Idp: "https://sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/", Scp: "User.Read Directory.Read.All", Alg: "RS256",
 		}},
-		{"base64url with padding", b64.EncodeToString([]byte(`{"alg":"RS256"}`)) + "." + base64.URLEncoding.EncodeToString([]byte(`{"tid":"t","upn":"u?>"}`)) + ".sig", Claims{Tid: "t", Upn: "u?>"}},
-		{"wrong types are left empty", jwt(`{"tid":5,"upn":null,"amr":[1,"mfa",{}],"exp":"soon","iat":-5,"name":["x"]}`), Claims{Amr: []string{"mfa"}}},
-		{"dates out of range are zero", jwt(`{"exp":1e300,"iat":1e11}`), Claims{Iat: time.Unix(1e11, 0).UTC()}},
-		{"an empty object", jwt(`{}`), Claims{}},
+		{"base64url with padding", b64.EncodeToString([]byte(`{"alg":"RS256"}`)) + "." + base64.URLEncoding.EncodeToString([]byte(`{"tid":"t","upn":"u?>"}`)) + ".sig", Claims{Tid: "t", Upn: "u?>", Alg: "RS256"}},
+		{"wrong types are left empty", jwt(`{"tid":5,"upn":null,"amr":[1,"mfa",{}],"exp":"soon","iat":-5,"name":["x"]}`), Claims{Amr: []string{"mfa"}, Alg: "RS256"}},
+		{"dates out of range are zero", jwt(`{"exp":1e300,"iat":1e11}`), Claims{Iat: time.Unix(1e11, 0).UTC(), Alg: "RS256"}},
+		{"an empty object", jwt(`{}`), Claims{Alg: "RS256"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseClaims(tc.token)

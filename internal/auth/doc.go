@@ -7,13 +7,21 @@
 //   - SignIn runs MSAL's interactive flow (authorization code with PKCE, the result posted back
 //     to a loopback listener) with prompt=login ALWAYS, so the browser cannot answer from an
 //     earlier session whose MFA is stale or absent, and opens the sign-in page in a private
-//     (InPrivate, incognito) window of the user's browser where it can (PrivateBrowser).
+//     (InPrivate, incognito) window of the user's browser where it can (PrivateBrowser). The
+//     listener is the app's own (loopback.go): it holds its port on every loopback address, and
+//     only the answer carrying the sign-in's state can end the sign-in.
 //   - SignInWithDeviceCode is the fallback where no browser can be opened on this computer.
 //   - ParseClaims and Check read the access token (without verifying it: it is ours, just
-//     received from the token endpoint over TLS) and decide: amr has "mfa", tid is the partner
-//     tenant, the account is the one asked for.
+//     received from the token endpoint over TLS) and decide: amr has "mfa" (an amr with "ngcmfa"
+//     and not "mfa" is left to Partner Center's answer), tid is the partner tenant, the account
+//     is the one asked for.
 //   - CheckPartnerCenter proves it live: Partner Center refuses an App+User token without MFA
-//     with 401 and error 900421.
+//     with 401, and a tenant that is not a partner tenant with 403. ConfirmSignIn makes its
+//     answer part of the verdict (Confirm): a sign-in is YES, and Keepable, only when Partner
+//     Center accepts it (or, when Partner Center cannot be reached, for the partner tenant
+//     pinned before).
+//   - InspectPasted judges a token pasted from another tool: it cannot check the signature, and
+//     says so; it flags unsigned (alg none), expired and other-audience tokens.
 //   - Token and TokenSource redeem the refresh token for a customer tenant
 //     (AcquireTokenSilent with WithTenantID) and turn Entra's refusals into plain sentences.
 //
@@ -25,11 +33,12 @@
 //
 //	res, err := a.SignIn(ctx, upn)
 //	if err != nil { show(err); vault.Discard(); return }
-//	if res.Verdict.Compliant {
+//	res, pcErr := a.ConfirmSignIn(ctx, nil, keptTenant)
+//	if res.Verdict.Compliant && a.Keepable() == nil {
 //		vault.Flush()   // now, and only now, the sign-in goes to the OS keychain
 //	} else {
-//		vault.Discard() // the sign-in without MFA is never written anywhere
-//		show(res.Verdict.Reasons)
+//		vault.Discard() // a sign-in without a YES is never written anywhere
+//		show(res.Verdict.Reasons, pcErr)
 //	}
 //
 // The signed-in account stays in memory for this run either way, so that CheckPartnerCenter can

@@ -20,7 +20,7 @@ import (
 
 // A real browser against the sandbox: headless Chromium (Debian's package "chromium"), driven
 // through the DevTools protocol by chromedp, does what a person does on the sign-in pages, and
-// the sandbox's auto-submitting page posts the result to MSAL's loopback listener itself.
+// the sandbox's auto-submitting page posts the result to the app's loopback listener itself.
 //
 // Chromium trusts the sandbox by certificate pinning, not by ignoring certificate errors: its
 // --ignore-certificate-errors-spki-list gets the SHA-256 of the sandbox server certificate's
@@ -173,14 +173,14 @@ func clickCancel(ctx context.Context) error {
 	return backAtTheApp(ctx)
 }
 
-// backAtTheApp waits until the tab shows MSAL's loopback listener's page: the auto-submit form
-// was posted by the page's own script.
+// backAtTheApp waits until the tab shows the app's loopback listener's page (loopback.go): the
+// auto-submit form was posted by the page's own script.
 func backAtTheApp(ctx context.Context) error {
 	for {
 		loc, err := chromedp.Run(ctx, chromedp.Location())
 		if err == nil && strings.HasPrefix(loc, "http://localhost:") {
 			text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-			if err == nil && strings.Contains(text, "Authentication") {
+			if err == nil && strings.Contains(text, "You can close this window") {
 				return nil
 			}
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
 
+	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/partnercenter"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )
@@ -556,8 +557,8 @@ func TestNew(t *testing.T) {
 		"https://login.microsoftonline.com": true, "https://LOGIN.microsoftonline.us/": true, "https://login.partner.microsoftonline.cn": true,
 		"https://127.0.0.1:8443": false, "https://login.microsoftonline.com.evil.example": false, "https://sandbox.local": false,
 	} {
-		if got := isMicrosoftAuthorityHost(host); got != want {
-			t.Errorf("isMicrosoftAuthorityHost(%q) = %v", host, got)
+		if got := cloud.IsMicrosoftAuthorityHost(host); got != want {
+			t.Errorf("IsMicrosoftAuthorityHost(%q) = %v", host, got)
 		}
 	}
 }

@@ -6,16 +6,41 @@ import (
 )
 
 // Verdict is the plain Yes/No answer to "is this sign-in good enough to store and to use with
-// Partner Center?".
+// Partner Center?". Check gives it from the token alone; Confirm adds Partner Center's live
+// answer, without which a sign-in is never YES (see Confirm).
 type Verdict struct {
 	Compliant      bool // Yes: HasMFA, TenantMatches and AccountMatches are all true
 	HasMFA         bool // the token's amr claim contains "mfa"
 	TenantMatches  bool // the token is for the partner tenant, and the account belongs to it
 	AccountMatches bool // the token is for the account that was asked for
+	// MFALeftToPartnerCenter: amr lists "ngcmfa" but not "mfa". Entra's claims reference calls
+	// ngcmfa equivalent to mfa (used when provisioning some credential types); Partner Center's
+	// page on its MFA requirement says only that it checks amr for "mfa". Where the pages leave it
+	// open, Partner Center's live answer decides (Confirm): YES if it accepts the sign-in.
+	MFALeftToPartnerCenter bool
+	// PartnerCenter is what Confirm learned from Partner Center; PartnerCenterNotAsked from Check.
+	PartnerCenter PartnerCenterAnswer
 	// Reasons are plain sentences, one for each check that failed: what failed, why, and what
 	// to do. Empty when Compliant.
 	Reasons []string
+	// Notes are plain sentences that hold whatever the verdict ("the signature is not checked
+	// here", "Partner Center counts ngcmfa as MFA"): the page shows them with it.
+	Notes []string
 }
+
+// PartnerCenterAnswer is what Partner Center said to the live check.
+type PartnerCenterAnswer int
+
+const (
+	// PartnerCenterNotAsked: Confirm did not run.
+	PartnerCenterNotAsked PartnerCenterAnswer = iota
+	// PartnerCenterAccepted: Partner Center answered the sign-in (GET /v1/profiles/organization).
+	PartnerCenterAccepted
+	// PartnerCenterRefused: Partner Center (or Entra, for a Partner Center token) refused it.
+	PartnerCenterRefused
+	// PartnerCenterUnreachable: Partner Center could not be asked (the network, or its own fault).
+	PartnerCenterUnreachable
+)
 
 // String is the verdict in one line: "Yes: ..." or "No: " and the first reason.
 func (v Verdict) String() string {
@@ -43,7 +68,11 @@ func (v Verdict) String() string {
 //   - AccountMatches: Upn equals wantUPN, case-insensitively, when wantUPN is given.
 func Check(c Claims, wantTenant, wantUPN string) Verdict {
 	v := Verdict{HasMFA: hasMFA(c.Amr), TenantMatches: true, AccountMatches: true}
-	if !v.HasMFA {
+	switch {
+	case !v.HasMFA && hasAMR(c.Amr, "ngcmfa"):
+		v.MFALeftToPartnerCenter = true
+		v.Reasons = append(v.Reasons, ngcmfaReason)
+	case !v.HasMFA:
 		v.Reasons = append(v.Reasons, noMFAReason(c.Amr))
 	}
 	if reason := tenantProblem(c, strings.TrimSpace(wantTenant)); reason != "" {
@@ -65,14 +94,23 @@ func Check(c Claims, wantTenant, wantUPN string) Verdict {
 	return v
 }
 
-func hasMFA(amr []string) bool {
+func hasMFA(amr []string) bool { return hasAMR(amr, "mfa") }
+
+// hasAMR says whether amr lists method, exactly as Entra writes it (small letters).
+func hasAMR(amr []string, method string) bool {
 	for _, m := range amr {
-		if m == "mfa" {
+		if m == method {
 			return true
 		}
 	}
 	return false
 }
+
+// ngcmfaReason is the reason a sign-in with ngcmfa but not mfa is not YES before Partner Center
+// answers (Confirm drops it when Partner Center accepts the sign-in).
+const ngcmfaReason = "This sign-in lists ngcmfa (Windows Hello for Business or a passkey, for example) as its second factor, not mfa. " +
+	"Microsoft Entra counts ngcmfa as MFA, but Partner Center's documentation says only that it looks for mfa, so Onboard365 lets " +
+	"Partner Center's own answer decide: the verdict is YES only if Partner Center accepts this sign-in."
 
 var amrWord = regexp.MustCompile(`^[A-Za-z0-9_]{1,20}$`)
 

@@ -34,8 +34,10 @@ func TestCheck(t *testing.T) {
 			tenant: true, account: true, reasonHas: []string{"did not include multifactor authentication", "only pwd", "900421", "private", "trusted IP", "remember MFA"}},
 		{name: "no amr at all", claims: with(func(c *Claims) { c.Amr = nil }), tenant: true, account: true,
 			reasonHas: []string{"lists no authentication methods"}},
-		{name: "MFA spelt differently is not MFA", claims: with(func(c *Claims) { c.Amr = []string{"MFA", "ngcmfa"} }), tenant: true, account: true,
-			reasonHas: []string{"only MFA, ngcmfa"}},
+		{name: "MFA spelt differently is not MFA", claims: with(func(c *Claims) { c.Amr = []string{"MFA", "NGCMFA"} }), tenant: true, account: true,
+			reasonHas: []string{"only MFA, NGCMFA"}},
+		{name: "ngcmfa is left to Partner Center", claims: with(func(c *Claims) { c.Amr = []string{"ngcmfa"} }), tenant: true, account: true,
+			reasonHas: []string{"ngcmfa", "Partner Center's own answer decide"}},
 		{name: "wrong tenant", claims: goodClaims(), wantTenant: customerTID, wantUPN: techUPN, mfa: true, account: true,
 			reasonHas: []string{"is for the tenant " + partnerTID, "set up for the partner tenant " + customerTID}},
 		{name: "a GDAP sign-in into a customer", claims: with(func(c *Claims) {

@@ -138,6 +138,10 @@ func ClassifyLookup(l Lookup, access Access) Finding {
 	if l.Recent && f.Category == Fixable {
 		f.Sentence += " (Microsoft's report does not show Authenticator yet: it was set up in the last few hours.)"
 	}
+	if l.RecheckErr != nil && f.Category == NoAuthenticator {
+		// Without the direct read, the report's word stands, and it may be a few hours behind.
+		f.Sentence += " Microsoft's report may be a few hours behind, and Onboard365 could not read their Authenticator registrations directly to check: " + Describe(l.RecheckErr)
+	}
 	return f
 }
 

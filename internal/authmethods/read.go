@@ -13,21 +13,17 @@ import (
 )
 
 // reportPath is Microsoft's sign-in methods report (Entra ID P1; Reports Reader, Security Reader
-// or Global Reader), with only the properties Classify reads.
+// or Global Reader). Its page (authenticationmethodsroot-list-userregistrationdetails) supports
+// only $filter and $orderBy, so it is read whole, in the pages Microsoft chooses, and filtered
+// on properties its type page marks filterable (userPrincipalName).
 const reportPath = "/reports/authenticationMethods/userRegistrationDetails"
-
-const reportSelect = "id,userPrincipalName,userDisplayName,userType,isAdmin,methodsRegistered," +
-	"userPreferredMethodForSecondaryAuthentication,isSystemPreferredAuthenticationMethodEnabled,systemPreferredAuthenticationMethods"
-
-// pageSize asks for the largest page the report gives, for the fewest round trips.
-const pageSize = 999
 
 // Read lists every user's row of the sign-in methods report, following every page. progress,
 // when not nil, is called after each page with the number of users read so far.
 //
 // A tenant without Entra ID P1 gives ErrNoP1.
 func Read(ctx context.Context, c *graph.Client, progress func(read int)) ([]Registration, error) {
-	path := "/v1.0" + reportPath + "?$select=" + reportSelect + "&$top=" + fmt.Sprint(pageSize)
+	path := "/v1.0" + reportPath
 	var all []Registration
 	for page, err := range graph.Pages[Registration](ctx, c, path) {
 		if err != nil {
@@ -49,6 +45,9 @@ type Lookup struct {
 	// Recent is true when the report did not yet show Microsoft Authenticator but the user's
 	// methods, read directly, do: they set it up after the report was made.
 	Recent bool
+	// RecheckErr is why the user's Authenticator registrations could not be read directly (the
+	// report's word then stands, and the sentence says it may be behind).
+	RecheckErr error
 }
 
 // Sentence says what became of a name that found nobody or could not be looked up; "" when a
@@ -107,7 +106,6 @@ func Find(ctx context.Context, c *graph.Client, upns []string) ([]Lookup, error)
 func lookupURL(upn string) string {
 	q := url.Values{}
 	q.Set("$filter", "userPrincipalName eq '"+strings.ReplaceAll(upn, "'", "''")+"'")
-	q.Set("$select", reportSelect)
 	return reportPath + "?" + q.Encode()
 }
 
@@ -135,20 +133,28 @@ func decodeLookup(a graph.BatchResponse) (*Registration, error) {
 }
 
 // checkAuthenticator reads the Microsoft Authenticator registrations of the users out[idx...]
-// directly. A user who has one gets it added to their methods and Recent set; a failed read
-// leaves the report's word standing.
+// directly (microsoftauthenticatorauthenticationmethod-list supports no query option). A user
+// who has one gets it added to their methods and Recent set; a read that fails is recorded in
+// RecheckErr, and the report's word stands.
 func checkAuthenticator(ctx context.Context, c *graph.Client, out []Lookup, idx []int) {
 	reqs := make([]graph.BatchRequest, len(idx))
 	for j, i := range idx {
 		reqs[j] = graph.BatchRequest{ID: out[i].Found.ID, Method: http.MethodGet,
-			URL: "/users/" + url.PathEscape(out[i].Found.ID) + "/authentication/microsoftAuthenticatorMethods?$select=id"}
+			URL: "/users/" + url.PathEscape(out[i].Found.ID) + "/authentication/microsoftAuthenticatorMethods"}
 	}
 	answers, err := c.Batch(ctx, "v1.0", reqs)
 	if err != nil {
+		for _, i := range idx {
+			out[i].RecheckErr = err
+		}
 		return
 	}
 	for j, i := range idx {
-		if n, err := countItems(answers[j]); err == nil && n > 0 {
+		n, err := countItems(answers[j])
+		switch {
+		case err != nil:
+			out[i].RecheckErr = err
+		case n > 0:
 			out[i].Found.MethodsRegistered = append(out[i].Found.MethodsRegistered, methodAuthenticatorPush)
 			out[i].Recent = true
 		}

@@ -59,17 +59,81 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("field %q %s", e.Field, e.Reason)
 }
 
+// MaxFileSize bounds a cloud file. A real one is under 2 KB (4 KB with a certificate authority).
+const MaxFileSize = 64 << 10
+
 // Load reads a cloud file. Any error names the file and, where it can, the field that is wrong.
+// It reads only an ordinary file of at most MaxFileSize bytes: a device (/dev/zero), a named pipe
+// or a folder is refused before it is opened, so that it can neither fill the memory nor hang.
 func Load(path string) (Cloud, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
-		return Cloud{}, fmt.Errorf("read cloud file: %w", err)
+		return Cloud{}, err
 	}
 	c, err := Parse(data)
 	if err != nil {
 		return Cloud{}, fmt.Errorf("cloud file %s: %w", path, err)
 	}
 	return c, nil
+}
+
+// LoadTrusted is Load, then Vet: the cloud file is read, and refused unless the app may send the
+// user's secrets to the hosts it names (or allowOtherHosts says the user accepts that).
+func LoadTrusted(path string, allowOtherHosts bool) (Cloud, error) {
+	c, err := Load(path)
+	if err != nil {
+		return Cloud{}, err
+	}
+	if err := c.Vet(allowOtherHosts); err != nil {
+		return Cloud{}, fmt.Errorf("cloud file %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// readBounded reads an ordinary file of at most MaxFileSize bytes.
+func readBounded(path string) ([]byte, error) {
+	notRegular := func(fi os.FileInfo) error {
+		if fi.Mode().IsRegular() {
+			return nil
+		}
+		what := "not an ordinary file"
+		switch {
+		case fi.IsDir():
+			what = "a folder, not a file"
+		case fi.Mode()&os.ModeNamedPipe != 0:
+			what = "a named pipe, not an ordinary file"
+		case fi.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0:
+			what = "a device, not an ordinary file"
+		}
+		return fmt.Errorf("cloud file %s is %s: give the path of a JSON file", path, what)
+	}
+	// Stat first: opening a named pipe would wait for a writer.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read cloud file: %w", err)
+	}
+	if err := notRegular(fi); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read cloud file: %w", err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("read cloud file: %w", err)
+	}
+	if err := notRegular(fi); err != nil { // it was replaced between the two looks
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read cloud file: %w", err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("cloud file %s is larger than %d KB, which no cloud description is: give the path of the JSON file that describes the cloud", path, MaxFileSize>>10)
+	}
+	return data, nil
 }
 
 // Parse reads a cloud description from JSON. Unknown fields are refused, so that a misspelt field

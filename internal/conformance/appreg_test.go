@@ -11,6 +11,7 @@ import (
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/partnercenter"
 	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )
 
@@ -32,39 +33,39 @@ func (k *memoryKeychain) ClientSecret(context.Context) (string, string, time.Tim
 // exerciseAppRegistration makes every request of the App registration wizard: read and repair
 // the default scenario's app for every integration and the AdminAgents option, rotate its
 // secret, and consent it in customers (a consent that lacks permissions is removed and made again).
-func exerciseAppRegistration(t *testing.T, h *harness, ref *reference.Reference) {
+func exerciseAppRegistration(t *testing.T, h *harness, pages *learn.Data) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	choice := permissions.Choice{Integrations: []string{"MSP Process Authenticator"}, WebRedirects: []string{"https://app.mspprocess.com/cb"}, AdminAgents: true}
-	n, err := permissions.Derive(ref, choice)
+	n, err := permissions.Derive(pages, choice)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := &memoryKeychain{}
-	st, err := appreg.Read(ctx, h.partner, appreg.Target{}, keys, appreg.ReadOptions{AdminAgents: true})
+	st, err := appreg.Read(ctx, h.admin, appreg.Target{}, keys, appreg.ReadOptions{AdminAgents: true})
 	if err != nil {
 		t.Fatalf("appreg.Read: %v", err)
 	}
 	plan := appreg.PlanChanges(st, n, choice)
-	res := appreg.Apply(ctx, h.partner, st, plan, appreg.ApplyOptions{Keychain: keys})
+	res := appreg.Apply(ctx, h.admin, st, plan, appreg.ApplyOptions{Keychain: keys})
 	for _, o := range res.Outcomes {
 		if !o.Done {
 			t.Errorf("app registration %s: %s", o.Change.Kind, o.Sentence)
 		}
 	}
 	// Once more, now that grants exist: the plan widens them (PATCH) after a permission is added.
-	st, err = appreg.Read(ctx, h.partner, appreg.Target{}, keys, appreg.ReadOptions{AdminAgents: true})
+	st, err = appreg.Read(ctx, h.admin, appreg.Target{}, keys, appreg.ReadOptions{AdminAgents: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n.Partner = append(n.Partner, permissions.Permission{Name: "Directory.Read.All", ID: "06da0dbc-49e2-44d2-8312-53f166ab848a"})
 	widen := appreg.PlanChanges(st, n, choice)
-	for _, o := range appreg.Apply(ctx, h.partner, st, widen, appreg.ApplyOptions{Keychain: keys}).Outcomes {
+	for _, o := range appreg.Apply(ctx, h.admin, st, widen, appreg.ApplyOptions{Keychain: keys}).Outcomes {
 		if !o.Done {
 			t.Errorf("app registration %s: %s", o.Change.Kind, o.Sentence)
 		}
 	}
-	if _, _, err := appreg.Rotate(ctx, h.partner, st, appreg.ApplyOptions{Keychain: keys}); err != nil {
+	if _, _, err := appreg.Rotate(ctx, h.admin, st, appreg.ApplyOptions{Keychain: keys}); err != nil {
 		t.Errorf("rotate: %v", err)
 	}
 
@@ -110,9 +111,13 @@ func TestEveryRequestIsInThePermissionTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pages, err := learn.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := start(t, sandbox.Options{})
-	exercise(t, h, ref)
-	exerciseAppRegistration(t, h, ref)
+	exercise(t, h)
+	exerciseAppRegistration(t, h, pages)
 
 	checked := map[string]bool{}
 	for _, e := range h.trace.entries(t) {

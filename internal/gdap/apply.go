@@ -18,6 +18,9 @@ type FixResult struct {
 	Fix  Fix
 	Done bool   // the change is in place (made now, or found made already)
 	Note string // what happened, in plain words
+	// Pending: Microsoft accepted the change and is still applying it (a new access assignment
+	// still "pending" when Apply stopped reading it again); Note says so.
+	Pending bool
 	// Err is why the fix did not succeed (or was skipped), and Explanation the same in plain
 	// words: what happened, why, and what to do.
 	Err         error
@@ -306,8 +309,7 @@ func (a *applier) assign(ctx context.Context, f Fix, r *FixResult) error {
 		err := a.c.Do(ctx, "POST", assignmentsPath(f.RelationshipID), assignmentBody(groupID, f.Roles), &made)
 		var ge *graph.Error
 		if err == nil {
-			r.Note = fmt.Sprintf("Assigned %s to the group %q.", roleList(f.Roles), f.GroupName)
-			return nil
+			return a.settled(ctx, f, made, r)
 		}
 		if !errors.As(err, &ge) || ge.Status != http.StatusConflict {
 			return fmt.Errorf("assign the roles to the group %q: %w", f.GroupName, err)
@@ -320,10 +322,13 @@ func (a *applier) assign(ctx context.Context, f Fix, r *FixResult) error {
 	if len(all) == 0 {
 		all = f.Roles
 	}
-	_, err = a.c.DoWithHeaders(ctx, "PATCH", path, http.Header{"If-Match": {f.ETag}}, map[string]any{"accessDetails": unifiedRoles(all)}, nil)
+	res, err := a.c.DoWithHeaders(ctx, "PATCH", path, http.Header{"If-Match": {f.ETag}}, map[string]any{"accessDetails": unifiedRoles(all)}, nil)
 	var ge *graph.Error
 	switch {
 	case err == nil:
+		if err := a.follow(ctx, res, f.GroupName); err != nil {
+			return err
+		}
 		r.Note = fmt.Sprintf("The group %q now holds %s as well.", f.GroupName, roleList(f.Roles))
 		return nil
 	case errors.As(err, &ge) && (ge.Status == http.StatusPreconditionFailed || ge.Status == http.StatusNotFound):
@@ -352,8 +357,12 @@ func (a *applier) mergeInto(ctx context.Context, f Fix, groupID, assignmentID st
 			return nil
 		}
 		path := assignmentsPath(f.RelationshipID) + "/" + url.PathEscape(as.ID)
-		if _, err := a.c.DoWithHeaders(ctx, "PATCH", path, http.Header{"If-Match": {as.ETag}}, map[string]any{"accessDetails": unifiedRoles(append(have, add...))}, nil); err != nil {
+		res, err := a.c.DoWithHeaders(ctx, "PATCH", path, http.Header{"If-Match": {as.ETag}}, map[string]any{"accessDetails": unifiedRoles(append(have, add...))}, nil)
+		if err != nil {
 			return fmt.Errorf("add the roles to the group %q: %w", f.GroupName, err)
+		}
+		if err := a.follow(ctx, res, f.GroupName); err != nil {
+			return err
 		}
 		r.Note = fmt.Sprintf("The group %q now holds %s as well.", f.GroupName, roleList(add))
 		return nil

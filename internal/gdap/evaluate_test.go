@@ -25,10 +25,10 @@ const (
 
 func testGroups() map[string]Group {
 	return map[string]Group{
-		gAdminAgents: {gAdminAgents, "AdminAgents"},
-		gHelpdesk:    {gHelpdesk, "HelpdeskAgents"},
-		gSecurity:    {gSecurity, "Security team"},
-		gPattern:     {gPattern, "GDAP - Reports Reader"},
+		gAdminAgents: {ID: gAdminAgents, DisplayName: "AdminAgents"},
+		gHelpdesk:    {ID: gHelpdesk, DisplayName: "HelpdeskAgents"},
+		gSecurity:    {ID: gSecurity, DisplayName: "Security team"},
+		gPattern:     {ID: gPattern, DisplayName: "GDAP - Reports Reader"},
 	}
 }
 

@@ -30,6 +30,42 @@ type Relationship struct {
 	ETag               string              `json:"@odata.etag"` // for If-Match on PATCH
 }
 
+// UnmarshalJSON reads a relationship as Graph sends it. Microsoft's own example answer to
+// creating one (tenantrelationship-post-delegatedadminrelationships) writes "activatedDateTime":
+// "" for a relationship not active yet: an empty date-time, like null, reads as none.
+func (r *Relationship) UnmarshalJSON(b []byte) error {
+	type plain Relationship
+	var raw struct {
+		plain
+		CreatedDateTime   optionalTime `json:"createdDateTime"`
+		ActivatedDateTime optionalTime `json:"activatedDateTime"`
+		EndDateTime       optionalTime `json:"endDateTime"`
+		LastModified      optionalTime `json:"lastModifiedDateTime"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*r = Relationship(raw.plain)
+	r.CreatedDateTime, r.ActivatedDateTime, r.EndDateTime, r.LastModified = raw.CreatedDateTime.t, raw.ActivatedDateTime.t, raw.EndDateTime.t, raw.LastModified.t
+	return nil
+}
+
+// optionalTime is a Graph date-time that may be null or "".
+type optionalTime struct{ t *time.Time }
+
+func (o *optionalTime) UnmarshalJSON(b []byte) error {
+	if s := string(b); s == "null" || s == `""` {
+		o.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := json.Unmarshal(b, &t); err != nil {
+		return err
+	}
+	o.t = &t
+	return nil
+}
+
 // CustomerParticipant is delegatedAdminRelationshipCustomerParticipant.
 type CustomerParticipant struct {
 	TenantID    string `json:"tenantId"`

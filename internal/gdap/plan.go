@@ -17,8 +17,8 @@ type FixKind string
 
 // Fix kinds, in the order Apply makes them (a group exists before roles are assigned to it).
 const (
-	// CreateGroup creates a role-assignable security group in the partner tenant and adds the
-	// technician to it.
+	// CreateGroup creates a security group in the partner tenant (an ordinary one, not
+	// role-assignable: see OrdinaryGroups) and adds the technician to it.
 	CreateGroup FixKind = "createGroup"
 	// AddTechnicianToGroup adds the technician to an existing partner group.
 	AddTechnicianToGroup FixKind = "addTechnicianToGroup"
@@ -26,8 +26,11 @@ const (
 	AddAccessAssignment FixKind = "addAccessAssignment"
 	// UpdateAccessAssignment adds roles to a group's existing assignment (PATCH with If-Match).
 	UpdateAccessAssignment FixKind = "updateAccessAssignment"
-	// SetAutoExtend sets an active relationship to extend automatically by 180 days (Graph allows
-	// changing autoExtendDuration while a relationship is active).
+	// SetAutoExtend sets an active relationship to extend automatically by 180 days. The pages
+	// disagree: the stored delegatedadminrelationship-update page allows a PATCH only in status
+	// created, Microsoft's current one and Partner Center's GDAP pages allow autoExtendDuration on
+	// an active relationship. Both are handled: the PATCH is tried, and a refusal falls back to
+	// requesting a new relationship (Fix.Fallback).
 	SetAutoExtend FixKind = "setAutoExtend"
 	// RequestNewRelationship creates a relationship with the profile's roles and locks it for the
 	// customer's approval (or only locks one that was created and never sent).
@@ -337,9 +340,11 @@ func (pl *planner) group(c Customer, name, role string) (id string, deps []strin
 	return "", []string{id}, true
 }
 
-// member plans adding the technician to an existing group.
+// member plans adding the technician to an existing group. Not to a role-assignable one: only a
+// Privileged Role Administrator, with a permission Onboard365 does not ask for, may change its
+// members (the verdict says so, notInFix).
 func (pl *planner) member(c Customer, groupID, role string) {
-	if pl.inv.Technician.ID == "" || pl.inv.TechnicianGroups[groupID] {
+	if pl.inv.Technician.ID == "" || pl.inv.TechnicianGroups[groupID] || pl.inv.Groups[groupID].IsAssignableToRole {
 		return
 	}
 	id := "member/" + groupID
@@ -445,9 +450,8 @@ func (pl *planner) finish() []Fix {
 		pu := pl.purpose[id]
 		switch f.Kind {
 		case CreateGroup:
-			f.Reason = fmt.Sprintf("Create the role-assignable security group %q in your partner tenant and add you to it, so that %s can be assigned to it for %s. "+
-				"Making a role-assignable group and adding members to it needs Privileged Role Administrator or Global Administrator in your partner tenant.",
-				f.GroupName, roleList(pu.roles.items), words.JoinAnd(pu.customers.items))
+			f.Reason = fmt.Sprintf("Create the security group %q in your partner tenant and add you to it, so that %s can be assigned to it for %s. %s",
+				f.GroupName, roleList(pu.roles.items), words.JoinAnd(pu.customers.items), OrdinaryGroups)
 		case AddTechnicianToGroup:
 			f.Reason = fmt.Sprintf("Add you (%s) to the group %q, which holds %s for %s. Everyone in a group can use every role it holds in every customer that assigns it.",
 				pl.technicianLabel(), f.GroupName, roleList(pu.roles.items), words.JoinAnd(pu.customers.items))
@@ -535,9 +539,19 @@ func groupBody(name string) map[string]any {
 		"mailEnabled":        false,
 		"mailNickname":       mailNickname(name),
 		"securityEnabled":    true,
-		"isAssignableToRole": true,
+		"isAssignableToRole": false,
 	}
 }
+
+// OrdinaryGroups says why Onboard365 makes ordinary security groups for GDAP, not role-assignable
+// ones. GDAP access assignments take any security group (delegatedAdminAccessContainer); a
+// group that Entra roles can be assigned to can be created, and its members changed, only by a
+// Privileged Role Administrator (or Global Administrator) with RoleManagement.ReadWrite.Directory
+// (the group resource page, isAssignableToRole; group-post-members). That permission would let
+// the app grant any role in the partner tenant, so it does not ask for it: least privilege.
+const OrdinaryGroups = "Onboard365 makes ordinary security groups: GDAP can assign roles to any security group, " +
+	"while a role-assignable group can only be made, or its members changed, by a Privileged Role Administrator " +
+	"with a permission that could grant any role in your partner tenant, which Onboard365 does not ask for."
 
 var (
 	notNickname = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

@@ -15,6 +15,9 @@ import (
 type Group struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"displayName"`
+	// IsAssignableToRole: Entra roles can be assigned to the group, so only a Privileged Role
+	// Administrator may change its members.
+	IsAssignableToRole bool `json:"isAssignableToRole"`
 }
 
 // Technician is the signed-in partner user, with the Graph property names of user.
@@ -87,9 +90,9 @@ func (inv Inventory) GroupByName(name string) (Group, bool) {
 
 // Paths of the partner-side reads besides the relationships.
 const (
-	groupsPath       = "/v1.0/groups?$select=id,displayName&$top=999"
+	groupsPath       = "/v1.0/groups?$select=id,displayName,isAssignableToRole&$top=999"
 	mePath           = "/v1.0/me?$select=id,displayName,userPrincipalName"
-	myGroupsPath     = "/v1.0/me/transitiveMemberOf?$select=id,displayName&$top=999"
+	myGroupsPath     = "/v1.0/me/transitiveMemberOf?$select=id,displayName,isAssignableToRole&$top=999"
 	directoryObjects = "https://graph.microsoft.com/v1.0/directoryObjects/"
 )
 

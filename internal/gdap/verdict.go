@@ -488,6 +488,10 @@ func (e *evaluator) notInFix(rs, groups []string) string {
 		}
 		return fmt.Sprintf("%s wants %s in %s: Onboard365 can assign %s there.", words.Name(e.p.Name), them(rs), words.JoinAnd(quoted), them(rs))
 	}
+	if e.inv.Groups[groups[0]].IsAssignableToRole {
+		return fmt.Sprintf("%s is role-assignable, so only a Privileged Role Administrator of your partner tenant can add you "+
+			"(in the Microsoft Entra admin center); Onboard365 does not ask for the permission that would take, as it could grant any role.", e.groupList(groups[:1]))
+	}
 	return fmt.Sprintf("Onboard365 can add you to %s.", e.groupList(groups[:1]))
 }
 

@@ -17,6 +17,12 @@
 //
 // Load parses everything into a *Reference; nothing is cached at package level, so callers keep
 // the value (Load takes about 170 ms on two cores; see BenchmarkLoad).
+//
+// Only tests and go generate (internal/reference/learn/gen) call Load: the app and the sandbox
+// decide from internal/reference/learn's generated facts, so the 5.8 MB of data/ is not linked
+// into the app binary (the linker drops dataFS when nothing reachable reads it; .ci/run checks
+// the stripped binary). Functions that use no data (NormalizePath, DocumentedPaths) are free to
+// use anywhere.
 package reference
 
 import (

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // Microsoft Graph: the shared machinery of the simulated endpoints (authentication, paging,
@@ -17,47 +20,182 @@ import (
 
 // graphCall is one authenticated Graph request, handled while the world's lock is held.
 type graphCall struct {
-	s *Server
-	w http.ResponseWriter
-	r *http.Request
-	p *principal
+	s    *Server
+	w    http.ResponseWriter
+	r    *http.Request
+	p    *principal
+	page learn.Request // what Microsoft's page says about this request
 }
 
 // graphHandler is the body of one endpoint.
 type graphHandler func(c *graphCall)
 
-// endpoint wraps a handler: it checks the token and the delegated permission the endpoint needs
-// (any one of scopes), then runs the handler with the world locked.
-func (s *Server) endpoint(scopes []string, h graphHandler) http.HandlerFunc {
+// endpoint wraps a handler with what Microsoft's page of the request says (internal/reference/
+// learn), as Graph decides: the token must carry one of the page's permission alternatives
+// (every permission of it), the signed-in user must hold one of the page's roles, and every
+// query option must be one the page supports. Refusals are in Graph's error shape: 403
+// Authorization_RequestDenied, 400 BadRequest. Then the handler runs with the world locked.
+func (s *Server) endpoint(h graphHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		page, ok := s.pages.Get(learn.Graph, r.Method, templateOr(r.Pattern, r.URL.Path))
+		if !ok {
+			// The alternate-key route also catches segments that are no such key; any other
+			// route without a page is a mistake in the sandbox (TestEveryRouteHasAPage).
+			writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound", "Resource not found for the segment in "+r.Method+" "+r.URL.Path+".")
+			return
+		}
 		p, authErr := s.authenticate(r, audGraph)
 		if authErr != nil {
 			writeGraphError(w, authErr.status, authErr.code, authErr.message)
 			return
 		}
-		if !p.hasAnyScope(scopes) {
+		if missing := p.missingPermissions(page); missing != nil {
 			writeGraphError(w, http.StatusForbidden, "Authorization_RequestDenied",
-				"Insufficient privileges to complete the operation. The token needs one of these permissions: "+strings.Join(scopes, ", ")+".")
+				"Insufficient privileges to complete the operation. (The token lacks "+strings.Join(missing, " and ")+".)")
+			return
+		}
+		if msg := unsupportedQuery(page, r.URL.Query()); msg != "" {
+			writeGraphError(w, http.StatusBadRequest, "BadRequest", msg)
 			return
 		}
 		s.world.mu.Lock()
 		defer s.world.mu.Unlock()
-		h(&graphCall{s: s, w: w, r: r, p: p})
+		c := &graphCall{s: s, w: w, r: r, p: p, page: page}
+		if !c.inTenant() || !c.holdsRole(page.Roles, page.MemberUnlessRestricted) {
+			return
+		}
+		h(c)
 	}
 }
 
-func (p *principal) hasAnyScope(want []string) bool {
-	if len(want) == 0 {
-		return true
+// missingPermissions is what the caller's token lacks of the page's least-costly alternative, or
+// nil when it carries one: delegated permissions (scp) for a user, application permissions
+// (roles) for an app acting as itself.
+func (p *principal) missingPermissions(page learn.Request) []string {
+	if p.user == nil {
+		if len(page.Application) == 0 && len(page.Delegated) > 0 {
+			return []string{"a user: this request has no application permission"}
+		}
+		return learn.Missing(page.Application, p.roles)
 	}
-	for _, have := range append(append([]string(nil), p.scopes...), p.roles...) {
-		for _, w := range want {
-			if strings.EqualFold(have, w) {
-				return true
-			}
+	return learn.Missing(page.Delegated, p.scopes)
+}
+
+// unsupportedQuery says why a request's query is refused, or "": an OData option the page does
+// not support (Graph's $skiptoken is accepted wherever the sandbox gives a next link), or a
+// $filter on a property the response type's page does not mark filterable.
+func unsupportedQuery(page learn.Request, q url.Values) string {
+	for key := range q {
+		if !strings.HasPrefix(key, "$") || strings.EqualFold(key, "$skiptoken") {
+			continue
+		}
+		if !page.SupportsQuery(key) {
+			return "Query option '" + key + "' is not supported for this request."
 		}
 	}
+	for _, prop := range filterProperties(q.Get("$filter")) {
+		if !page.CanFilterOn(prop) {
+			return "Invalid filter clause: filtering on the property '" + prop + "' is not supported."
+		}
+	}
+	return ""
+}
+
+// filterProperties names the properties a $filter compares: the first property of each clause
+// ("status/errorCode eq 53003" compares status; "startswith(displayName,'a')" displayName).
+func filterProperties(filter string) []string {
+	var out []string
+	for _, clause := range splitAnd(strings.TrimSpace(filter)) {
+		c := strings.TrimSpace(clause)
+		c = strings.TrimLeft(c, "( ")
+		c = strings.TrimPrefix(c, "not ")
+		for _, fn := range []string{"startswith(", "endswith(", "contains("} {
+			if strings.HasPrefix(strings.ToLower(c), fn) {
+				c = c[len(fn):]
+			}
+		}
+		end := 0
+		for end < len(c) && (c[end] == '_' || c[end] == '@' || c[end] == '.' || unicode.IsLetter(rune(c[end])) || unicode.IsDigit(rune(c[end]))) {
+			end++
+		}
+		if end > 0 {
+			out = append(out, c[:end])
+		}
+	}
+	return out
+}
+
+// holdsRole refuses (403, as Graph does) a signed-in user who holds none of roles, the
+// least-privileged Entra roles the page names; Global Administrator holds them all. In the
+// user's own tenant the roles are the user's directory roles (learn.Member: any member user,
+// unless unlessRestricted and the tenant restricts it); a partner technician in a customer holds
+// the roles GDAP gives them there. An app acting as itself, and a page that names no role, pass.
+func (c *graphCall) holdsRole(roles []string, unlessRestricted bool) bool {
+	p := c.p
+	if p.user == nil || len(roles) == 0 {
+		return true
+	}
+	var held map[string]bool
+	if p.home == p.tenant {
+		held = map[string]bool{}
+		for _, r := range p.user.roles {
+			held[r] = true
+		}
+		if p.user.isAdmin {
+			held[roleGlobalAdmin] = true
+		}
+	} else {
+		held = c.s.world.gdapRoles(p.tenant.id, p.user.id)
+	}
+	if held[roleGlobalAdmin] {
+		return true
+	}
+	for _, name := range roles {
+		if name == learn.Member {
+			if p.home == p.tenant && strings.EqualFold(p.user.userType, "Member") && !(unlessRestricted && p.tenant.restrictAppRegistration) {
+				return true
+			}
+			continue
+		}
+		if id, ok := c.s.pages.RoleID(name); ok && held[id] {
+			return true
+		}
+	}
+	why := "Your GDAP access to this customer does not include a role that allows it."
+	if p.home == p.tenant {
+		why = "The signed-in user holds no Microsoft Entra role that allows it."
+	}
+	writeGraphError(c.w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation. "+why)
 	return false
+}
+
+// inTenant refuses a partner user acting in a customer where GDAP gives them no role at all:
+// Entra knows no such user there (the sandbox's tokens for tests can name one).
+func (c *graphCall) inTenant() bool {
+	p := c.p
+	if p.user == nil || p.home == p.tenant || len(c.s.world.gdapRoles(p.tenant.id, p.user.id)) > 0 {
+		return true
+	}
+	writeGraphError(c.w, http.StatusForbidden, "Authorization_RequestDenied",
+		"Insufficient privileges to complete the operation. You have no delegated admin access to this customer.")
+	return false
+}
+
+// meets applies a condition of the page (a role-assignable group): its permissions and its roles,
+// in place of the request's own. It answers 403 and returns false when they are not met.
+func (c *graphCall) meets(when string) bool {
+	cond, ok := c.page.Condition(when)
+	if !ok {
+		return true
+	}
+	if c.p.user != nil {
+		if missing := learn.Missing(cond.Delegated, c.p.scopes); missing != nil {
+			writeGraphError(c.w, http.StatusForbidden, "Authorization_RequestDenied",
+				"Insufficient privileges to complete the operation. (The token lacks "+strings.Join(missing, " and ")+", which a role-assignable group needs.)")
+			return false
+		}
+	}
+	return c.holdsRole(cond.Roles, false)
 }
 
 // partnerOnly refuses a call made in a customer tenant to an endpoint that only the partner's
@@ -69,28 +207,6 @@ func (c *graphCall) partnerOnly() bool {
 		return false
 	}
 	return true
-}
-
-// requireRole refuses a call by a partner user in a customer tenant when none of the roles that
-// GDAP gives the user there is one of roles. Users of the tenant itself pass if they are admins.
-func (c *graphCall) requireRole(roles ...string) bool {
-	p := c.p
-	if p.user == nil || p.home == p.tenant {
-		if p.user != nil && !p.user.isAdmin {
-			writeGraphError(c.w, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
-			return false
-		}
-		return true
-	}
-	held := c.s.world.gdapRoles(p.tenant.id, p.user.id)
-	for _, r := range roles {
-		if held[r] {
-			return true
-		}
-	}
-	writeGraphError(c.w, http.StatusForbidden, "Authorization_RequestDenied",
-		"Insufficient privileges to complete the operation. Your GDAP access to this customer does not include a role that allows it.")
-	return false
 }
 
 // gdapRoles are the roles a partner user holds in a customer through active relationships.
@@ -145,9 +261,10 @@ func (c *graphCall) notFound(what string) {
 		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", what))
 }
 
-// object answers one entity, honouring $select.
+// object answers one entity, honouring $select, with every property the page's examples show
+// (learn.Request.Fill): what the sandbox does not hold is answered empty, as Graph answers it.
 func (c *graphCall) object(status int, context string, item map[string]any) {
-	item = selectFields(item, c.r.URL.Query().Get("$select"))
+	item = selectFields(c.page.Fill(item), c.r.URL.Query().Get("$select"))
 	out := map[string]any{"@odata.context": c.graphURL("/$metadata#" + context)}
 	for k, v := range item {
 		out[k] = v
@@ -156,7 +273,8 @@ func (c *graphCall) object(status int, context string, item map[string]any) {
 }
 
 // collection answers a list with $filter, $select, $top and $skiptoken paging, the way Graph
-// pages: a nextLink with an opaque $skiptoken while more items remain.
+// pages: a nextLink with an opaque $skiptoken while more items remain. Items have every
+// property the page's examples show, as object's do.
 func (c *graphCall) collection(context string, items []map[string]any, defaultPage, maxPage int) {
 	q := c.r.URL.Query()
 	filtered, err := applyFilter(items, q.Get("$filter"))
@@ -184,7 +302,7 @@ func (c *graphCall) collection(context string, items []map[string]any, defaultPa
 	end := min(start+size, len(filtered))
 	page := make([]map[string]any, 0, end-start)
 	for _, it := range filtered[start:end] {
-		page = append(page, selectFields(it, q.Get("$select")))
+		page = append(page, selectFields(c.page.Fill(it), q.Get("$select")))
 	}
 	out := map[string]any{"@odata.context": c.graphURL("/$metadata#" + context), "value": page}
 	if end < len(filtered) {
@@ -319,4 +437,11 @@ func timeString(t time.Time) any {
 		return nil
 	}
 	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+// handle registers an endpoint of Graph or Partner Center and remembers its pattern, so that a
+// test can hold every route to a Microsoft page (TestEveryRouteHasAPage).
+func (s *Server) handle(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	mux.HandleFunc(pattern, h)
 }

@@ -11,32 +11,21 @@ import (
 // consent creates (oauth2PermissionGrants for delegated permissions, appRoleAssignedTo for
 // application permissions).
 
-var (
-	appRead      = []string{"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	appWrite     = []string{"Application.ReadWrite.All", "Directory.ReadWrite.All"}
-	appCreate    = []string{"Application.ReadWrite.All", "AppRegistration.Create", "Directory.ReadWrite.All"}
-	grantRead    = []string{"DelegatedPermissionGrant.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	grantWrite   = []string{"DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"}
-	roleGrant    = []string{"AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"}
-	appEditRoles = []string{roleAppAdmin, roleCloudAppAdmin, roleGlobalAdmin}
-	appReadRoles = []string{roleAppAdmin, roleCloudAppAdmin, roleGlobalAdmin, roleGlobalReader, roleDirectoryReaders}
-)
-
 func (s *Server) appRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/applications", s.endpoint(appRead, listApplications))
-	mux.HandleFunc("POST /v1.0/applications", s.endpoint(appCreate, createApplication))
-	mux.HandleFunc("GET /v1.0/applications/{applicationId}", s.endpoint(appRead, getApplication))
-	mux.HandleFunc("PATCH /v1.0/applications/{applicationId}", s.endpoint(appWrite, patchApplication))
-	mux.HandleFunc("POST /v1.0/applications/{applicationId}/addPassword", s.endpoint(appWrite, addPassword))
-	mux.HandleFunc("POST /v1.0/applications/{applicationId}/removePassword", s.endpoint(appWrite, removePassword))
-	mux.HandleFunc("GET /v1.0/servicePrincipals", s.endpoint(appRead, listServicePrincipals))
-	mux.HandleFunc("POST /v1.0/servicePrincipals", s.endpoint(appWrite, createServicePrincipal))
-	mux.HandleFunc("GET /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(appRead, listAppRoleAssignedTo))
-	mux.HandleFunc("POST /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(roleGrant, createAppRoleAssignedTo))
-	mux.HandleFunc("GET /v1.0/oauth2PermissionGrants", s.endpoint(grantRead, listOAuth2Grants))
-	mux.HandleFunc("POST /v1.0/oauth2PermissionGrants", s.endpoint(grantWrite, createOAuth2Grant))
+	s.handle(mux, "GET /v1.0/applications", s.endpoint(listApplications))
+	s.handle(mux, "POST /v1.0/applications", s.endpoint(createApplication))
+	s.handle(mux, "GET /v1.0/applications/{applicationId}", s.endpoint(getApplication))
+	s.handle(mux, "PATCH /v1.0/applications/{applicationId}", s.endpoint(patchApplication))
+	s.handle(mux, "POST /v1.0/applications/{applicationId}/addPassword", s.endpoint(addPassword))
+	s.handle(mux, "POST /v1.0/applications/{applicationId}/removePassword", s.endpoint(removePassword))
+	s.handle(mux, "GET /v1.0/servicePrincipals", s.endpoint(listServicePrincipals))
+	s.handle(mux, "POST /v1.0/servicePrincipals", s.endpoint(createServicePrincipal))
+	s.handle(mux, "GET /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(listAppRoleAssignedTo))
+	s.handle(mux, "POST /v1.0/servicePrincipals/{servicePrincipalId}/appRoleAssignedTo", s.endpoint(createAppRoleAssignedTo))
+	s.handle(mux, "GET /v1.0/oauth2PermissionGrants", s.endpoint(listOAuth2Grants))
+	s.handle(mux, "POST /v1.0/oauth2PermissionGrants", s.endpoint(createOAuth2Grant))
 	// Key segments such as servicePrincipals(appId='...') are one path segment.
-	mux.HandleFunc("GET /v1.0/{keySegment}", s.endpoint(appRead, getByAlternateKey))
+	s.handle(mux, "GET /v1.0/{keySegment}", s.endpoint(getByAlternateKey))
 }
 
 func applicationJSON(a *application) map[string]any {
@@ -70,9 +59,6 @@ func servicePrincipalJSON(sp *servicePrincipal) map[string]any {
 }
 
 func listApplications(c *graphCall) {
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	items := make([]map[string]any, 0, len(c.p.tenant.applications))
 	for _, a := range c.p.tenant.applications {
 		items = append(items, applicationJSON(a))
@@ -92,9 +78,6 @@ func (c *graphCall) application() *application {
 }
 
 func getApplication(c *graphCall) {
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	if a := c.application(); a != nil {
 		c.object(http.StatusOK, "applications/$entity", applicationJSON(a))
 	}
@@ -136,9 +119,6 @@ func (b applicationBody) applyTo(a *application) {
 }
 
 func createApplication(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
-		return
-	}
 	var body applicationBody
 	if !c.readJSON(&body) {
 		return
@@ -154,9 +134,6 @@ func createApplication(c *graphCall) {
 }
 
 func patchApplication(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
-		return
-	}
 	a := c.application()
 	if a == nil {
 		return
@@ -171,9 +148,6 @@ func patchApplication(c *graphCall) {
 
 // addPassword makes a client secret. Its text is in this answer only, as in Microsoft's cloud.
 func addPassword(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
-		return
-	}
 	a := c.application()
 	if a == nil {
 		return
@@ -201,17 +175,13 @@ func addPassword(c *graphCall) {
 	secret := SecretMarker + "~" + base64.RawURLEncoding.EncodeToString(raw[:])
 	p := passwordCredential{keyID: c.s.world.ids.newID("password", a.id), displayName: body.PasswordCredential.DisplayName, hint: secret[:3], secret: secret, start: now, end: end}
 	a.passwords = append(a.passwords, p)
-	writeJSON(c.w, http.StatusOK, map[string]any{
-		"@odata.context": c.graphURL("/$metadata#microsoft.graph.passwordCredential"),
-		"keyId":          p.keyID, "displayName": p.displayName, "hint": p.hint, "secretText": secret,
+	c.object(http.StatusOK, "microsoft.graph.passwordCredential", map[string]any{
+		"keyId": p.keyID, "displayName": p.displayName, "hint": p.hint, "secretText": secret,
 		"startDateTime": timeString(p.start), "endDateTime": timeString(p.end),
 	})
 }
 
 func removePassword(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
-		return
-	}
 	a := c.application()
 	if a == nil {
 		return
@@ -240,9 +210,6 @@ func removePassword(c *graphCall) {
 }
 
 func listServicePrincipals(c *graphCall) {
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	items := make([]map[string]any, 0, len(c.p.tenant.servicePrincipals))
 	for _, sp := range c.p.tenant.servicePrincipals {
 		items = append(items, servicePrincipalJSON(sp))
@@ -251,9 +218,6 @@ func listServicePrincipals(c *graphCall) {
 }
 
 func createServicePrincipal(c *graphCall) {
-	if !c.requireRole(appEditRoles...) {
-		return
-	}
 	var body struct {
 		AppID string `json:"appId"`
 	}
@@ -292,9 +256,6 @@ func getByAlternateKey(c *graphCall) {
 		writeGraphError(c.w, http.StatusNotFound, "Request_ResourceNotFound", "Resource not found for the segment '"+key+"'.")
 		return
 	}
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	if entity == "servicePrincipals" {
 		for _, sp := range c.p.tenant.servicePrincipals {
 			if strings.EqualFold(sp.appID, appID) {
@@ -324,9 +285,6 @@ func getByAlternateKey(c *graphCall) {
 }
 
 func listOAuth2Grants(c *graphCall) {
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	items := make([]map[string]any, 0, len(c.p.tenant.grants))
 	for _, g := range c.p.tenant.grants {
 		items = append(items, oauth2GrantJSON(g))
@@ -343,7 +301,7 @@ func oauth2GrantJSON(g *oauth2Grant) map[string]any {
 }
 
 func createOAuth2Grant(c *graphCall) {
-	if !c.requireRole(appEditRoles...) || c.consentRefused() {
+	if c.consentRefused() {
 		return
 	}
 	var body struct {
@@ -372,9 +330,6 @@ func createOAuth2Grant(c *graphCall) {
 }
 
 func listAppRoleAssignedTo(c *graphCall) {
-	if !c.requireRole(appReadRoles...) {
-		return
-	}
 	resource := c.r.PathValue("servicePrincipalId")
 	var items []map[string]any
 	for _, a := range c.p.tenant.appRoleGrants {
@@ -390,7 +345,7 @@ func appRoleAssignmentJSON(a *appRoleAssignment) map[string]any {
 }
 
 func createAppRoleAssignedTo(c *graphCall) {
-	if !c.requireRole(appEditRoles...) || c.consentRefused() {
+	if c.consentRefused() {
 		return
 	}
 	var body struct {

@@ -18,8 +18,8 @@ func (s *Server) graphRoutes(mux *http.ServeMux) {
 	s.securityRoutes(mux)
 	s.appRoutes(mux)
 	s.appregRoutes(mux)
-	mux.HandleFunc("POST /v1.0/$batch", s.batch(mux, "v1.0"))
-	mux.HandleFunc("POST /beta/$batch", s.batch(mux, "beta"))
+	s.handle(mux, "POST /v1.0/$batch", s.batch(mux, "v1.0"))
+	s.handle(mux, "POST /beta/$batch", s.batch(mux, "beta"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeGraphError(w, http.StatusNotFound, "Request_ResourceNotFound",
 			"Resource not found for the segment in "+r.Method+" "+r.URL.Path+". (The sandbox does not simulate this request.)")
@@ -120,7 +120,7 @@ func (s *Server) batchOne(outer *http.Request, mux *http.ServeMux, version strin
 		a.Body = json.RawMessage(b)
 	}
 	s.trace.record(TraceEntry{Time: start.UTC(), Host: "graph", Method: it.Method, Path: templateOr(req.Pattern, path),
-		RawPath: req.URL.Path, Status: res.StatusCode, Duration: time.Since(start).Seconds(), InBatch: true})
+		RawPath: req.URL.Path, Query: queryNames(req.URL.Query()), Status: res.StatusCode, Duration: time.Since(start).Seconds(), InBatch: true})
 	return a
 }
 

@@ -3,36 +3,20 @@ package sandbox
 import (
 	"net/http"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // The directory: the signed-in user, users, groups and their members, and licences.
 
-var (
-	userRead  = []string{"User.Read"}
-	usersRead = []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	groupRead = []string{"Group.ReadBasic.All", "GroupMember.ReadBasic.All", "GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
-	groupMake = []string{"Group.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
-	groupEdit = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
-	skuRead   = []string{"LicenseAssignment.Read.All", "Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All"}
-)
-
-// Roles that may read or change a customer's directory through GDAP.
-var (
-	directoryReaderRoles = []string{roleGlobalReader, roleDirectoryReaders, roleDirectoryWriters, roleUserAdmin, roleGlobalAdmin, roleSecurityReader, roleSecurityAdmin}
-	licenceReaderRoles   = []string{roleGlobalReader, roleLicenseAdmin, roleGlobalAdmin, roleDirectoryReaders, roleUserAdmin}
-)
-
 func (s *Server) directoryRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/me", s.endpoint(userRead, getMe))
-	mux.HandleFunc("GET /v1.0/me/transitiveMemberOf", s.endpoint(groupRead, myTransitiveGroups))
-	mux.HandleFunc("GET /v1.0/users", s.endpoint(usersRead, listUsers))
-	mux.HandleFunc("GET /v1.0/users/{userId}", s.endpoint(usersRead, getUser))
-	mux.HandleFunc("GET /v1.0/groups", s.endpoint(groupRead, listGroups))
-	mux.HandleFunc("POST /v1.0/groups", s.endpoint(groupMake, createGroup))
-	mux.HandleFunc("GET /v1.0/groups/{groupId}", s.endpoint(groupRead, getGroup))
-	mux.HandleFunc("GET /v1.0/groups/{groupId}/transitiveMembers", s.endpoint(groupRead, groupTransitiveMembers))
-	mux.HandleFunc("POST /v1.0/groups/{groupId}/members/$ref", s.endpoint(groupEdit, addGroupMember))
-	mux.HandleFunc("GET /v1.0/subscribedSkus", s.endpoint(skuRead, listSubscribedSkus))
+	s.handle(mux, "GET /v1.0/me", s.endpoint(getMe))
+	s.handle(mux, "GET /v1.0/me/transitiveMemberOf", s.endpoint(myTransitiveGroups))
+	s.handle(mux, "GET /v1.0/groups", s.endpoint(listGroups))
+	s.handle(mux, "POST /v1.0/groups", s.endpoint(createGroup))
+	s.handle(mux, "GET /v1.0/groups/{groupId}/transitiveMembers", s.endpoint(groupTransitiveMembers))
+	s.handle(mux, "POST /v1.0/groups/{groupId}/members/$ref", s.endpoint(addGroupMember))
+	s.handle(mux, "GET /v1.0/subscribedSkus", s.endpoint(listSubscribedSkus))
 }
 
 func userJSON(u *user) map[string]any {
@@ -85,18 +69,6 @@ func myTransitiveGroups(c *graphCall) {
 	c.collection("directoryObjects", items, 100, 999)
 }
 
-func listUsers(c *graphCall) {
-	if !c.requireRole(directoryReaderRoles...) {
-		return
-	}
-	items := make([]map[string]any, 0, len(c.p.tenant.users))
-	for _, u := range c.p.tenant.users {
-		items = append(items, userJSON(u))
-	}
-	c.collection("users", items, 100, 999)
-}
-
-// userByIDOrUPN finds a user of the call's tenant by id or user principal name.
 func (c *graphCall) userByIDOrUPN(key string) *user {
 	for _, u := range c.p.tenant.users {
 		if u.id == key || strings.EqualFold(u.upn, key) {
@@ -107,19 +79,7 @@ func (c *graphCall) userByIDOrUPN(key string) *user {
 	return nil
 }
 
-func getUser(c *graphCall) {
-	if !c.requireRole(directoryReaderRoles...) {
-		return
-	}
-	if u := c.userByIDOrUPN(c.r.PathValue("userId")); u != nil {
-		c.object(http.StatusOK, "users/$entity", userJSON(u))
-	}
-}
-
 func listGroups(c *graphCall) {
-	if !c.requireRole(directoryReaderRoles...) {
-		return
-	}
 	items := make([]map[string]any, 0, len(c.p.tenant.groups))
 	for _, g := range c.p.tenant.groups {
 		items = append(items, groupJSON(g))
@@ -136,19 +96,7 @@ func (c *graphCall) group() *group {
 	return nil
 }
 
-func getGroup(c *graphCall) {
-	if !c.requireRole(directoryReaderRoles...) {
-		return
-	}
-	if g := c.group(); g != nil {
-		c.object(http.StatusOK, "groups/$entity", groupJSON(g))
-	}
-}
-
 func createGroup(c *graphCall) {
-	if !c.requireRole(roleUserAdmin, roleGlobalAdmin) {
-		return
-	}
 	var body struct {
 		DisplayName        string   `json:"displayName"`
 		MailEnabled        bool     `json:"mailEnabled"`
@@ -158,6 +106,12 @@ func createGroup(c *graphCall) {
 		GroupTypes         []string `json:"groupTypes"`
 	}
 	if !c.readJSON(&body) {
+		return
+	}
+	// Only a Privileged Role Administrator (or Global Administrator), with
+	// RoleManagement.ReadWrite.Directory, may make a group that roles can be assigned to (the
+	// group resource page, isAssignableToRole).
+	if body.IsAssignableToRole && !c.meets(learn.RoleAssignableGroup) {
 		return
 	}
 	if body.DisplayName == "" || body.MailNickname == "" || !body.SecurityEnabled || body.MailEnabled {
@@ -171,9 +125,6 @@ func createGroup(c *graphCall) {
 }
 
 func groupTransitiveMembers(c *graphCall) {
-	if !c.requireRole(directoryReaderRoles...) {
-		return
-	}
 	g := c.group()
 	if g == nil {
 		return
@@ -199,11 +150,13 @@ func groupTransitiveMembers(c *graphCall) {
 }
 
 func addGroupMember(c *graphCall) {
-	if !c.requireRole(roleUserAdmin, roleGlobalAdmin) {
-		return
-	}
 	g := c.group()
 	if g == nil {
+		return
+	}
+	// The members of a role-assignable group are changed only with RoleManagement.ReadWrite.Directory,
+	// by a Privileged Role Administrator (group-post-members, current page).
+	if g.roleAssignable && !c.meets(learn.RoleAssignableGroup) {
 		return
 	}
 	var body struct {
@@ -228,9 +181,6 @@ func addGroupMember(c *graphCall) {
 }
 
 func listSubscribedSkus(c *graphCall) {
-	if !c.requireRole(licenceReaderRoles...) {
-		return
-	}
 	var items []map[string]any
 	for _, s := range c.p.tenant.skus {
 		plans := make([]any, len(s.servicePlans))

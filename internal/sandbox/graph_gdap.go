@@ -4,41 +4,46 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // GDAP on the partner side: delegated admin relationships, their access assignments, and the
 // customers they cover (Graph v1.0 tenantRelationships).
 
-var (
-	gdapRead  = []string{"DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"}
-	gdapWrite = []string{"DelegatedAdminRelationship.ReadWrite.All"}
-)
-
 const relationshipsPath = "/v1.0/tenantRelationships/delegatedAdminRelationships"
 
 func (s *Server) gdapRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+relationshipsPath, s.endpoint(gdapRead, listRelationships))
-	mux.HandleFunc("POST "+relationshipsPath, s.endpoint(gdapWrite, createRelationship))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapRead, getRelationship))
-	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapWrite, patchRelationship))
-	mux.HandleFunc("DELETE "+relationshipsPath+"/{relationshipId}", s.endpoint(gdapWrite, deleteRelationship))
-	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/requests", s.endpoint(gdapWrite, requestRelationshipAction))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(gdapRead, listAccessAssignments))
-	mux.HandleFunc("POST "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(gdapWrite, createAccessAssignment))
-	mux.HandleFunc("GET "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapRead, getAccessAssignment))
-	mux.HandleFunc("PATCH "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapWrite, patchAccessAssignment))
-	mux.HandleFunc("DELETE "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(gdapWrite, deleteAccessAssignment))
-	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers", s.endpoint(gdapRead, listDelegatedAdminCustomers))
-	mux.HandleFunc("GET /v1.0/tenantRelationships/delegatedAdminCustomers/{customerId}", s.endpoint(gdapRead, getDelegatedAdminCustomer))
+	s.handle(mux, "GET "+relationshipsPath, s.endpoint(listRelationships))
+	s.handle(mux, "POST "+relationshipsPath, s.endpoint(createRelationship))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}", s.endpoint(getRelationship))
+	s.handle(mux, "PATCH "+relationshipsPath+"/{relationshipId}", s.endpoint(patchRelationship))
+	s.handle(mux, "POST "+relationshipsPath+"/{relationshipId}/requests", s.endpoint(requestRelationshipAction))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(listAccessAssignments))
+	s.handle(mux, "POST "+relationshipsPath+"/{relationshipId}/accessAssignments", s.endpoint(createAccessAssignment))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(getAccessAssignment))
+	s.handle(mux, "PATCH "+relationshipsPath+"/{relationshipId}/accessAssignments/{accessAssignmentId}", s.endpoint(patchAccessAssignment))
+	s.handle(mux, "GET "+relationshipsPath+"/{relationshipId}/operations/{operationId}", s.endpoint(getOperation))
 }
 
+// relationshipJSON is a relationship as Microsoft's examples show it
+// (tenantrelationship-post-delegatedadminrelationships): @odata.type on every object,
+// activatedDateTime an empty string until the customer approves, and endDateTime the creation
+// time plus the duration until then.
 func relationshipJSON(r *relationship) map[string]any {
 	roles := make([]any, len(r.roles))
 	for i, id := range r.roles {
 		roles[i] = map[string]any{"roleDefinitionId": id}
 	}
+	end := r.ended
+	if end.IsZero() {
+		if days, ok := durationDays(r.duration); ok {
+			end = r.created.AddDate(0, 0, days)
+		}
+	}
 	return map[string]any{
+		"@odata.type":          "#microsoft.graph.delegatedAdminRelationship",
 		"@odata.etag":          etag(r.etag),
 		"id":                   r.id,
 		"displayName":          r.displayName,
@@ -48,10 +53,18 @@ func relationshipJSON(r *relationship) map[string]any {
 		"customer":             map[string]any{"tenantId": r.customerID, "displayName": r.customerName},
 		"accessDetails":        map[string]any{"unifiedRoles": roles},
 		"createdDateTime":      timeString(r.created),
-		"activatedDateTime":    timeString(r.activated),
+		"activatedDateTime":    emptyTime(r.activated),
 		"lastModifiedDateTime": timeString(r.modified),
-		"endDateTime":          timeString(r.ended),
+		"endDateTime":          timeString(end),
 	}
+}
+
+// emptyTime is a date-time, or the empty string Microsoft's examples show for one not reached yet.
+func emptyTime(t time.Time) any {
+	if t.IsZero() {
+		return ""
+	}
+	return timeString(t)
 }
 
 func assignmentJSON(a *accessAssignment) map[string]any {
@@ -60,6 +73,7 @@ func assignmentJSON(a *accessAssignment) map[string]any {
 		roles[i] = map[string]any{"roleDefinitionId": id}
 	}
 	return map[string]any{
+		"@odata.type":          "#microsoft.graph.delegatedAdminAccessAssignment",
 		"@odata.etag":          etag(a.etag),
 		"id":                   a.id,
 		"status":               a.status,
@@ -184,13 +198,18 @@ func createRelationship(c *graphCall) {
 }
 
 func validDuration(d string) bool {
+	n, ok := durationDays(d)
+	return ok && n >= 1 && n <= 730
+}
+
+// durationDays reads an ISO 8601 duration of days (P730D).
+func durationDays(d string) (int, bool) {
 	m := isoDays.FindStringSubmatch(d)
 	if m == nil {
-		return false
+		return 0, false
 	}
-	var n int
-	fmt.Sscan(m[1], &n)
-	return n >= 1 && n <= 730
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
 }
 
 // checkIfMatch enforces the ETag on writes where Graph requires it.
@@ -216,12 +235,15 @@ func patchRelationship(c *graphCall) {
 	if !c.readJSON(&body) {
 		return
 	}
-	// An active relationship may change only whether it extends itself (and not to extend one that
-	// grants Global Administrator); everything else only while it is being created.
+	// The stored update page (delegatedadminrelationship-update.md) allows changes only in status
+	// created; Microsoft's current page (https://learn.microsoft.com/graph/api/delegatedadminrelationship-update)
+	// also allows autoExtendDuration while the relationship is active, and Partner Center's GDAP
+	// pages say an active relationship can be set to extend automatically. The sandbox follows the
+	// current page; the app handles both (it falls back to a new relationship on a refusal).
 	onlyAutoExtend := body.AutoExtend != nil && body.DisplayName == nil && body.Duration == nil && body.AccessDetails == nil
 	switch {
 	case r.status == "created":
-	case onlyAutoExtend && (r.status == "active" || r.status == "expiring"):
+	case onlyAutoExtend && r.status == "active":
 		for _, role := range r.roles {
 			if role == roleGlobalAdmin && *body.AutoExtend != "PT0S" {
 				writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "A relationship that includes the Global Administrator role cannot be extended automatically.")
@@ -256,25 +278,6 @@ func patchRelationship(c *graphCall) {
 	c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships/$entity", relationshipJSON(r))
 }
 
-func deleteRelationship(c *graphCall) {
-	r := c.relationship()
-	if r == nil || !c.checkIfMatch(r.etag) {
-		return
-	}
-	if r.status != "created" {
-		writeGraphError(c.w, http.StatusBadRequest, "BadRequest", "Only a relationship in status 'created' can be deleted; end an active one with a termination request.")
-		return
-	}
-	rels := c.s.world.relationships[:0]
-	for _, x := range c.s.world.relationships {
-		if x != r {
-			rels = append(rels, x)
-		}
-	}
-	c.s.world.relationships = rels
-	c.w.WriteHeader(http.StatusNoContent)
-}
-
 // requestRelationshipAction handles lockForApproval (created -> approvalPending) and terminate.
 func requestRelationshipAction(c *graphCall) {
 	r := c.relationship()
@@ -300,8 +303,13 @@ func requestRelationshipAction(c *graphCall) {
 	r.etag++
 	r.modified = c.s.world.now()
 	now := timeString(c.s.world.now())
+	id := c.s.world.ids.newID("request", r.id)
+	// As delegatedadminrelationship-post-requests shows: 201, a Location to the request, and the
+	// request in status created (Microsoft carries it out in the background).
+	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/requests/"+id))
 	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/requests/$entity", map[string]any{
-		"@odata.etag": etag(1), "id": c.s.world.ids.newID("request", r.id), "action": body.Action, "status": "succeeded",
+		"@odata.type": "#microsoft.graph.delegatedAdminRelationshipRequest",
+		"id":          id, "action": body.Action, "status": "created",
 		"createdDateTime": now, "lastModifiedDateTime": now,
 	})
 }
@@ -313,6 +321,7 @@ func listAccessAssignments(c *graphCall) {
 	}
 	items := make([]map[string]any, 0, len(r.assignments))
 	for _, a := range r.assignments {
+		c.s.world.settle(a)
 		items = append(items, assignmentJSON(a))
 	}
 	c.collection("tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments", items, 100, 300)
@@ -335,6 +344,7 @@ func getAccessAssignment(c *graphCall) {
 		return
 	}
 	if a := c.assignment(r); a != nil {
+		c.s.world.settle(a)
 		c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))
 	}
 }
@@ -403,7 +413,9 @@ func createAccessAssignment(c *graphCall) {
 		}
 	}
 	now := c.s.world.now()
-	a := &accessAssignment{id: c.s.world.ids.newID("accessAssignment", r.id, body.AccessContainer.AccessContainerID), groupID: body.AccessContainer.AccessContainerID, status: "active", roles: roles, created: now, modified: now, etag: 1}
+	// Microsoft's example answers status "pending": the roles take effect once Microsoft has
+	// applied the assignment, which the sandbox does by the next read of it.
+	a := &accessAssignment{id: c.s.world.ids.newID("accessAssignment", r.id, body.AccessContainer.AccessContainerID), groupID: body.AccessContainer.AccessContainerID, status: "pending", roles: roles, created: now, modified: now, etag: 1}
 	r.assignments = append(r.assignments, a)
 	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/accessAssignments/"+a.id))
 	c.object(http.StatusCreated, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))
@@ -426,65 +438,47 @@ func patchAccessAssignment(c *graphCall) {
 	if !ok {
 		return
 	}
-	a.roles, a.modified = roles, c.s.world.now()
-	a.etag++
-	// Graph answers 202 Accepted with a Location to poll; the sandbox applies the change at once.
-	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/accessAssignments/"+a.id))
-	c.w.WriteHeader(http.StatusAccepted)
+	// As delegatedadminaccessassignment-update says: 200 with the assignment when nothing
+	// changes, else 202 Accepted with a Location to a long-running operation and Retry-After.
+	// The change is made when the operation succeeds (operation.go).
+	if sameRoles(a.roles, roles) {
+		c.s.world.settle(a)
+		c.object(http.StatusOK, "tenantRelationships/delegatedAdminRelationships('"+r.id+"')/accessAssignments/$entity", assignmentJSON(a))
+		return
+	}
+	op := c.s.world.startAssignmentUpdate(r, a, roles)
+	c.w.Header().Set("Location", c.graphURL("/tenantRelationships/delegatedAdminRelationships/"+r.id+"/operations/"+op.id))
+	c.w.Header().Set("Retry-After", strconv.Itoa(operationRetryAfter))
+	writeJSON(c.w, http.StatusAccepted, map[string]any{})
 }
 
-func deleteAccessAssignment(c *graphCall) {
+func sameRoles(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	have := map[string]bool{}
+	for _, r := range a {
+		have[strings.ToLower(r)] = true
+	}
+	for _, r := range b {
+		if !have[strings.ToLower(r)] {
+			return false
+		}
+	}
+	return true
+}
+
+func getOperation(c *graphCall) {
 	r := c.relationship()
 	if r == nil {
 		return
 	}
-	a := c.assignment(r)
-	if a == nil || !c.checkIfMatch(a.etag) {
-		return
-	}
-	kept := r.assignments[:0]
-	for _, x := range r.assignments {
-		if x != a {
-			kept = append(kept, x)
-		}
-	}
-	r.assignments = kept
-	c.w.WriteHeader(http.StatusAccepted)
-}
-
-// delegatedAdminCustomerJSON describes a customer the partner has a relationship with.
-func delegatedAdminCustomerJSON(t *tenant) map[string]any {
-	return map[string]any{"id": t.id, "tenantId": t.id, "displayName": t.displayName}
-}
-
-func listDelegatedAdminCustomers(c *graphCall) {
-	if !c.partnerOnly() {
-		return
-	}
-	seen := map[string]bool{}
-	var items []map[string]any
-	for _, r := range c.s.world.relationships {
-		t := c.s.world.tenant(r.customerID)
-		if t == nil || seen[t.id] || (r.status != "active" && r.status != "expiring") {
-			continue
-		}
-		seen[t.id] = true
-		items = append(items, delegatedAdminCustomerJSON(t))
-	}
-	c.collection("tenantRelationships/delegatedAdminCustomers", items, 100, 300)
-}
-
-func getDelegatedAdminCustomer(c *graphCall) {
-	if !c.partnerOnly() {
-		return
-	}
-	id := c.r.PathValue("customerId")
-	for _, r := range c.s.world.relationships {
-		if strings.EqualFold(r.customerID, id) {
-			if t := c.s.world.tenant(id); t != nil {
-				c.object(http.StatusOK, "tenantRelationships/delegatedAdminCustomers/$entity", delegatedAdminCustomerJSON(t))
-				return
-			}
+	id := c.r.PathValue("operationId")
+	for _, op := range r.operations {
+		if op.id == id {
+			c.s.world.poll(op)
+			c.object(http.StatusOK, "operations/$entity", operationJSON(op))
+			return
 		}
 	}
 	c.notFound(id)

@@ -10,36 +10,19 @@ import (
 // users. Several of these need a premium licence, as in Microsoft's cloud: Entra ID P1 for
 // reports, Conditional Access and sign-in logs; P2 for risky users.
 
-var (
-	reportRead    = []string{"AuditLog.Read.All", "Reports.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}
-	methodRead    = []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-MicrosoftAuthApp.Read.All"}
-	methodWrite   = []string{"UserAuthenticationMethod.ReadWrite.All"}
-	policyRead    = []string{"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"}
-	caWrite       = []string{"Policy.ReadWrite.ConditionalAccess"}
-	signInRead    = []string{"AuditLog.Read.All"}
-	riskRead      = []string{"IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"}
-	riskWrite     = []string{"IdentityRiskyUser.ReadWrite.All"}
-	reportRoles   = []string{roleReportsReader, roleSecurityReader, roleGlobalReader, roleSecurityAdmin, roleGlobalAdmin}
-	methodRoles   = []string{roleAuthAdmin, rolePrivAuthAdmin, roleGlobalAdmin}
-	caReadRoles   = []string{roleSecurityReader, roleGlobalReader, roleConditionalAccess, roleSecurityAdmin, roleGlobalAdmin}
-	caWriteRoles  = []string{roleConditionalAccess, roleSecurityAdmin, roleGlobalAdmin}
-	riskReadRoles = []string{roleSecurityReader, roleGlobalReader, roleSecurityAdmin, roleGlobalAdmin}
-	riskEditRoles = []string{roleSecurityAdmin, roleGlobalAdmin}
-)
-
 func (s *Server) securityRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1.0/reports/authenticationMethods/userRegistrationDetails", s.endpoint(reportRead, listRegistrationDetails))
-	mux.HandleFunc("GET /v1.0/users/{userId}/authentication/microsoftAuthenticatorMethods", s.endpoint(methodRead, listAuthenticatorMethods))
-	mux.HandleFunc("GET /beta/users/{userId}/authentication/signInPreferences", s.endpoint(methodRead, getSignInPreferences))
-	mux.HandleFunc("PATCH /beta/users/{userId}/authentication/signInPreferences", s.endpoint(methodWrite, patchSignInPreferences))
-	mux.HandleFunc("GET /v1.0/identity/conditionalAccess/policies", s.endpoint(policyRead, listPolicies))
-	mux.HandleFunc("GET /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(policyRead, getPolicy))
-	mux.HandleFunc("PATCH /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(caWrite, patchPolicy))
-	mux.HandleFunc("GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy", s.endpoint(policyRead, getSecurityDefaults))
-	mux.HandleFunc("GET /v1.0/auditLogs/signIns", s.endpoint(signInRead, listSignIns))
-	mux.HandleFunc("GET /beta/auditLogs/signIns", s.endpoint(signInRead, listSignIns))
-	mux.HandleFunc("GET /v1.0/identityProtection/riskyUsers", s.endpoint(riskRead, listRiskyUsers))
-	mux.HandleFunc("POST /v1.0/identityProtection/riskyUsers/dismiss", s.endpoint(riskWrite, dismissRiskyUsers))
+	s.handle(mux, "GET /v1.0/reports/authenticationMethods/userRegistrationDetails", s.endpoint(listRegistrationDetails))
+	s.handle(mux, "GET /v1.0/users/{userId}/authentication/microsoftAuthenticatorMethods", s.endpoint(listAuthenticatorMethods))
+	s.handle(mux, "GET /beta/users/{userId}/authentication/signInPreferences", s.endpoint(getSignInPreferences))
+	s.handle(mux, "PATCH /beta/users/{userId}/authentication/signInPreferences", s.endpoint(patchSignInPreferences))
+	s.handle(mux, "GET /v1.0/identity/conditionalAccess/policies", s.endpoint(listPolicies))
+	s.handle(mux, "GET /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(getPolicy))
+	s.handle(mux, "PATCH /v1.0/identity/conditionalAccess/policies/{policyId}", s.endpoint(patchPolicy))
+	s.handle(mux, "GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy", s.endpoint(getSecurityDefaults))
+	s.handle(mux, "GET /v1.0/auditLogs/signIns", s.endpoint(listSignIns))
+	s.handle(mux, "GET /beta/auditLogs/signIns", s.endpoint(listSignIns))
+	s.handle(mux, "GET /v1.0/identityProtection/riskyUsers", s.endpoint(listRiskyUsers))
+	s.handle(mux, "POST /v1.0/identityProtection/riskyUsers/dismiss", s.endpoint(dismissRiskyUsers))
 }
 
 // needsLicence answers 403 as Graph does when the tenant lacks the premium licence a feature needs.
@@ -80,7 +63,7 @@ func registrationJSON(u *user, now string) map[string]any {
 }
 
 func listRegistrationDetails(c *graphCall) {
-	if !c.requireRole(reportRoles...) || !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
+	if !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
 		return
 	}
 	now := timeString(c.s.world.now()).(string)
@@ -92,9 +75,6 @@ func listRegistrationDetails(c *graphCall) {
 }
 
 func listAuthenticatorMethods(c *graphCall) {
-	if !c.requireRole(methodRoles...) {
-		return
-	}
 	u := c.userByIDOrUPN(c.r.PathValue("userId"))
 	if u == nil {
 		return
@@ -112,9 +92,6 @@ func listAuthenticatorMethods(c *graphCall) {
 }
 
 func getSignInPreferences(c *graphCall) {
-	if !c.requireRole(methodRoles...) {
-		return
-	}
 	if u := c.userByIDOrUPN(c.r.PathValue("userId")); u != nil {
 		c.object(http.StatusOK, "users('"+u.id+"')/authentication/signInPreferences", signInPreferencesJSON(u))
 	}
@@ -138,9 +115,6 @@ var methodFor = map[string]string{
 }
 
 func patchSignInPreferences(c *graphCall) {
-	if !c.requireRole(methodRoles...) {
-		return
-	}
 	u := c.userByIDOrUPN(c.r.PathValue("userId"))
 	if u == nil || !c.mayChangeMethodsOf(u) {
 		return
@@ -172,7 +146,7 @@ func patchSignInPreferences(c *graphCall) {
 }
 
 func listPolicies(c *graphCall) {
-	if !c.requireRole(caReadRoles...) || !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
+	if !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
 		return
 	}
 	c.collection("identity/conditionalAccess/policies", c.p.tenant.policies, 100, 999)
@@ -190,7 +164,7 @@ func (c *graphCall) policy() map[string]any {
 }
 
 func getPolicy(c *graphCall) {
-	if !c.requireRole(caReadRoles...) || !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
+	if !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
 		return
 	}
 	if p := c.policy(); p != nil {
@@ -201,7 +175,7 @@ func getPolicy(c *graphCall) {
 // patchPolicy merges the body into the policy as Graph does: objects are merged member by member,
 // everything else (arrays included) is replaced. Read-only fields cannot be changed.
 func patchPolicy(c *graphCall) {
-	if !c.requireRole(caWriteRoles...) || !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
+	if !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
 		return
 	}
 	p := c.policy()
@@ -250,9 +224,6 @@ func mergeJSON(dst, patch any) any {
 }
 
 func getSecurityDefaults(c *graphCall) {
-	if !c.requireRole(caReadRoles...) {
-		return
-	}
 	c.object(http.StatusOK, "policies/identitySecurityDefaultsEnforcementPolicy/$entity", map[string]any{
 		"id": "00000000-0000-0000-0000-000000000005", "displayName": "Security Defaults",
 		"description": "Security defaults is a set of basic identity security mechanisms recommended by Microsoft.",
@@ -263,7 +234,7 @@ func getSecurityDefaults(c *graphCall) {
 // listSignIns serves the sign-in log. v1.0 has interactive sign-ins only; beta takes
 // $filter=signInEventTypes/any(t: t eq 'nonInteractiveUser') for the non-interactive ones.
 func listSignIns(c *graphCall) {
-	if !c.requireRole(reportRoles...) || !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
+	if !c.needsLicence(planAADPremium, "Microsoft Entra ID P1") {
 		return
 	}
 	beta := strings.HasPrefix(c.r.URL.Path, "/beta/")
@@ -310,7 +281,7 @@ func listSignIns(c *graphCall) {
 }
 
 func listRiskyUsers(c *graphCall) {
-	if !c.requireRole(riskReadRoles...) || !c.needsLicence(planAADPremiumP2, "Microsoft Entra ID P2") {
+	if !c.needsLicence(planAADPremiumP2, "Microsoft Entra ID P2") {
 		return
 	}
 	var items []map[string]any
@@ -328,7 +299,7 @@ func listRiskyUsers(c *graphCall) {
 }
 
 func dismissRiskyUsers(c *graphCall) {
-	if !c.requireRole(riskEditRoles...) || !c.needsLicence(planAADPremiumP2, "Microsoft Entra ID P2") {
+	if !c.needsLicence(planAADPremiumP2, "Microsoft Entra ID P2") {
 		return
 	}
 	var body struct {

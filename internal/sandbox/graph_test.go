@@ -250,8 +250,17 @@ func TestAccessAssignmentFixIsSeenOnReread(t *testing.T) {
 	if a := c.do("PATCH", base+"/"+aid, tok, patch, "If-Match", `W/"stale"`); a.status != 412 {
 		t.Errorf("PATCH with a stale ETag: %d", a.status)
 	}
-	if a := c.do("PATCH", base+"/"+aid, tok, patch, "If-Match", tag); a.status != 202 || a.header.Get("Location") == "" {
+	a := c.do("PATCH", base+"/"+aid, tok, patch, "If-Match", tag)
+	if a.status != 202 || a.header.Get("Location") == "" || a.header.Get("Retry-After") == "" {
 		t.Fatalf("PATCH: %d %s", a.status, a.body)
+	}
+	// The change is made by a long-running operation: the assignment is unchanged until it ends.
+	if before := c.do("GET", base+"/"+aid, tok, nil).json(t); len(before["accessDetails"].(map[string]any)["unifiedRoles"].([]any)) == len(roles) {
+		t.Error("the assignment changed before its operation ended")
+	}
+	op := c.do("GET", strings.TrimPrefix(a.header.Get("Location"), c.s.base), tok, nil).json(t)
+	if op["status"] != "succeeded" || op["operationType"] != "delegatedAdminAccessAssignmentUpdate" {
+		t.Errorf("the operation: %v", op)
 	}
 	again := c.do("GET", base+"/"+aid, tok, nil).json(t)
 	if n := len(again["accessDetails"].(map[string]any)["unifiedRoles"].([]any)); n != len(roles) {
@@ -391,9 +400,9 @@ func TestDirectoryAndGDAPRoles(t *testing.T) {
 		status int
 	}{{"fabrikam.onmicrosoft.com", 200}, {"wingtiptoys.onmicrosoft.com", 403}, {"alpineskihouse.onmicrosoft.com", 403}} {
 		customer := c.s.world.tenant(tt.domain)
-		a := c.do("GET", "/graph/v1.0/users", c.token(customer.id, alex, audGraph, "User.Read.All", true), nil)
+		a := c.do("GET", "/graph/v1.0/subscribedSkus", c.token(customer.id, alex, audGraph, "Organization.Read.All", true), nil)
 		if a.status != tt.status {
-			t.Errorf("%s: listing users through GDAP answered %d, want %d: %s", tt.domain, a.status, tt.status, a.body)
+			t.Errorf("%s: reading licences through GDAP answered %d, want %d: %s", tt.domain, a.status, tt.status, a.body)
 		}
 	}
 }

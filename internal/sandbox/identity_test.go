@@ -804,7 +804,7 @@ func TestIdentityCustomerTokens(t *testing.T) {
 func TestIdentityScopesAndAudiences(t *testing.T) {
 	b := startBrowser(t)
 	rt := b.tokensFor(alexUPN).str("refresh_token")
-	fabrikam := b.customer("Fabrikam").id
+	fabrikam, relecloud := b.customer("Fabrikam").id, b.customer("Relecloud").id
 	b.s.world.mu.Lock()
 	consented := strings.ReplaceAll(b.s.world.consents[fabrikam][AppID][0].scope, ",", " ")
 	b.s.world.mu.Unlock()
@@ -818,8 +818,9 @@ func TestIdentityScopesAndAudiences(t *testing.T) {
 		{name: "Graph by app id", scope: graphAppID + "/Group.Read.All", aud: audGraph, scp: "Group.Read.All"},
 		{name: "Partner Center", scope: "https://api.partnercenter.microsoft.com/user_impersonation offline_access", aud: audPartnerCenter, scp: "user_impersonation"},
 		{name: "Partner Center .default", scope: "https://api.partnercenter.microsoft.com/.default", aud: audPartnerCenter, scp: "user_impersonation"},
-		{name: "Graph .default in the partner tenant", scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: strings.Join(graphDefaultScopes, " ")},
+		{name: "Graph .default in the partner tenant is its admin consent", scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: strings.Join(onboard365PartnerConsent, " ")},
 		{name: "Graph .default in a customer is its consent", tenant: fabrikam, scope: "https://graph.microsoft.com/.default", aud: audGraph, scp: consented},
+		{name: "Graph .default in a customer without consent", tenant: relecloud, scope: "https://graph.microsoft.com/.default", want: "invalid_grant AADSTS90099"},
 		{name: "two resources", scope: "https://graph.microsoft.com/User.Read https://api.partnercenter.microsoft.com/user_impersonation", want: "invalid_request AADSTS28000"},
 		{name: "unknown resource", scope: "https://management.azure.com/user_impersonation", want: "invalid_resource AADSTS500011"},
 	} {
@@ -846,6 +847,20 @@ func TestIdentityScopesAndAudiences(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIdentityDefaultWithoutConsent: ".default" stands for what the tenant's consent records;
+// with none for the app and resource, Entra answers AADSTS65001 (not a token without scopes).
+func TestIdentityDefaultWithoutConsent(t *testing.T) {
+	b := startBrowser(t)
+	rt := b.tokensFor(alexUPN).str("refresh_token")
+	b.s.world.mu.Lock()
+	b.s.world.partner.grants = nil // the partner tenant's admin consent, withdrawn
+	b.s.world.mu.Unlock()
+	a := b.refresh("", rt, "https://graph.microsoft.com/.default")
+	if a.status != 400 || a.str("error") != "invalid_grant" || !strings.Contains(a.str("error_description"), "AADSTS65001") {
+		t.Errorf("answer %d %s, want invalid_grant AADSTS65001", a.status, a.raw)
 	}
 }
 

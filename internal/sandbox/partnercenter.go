@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // Partner Center: the partner's organization profile, its customers, and application consents in
@@ -14,10 +16,10 @@ import (
 // the answer is 401 with error 900421.
 
 func (s *Server) partnerCenterRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/profiles/organization", s.partnerCall(getOrganizationProfile))
-	mux.HandleFunc("GET /v1/customers", s.partnerCall(listCustomers))
-	mux.HandleFunc("POST /v1/customers/{customerId}/applicationconsents", s.partnerCall(createApplicationConsent))
-	mux.HandleFunc("DELETE /v1/customers/{customerId}/applicationconsents/{applicationId}", s.partnerCall(deleteApplicationConsent))
+	s.handle(mux, "GET /v1/profiles/organization", s.partnerCall(getOrganizationProfile))
+	s.handle(mux, "GET /v1/customers", s.partnerCall(listCustomers))
+	s.handle(mux, "POST /v1/customers/{customerId}/applicationconsents", s.partnerCall(createApplicationConsent))
+	s.handle(mux, "DELETE /v1/customers/{customerId}/applicationconsents/{applicationId}", s.partnerCall(deleteApplicationConsent))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writePartnerCenterError(w, http.StatusNotFound, "404", "The sandbox does not simulate "+r.Method+" "+r.URL.Path+".")
 	})
@@ -34,6 +36,22 @@ func (s *Server) partnerCall(h partnerHandler) http.HandlerFunc {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 			writePartnerCenterError(w, http.StatusUnauthorized, "401", authErr.message)
 			return
+		}
+		page, ok := s.pages.Get(learn.PartnerCenter, r.Method, templateOr(r.Pattern, r.URL.Path))
+		if !ok {
+			writePartnerCenterError(w, http.StatusNotImplemented, "501", "The sandbox has no Microsoft page for "+r.Method+" "+r.URL.Path+".")
+			return
+		}
+		// App+User calls carry Partner Center's delegated permission (partner-center-authentication.md).
+		if p.user != nil && !learn.Satisfied(page.Delegated, p.scopes) {
+			writePartnerCenterError(w, http.StatusForbidden, "403", "The access token does not carry "+strings.Join(learn.Missing(page.Delegated, p.scopes), " and ")+".")
+			return
+		}
+		for key := range r.URL.Query() {
+			if !page.SupportsQuery(key) {
+				writePartnerCenterError(w, http.StatusBadRequest, "400", "The parameter '"+key+"' is not supported by this request.")
+				return
+			}
 		}
 		s.world.mu.Lock()
 		defer s.world.mu.Unlock()
@@ -77,12 +95,14 @@ func getOrganizationProfile(s *Server, w http.ResponseWriter, r *http.Request, p
 		"language":    "en",
 		"culture":     "en-US",
 		"defaultAddress": map[string]any{
-			"country": "US", "city": "Redmond", "state": "WA", "addressLine1": "1 Sandbox Way", "postalCode": "98052",
+			// Partner Center answers "" for an address line or phone number it has none of
+			// (get-an-organization-profile).
+			"country": "US", "city": "Redmond", "state": "WA", "addressLine1": "1 Sandbox Way", "addressLine2": "", "postalCode": "98052",
 			"firstName": "Alex", "lastName": "Wilber", "phoneNumber": "4255550100",
 		},
 		"profileType": "organization_profile",
 		"links":       map[string]any{"self": map[string]any{"uri": "/profiles/organization", "method": "GET", "headers": []any{}}},
-		"attributes":  map[string]any{"objectType": "OrganizationProfile"},
+		"attributes":  map[string]any{"etag": stableID(t.domain, "profile", "etag"), "objectType": "OrganizationProfile"},
 	})
 }
 
@@ -199,7 +219,8 @@ func deleteApplicationConsent(s *Server, w http.ResponseWriter, r *http.Request,
 		}
 	}
 	customer.servicePrincipals = kept
-	w.WriteHeader(http.StatusNoContent)
+	// control-panel-vendor-apis.md: Remove consent answers 200 OK (or 201).
+	w.WriteHeader(http.StatusOK)
 }
 
 func (w *world) isCustomer(t *tenant) bool {

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // Options choose the scenario and the faults of a sandbox. The zero value is the default
@@ -44,6 +45,9 @@ type Options struct {
 	// exist yet (Entra's replication delay): 0 = the scenario's own (2 in AppScenarios, none
 	// elsewhere), negative = never.
 	AppReplication int
+	// OperationPolls is how many reads a long-running operation (the 202 of PATCH of an access
+	// assignment) takes to succeed: 0 = one; negative = it never ends, as when Microsoft is slow.
+	OperationPolls int
 	// Seed, when not 0, makes the ids and secrets of the objects the sandbox creates repeat from
 	// run to run (with a fixed Now, a whole session repeats: the user guide's pictures); 0 makes
 	// them random, as Microsoft's are.
@@ -61,8 +65,11 @@ type Server struct {
 	faults *faultInjector
 	trace  *tracer
 	keys   *signingKey
-	http   *http.Server
-	served chan error
+	pages  *learn.Data // what Microsoft's pages say about every request (internal/reference/learn)
+	// patterns are the Graph and Partner Center routes, as registered (handle).
+	patterns []string
+	http     *http.Server
+	served   chan error
 
 	closeOnce sync.Once
 	closeErr  error
@@ -70,6 +77,9 @@ type Server struct {
 
 // Start runs a sandbox on a random loopback port until Close is called.
 func Start(opts Options) (*Server, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -81,10 +91,19 @@ func Start(opts Options) (*Server, error) {
 	w.now = now
 	w.ids = newIDSource(opts.Seed)
 	w.setUpAppreg(opts.Scenario, opts.AppReplication)
+	w.operationPolls = opts.OperationPolls
+	if w.operationPolls == 0 {
+		w.operationPolls = defaultOperationPolls
+	}
 	keys, err := newSigningKey()
 	if err != nil {
 		return nil, err
 	}
+	pages, err := learn.Load()
+	if err != nil {
+		return nil, err
+	}
+	w.resolveAccess(pages)
 	caPEM, cert, err := newCertificates(time.Now()) // checked against this computer's clock, not the simulated one
 	if err != nil {
 		return nil, err
@@ -100,6 +119,7 @@ func Start(opts Options) (*Server, error) {
 		faults: newFaultInjector(opts.Faults),
 		trace:  newTracer(opts.Trace),
 		keys:   keys,
+		pages:  pages,
 		served: make(chan error, 1),
 	}
 	s.http = &http.Server{
@@ -131,7 +151,7 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 		w.customers, w.relationships = nil, nil
 		return w, nil
 	}
-	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %q, %q and %q", opts.Scenario, ScenarioContoso, ScenarioEmpty, ScenarioLargeTenant)
+	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %s", opts.Scenario, quotedList(Scenarios()))
 }
 
 // Cloud describes this sandbox to the rest of the app.

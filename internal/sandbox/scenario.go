@@ -194,13 +194,11 @@ const (
 	partnerCenterAppID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
 )
 
-// consent records the partner app's Partner Center consent in a customer, and the service
-// principal that consent creates there.
+// consent records the partner app's Partner Center consent in a customer (scenario_consent.go),
+// and the service principal that consent creates there.
 func consent(w *world, c *tenant) {
 	w.consents[c.id] = map[string][]applicationGrant{
-		AppID: {
-			{enterpriseApplicationID: graphAppID, scope: "User.Read,Directory.Read.All,Group.ReadWrite.All,Policy.Read.All,Policy.ReadWrite.ConditionalAccess,UserAuthenticationMethod.ReadWrite.All,AuditLog.Read.All,Reports.Read.All"},
-		},
+		AppID: {{enterpriseApplicationID: graphAppID, scope: strings.Join(onboard365CustomerConsent, ",")}},
 	}
 	c.servicePrincipals = append(c.servicePrincipals, &servicePrincipal{id: stableID(c.domain, "sp", "onboard365"), appID: AppID, displayName: "Onboard365"})
 }
@@ -229,8 +227,13 @@ func partnerTenant() *tenant {
 	p.applications = []*application{{
 		id: stableID("partner", "application", "onboard365"), appID: AppID, displayName: "Onboard365",
 		signInAudience: "AzureADMultipleOrgs", redirectURIs: []string{"http://localhost"}, fallbackPublicClient: true,
+		scopes: union(onboard365PartnerConsent, onboard365CustomerConsent),
 	}}
-	p.servicePrincipals = []*servicePrincipal{{id: stableID("partner", "sp", "onboard365"), appID: AppID, displayName: "Onboard365"}}
+	sp := &servicePrincipal{id: stableID("partner", "sp", "onboard365"), appID: AppID, displayName: "Onboard365"}
+	p.servicePrincipals = []*servicePrincipal{sp}
+	// The partner's administrator consented the app for everyone, as the App registration wizard
+	// does; ".default" gives what this records.
+	p.grants = onboard365Grants(p, sp.id, onboard365PartnerConsent)
 	return p
 }
 

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/appreg/permissions"
-	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // What the App registration wizard meets in the sandbox: a partner tenant that has no app yet,
@@ -52,9 +51,9 @@ func HalfMadeSecretEnd(scenario string, now time.Time) time.Time {
 }
 
 // GraphCommandLineToolsID is Microsoft's own public client "Microsoft Graph Command Line
-// Tools", which every tenant knows: the App registration wizard's administrator signs in with
-// it (permissions.AdminClientID).
-const GraphCommandLineToolsID = permissions.AdminClientID
+// Tools", which every tenant knows (Microsoft Graph PowerShell signs in with it): the App
+// registration wizard's administrator signs in with it.
+const GraphCommandLineToolsID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
 // defaultAppReplication is how many times, in the App registration scenarios, POST
 // /servicePrincipals answers that a new app does not exist yet before it does.
@@ -106,6 +105,9 @@ func appScenario(name string, now time.Time) (*world, error) {
 	}
 	switch name {
 	case ScenarioNoAppAdmin:
+		// Members may not register applications here (a tenant setting), and Alex holds no
+		// role that may: Microsoft refuses to create the app (rbac-application-apis-write).
+		p.restrictAppRegistration = true
 		for _, u := range p.users {
 			if strings.HasPrefix(u.upn, "alex@") {
 				u.isAdmin = false
@@ -122,71 +124,60 @@ func appScenario(name string, now time.Time) (*world, error) {
 	return w, nil
 }
 
-// halfMadeApp gives the partner the Onboard365 app as the wizard makes it (from the permission
-// table), with one thing broken.
+// halfMadeApp gives the partner the Onboard365 app as the wizard makes it (with the consent the
+// scenarios record, scenario_consent.go), with one thing broken.
 func halfMadeApp(w *world, scenario string, now time.Time) error {
-	ref, err := reference.Load()
-	if err != nil {
-		return err
-	}
-	n, err := permissions.Derive(ref, permissions.Choice{})
-	if err != nil {
-		return err
-	}
-	delegated, partner := n.Delegated(), n.Partner
+	partner, customers := onboard365PartnerConsent, onboard365CustomerConsent
 	if scenario == ScenarioAppMissingPermission {
-		delegated, partner = withoutPermission(delegated, "AuditLog.Read.All"), withoutPermission(partner, "AuditLog.Read.All")
+		partner, customers = withoutName(partner, "AuditLog.Read.All"), withoutName(customers, "AuditLog.Read.All")
 	}
 	p := w.partner
-	var graphAccess []any
-	for _, d := range delegated {
-		graphAccess = append(graphAccess, map[string]any{"id": d.ID, "type": "Scope"})
-	}
 	app := &application{
-		id: stableID("partner", "application", "onboard365"), appID: AppID, displayName: permissions.DefaultName,
-		signInAudience: "AzureADMultipleOrgs", redirectURIs: []string{permissions.LocalhostRedirect}, fallbackPublicClient: true,
-		requiredResourceAccess: []map[string]any{
-			{"resourceAppId": graphAppID, "resourceAccess": graphAccess},
-			{"resourceAppId": partnerCenterAppID, "resourceAccess": []any{map[string]any{"id": permissions.PartnerCenterImpersonateID, "type": "Scope"}}},
-		},
+		id: stableID("partner", "application", "onboard365"), appID: AppID, displayName: appDefaultName,
+		signInAudience: "AzureADMultipleOrgs", redirectURIs: []string{"http://localhost"}, fallbackPublicClient: true,
+		scopes: union(partner, customers),
 		passwords: []passwordCredential{{keyID: stableID("partner", "application", "onboard365", "secret"), displayName: "Onboard365",
 			hint: HalfMadeSecret[:3], secret: HalfMadeSecret, start: now.AddDate(0, -5, 0), end: HalfMadeSecretEnd(scenario, now)}},
 	}
 	p.applications = []*application{app}
 	if scenario != ScenarioAppNoSP {
-		sp := &servicePrincipal{id: stableID("partner", "sp", "onboard365"), appID: AppID, displayName: permissions.DefaultName}
+		sp := &servicePrincipal{id: stableID("partner", "sp", "onboard365"), appID: AppID, displayName: appDefaultName}
 		p.servicePrincipals = []*servicePrincipal{sp}
-		var scopes []string
-		for _, s := range partner {
-			scopes = append(scopes, s.Name)
-		}
-		p.grants = []*oauth2Grant{
-			{id: stableID("partner", "grant", "graph"), clientID: sp.id, resourceID: stableID(p.id, "sp", graphAppID), consentType: "AllPrincipals", scope: strings.Join(scopes, " ")},
-			{id: stableID("partner", "grant", "partnercenter"), clientID: sp.id, resourceID: stableID(p.id, "sp", partnerCenterAppID), consentType: "AllPrincipals", scope: permissions.PartnerCenterImpersonation},
-		}
-	}
-	var customerScopes []string
-	for _, s := range n.Customers {
-		customerScopes = append(customerScopes, s.Name)
+		p.grants = onboard365Grants(p, sp.id, partner)
 	}
 	for _, c := range w.customers {
 		if c.displayName == "Relecloud" {
 			continue // as in the default scenario: the app has no consent there
 		}
-		w.consents[c.id] = map[string][]applicationGrant{AppID: {{enterpriseApplicationID: graphAppID, scope: strings.Join(customerScopes, ",")}}}
-		c.servicePrincipals = append(c.servicePrincipals, &servicePrincipal{id: stableID(c.domain, "sp", "onboard365"), appID: AppID, displayName: permissions.DefaultName})
+		w.consents[c.id] = map[string][]applicationGrant{AppID: {{enterpriseApplicationID: graphAppID, scope: strings.Join(customers, ",")}}}
+		c.servicePrincipals = append(c.servicePrincipals, &servicePrincipal{id: stableID(c.domain, "sp", "onboard365"), appID: AppID, displayName: appDefaultName})
 	}
 	return nil
 }
 
-func withoutPermission(ps []permissions.Permission, name string) []permissions.Permission {
-	var out []permissions.Permission
-	for _, p := range ps {
-		if p.Name != name {
-			out = append(out, p)
+// appDefaultName is the name the App registration wizard gives the app unless told otherwise.
+const appDefaultName = "Onboard365"
+
+func withoutName(names []string, drop string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.EqualFold(n, drop) {
+			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// resolveAccess turns the scenario apps' permission names into requiredResourceAccess, with
+// the GUIDs of Microsoft's reference data.
+func (w *world) resolveAccess(pages *learn.Data) {
+	for _, t := range w.tenantList() {
+		for _, a := range t.applications {
+			if a.scopes != nil && a.requiredResourceAccess == nil {
+				a.requiredResourceAccess = onboard365Access(pages, a.scopes)
+			}
+		}
+	}
 }
 
 // setUpAppreg records the scenario's apps as replicated and sets the replication delay: the
@@ -250,12 +241,12 @@ func resourceAppOf(t *tenant, spID string) string {
 }
 
 func (s *Server) appregRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("PATCH /v1.0/oauth2PermissionGrants/{grantId}", s.endpoint(grantWrite, patchOAuth2Grant))
+	s.handle(mux, "PATCH /v1.0/oauth2PermissionGrants/{grantId}", s.endpoint(patchOAuth2Grant))
 }
 
 // patchOAuth2Grant changes the scope of a delegated grant (admin consent to more permissions).
 func patchOAuth2Grant(c *graphCall) {
-	if !c.requireRole(appEditRoles...) || c.consentRefused() {
+	if c.consentRefused() {
 		return
 	}
 	id := c.r.PathValue("grantId")

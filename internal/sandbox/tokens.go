@@ -178,7 +178,11 @@ type TokenRequest struct {
 	Tenant   string // the tenant the token is for; empty means the user's home tenant
 	Audience string // "https://graph.microsoft.com" or "https://api.partnercenter.microsoft.com"
 	Scopes   string // space-separated delegated permissions, for example "DelegatedAdminRelationship.Read.All"
-	NoMFA    bool   // leave mfa out of amr, as a sign-in without MFA would
+	// Consented gives the token what the tenant consented for the Onboard365 app (AppID), as
+	// ".default" does: the partner's admin consent, or Partner Center's consent in a customer.
+	// Scopes is ignored then.
+	Consented bool
+	NoMFA     bool // leave mfa out of amr, as a sign-in without MFA would
 }
 
 // IssueToken signs an access token as the sandbox's token endpoint would, valid for an hour.
@@ -190,6 +194,9 @@ func (s *Server) IssueToken(req TokenRequest) (string, error) {
 		target = s.world.tenant(req.Tenant)
 	} else {
 		target = home
+	}
+	if req.Consented && u != nil && target != nil {
+		req.Scopes = strings.Join(s.world.consentedScopes(target, AppID, u.id, req.Audience), " ")
 	}
 	s.world.mu.Unlock()
 	if u == nil {

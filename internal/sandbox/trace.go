@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -15,12 +17,13 @@ import (
 // was answered. Path is the route's template, with ids as {id}, so lines can be grouped.
 type TraceEntry struct {
 	Time     time.Time `json:"time"`
-	Host     string    `json:"host"`     // identity, graph or partnercenter
-	Method   string    `json:"method"`   // as sent; for $batch items, the item's method
-	Path     string    `json:"path"`     // the template, for example /v1.0/tenantRelationships/delegatedAdminRelationships/{id}
-	RawPath  string    `json:"rawPath"`  // the path as sent, without the query
-	Status   int       `json:"status"`   // the status answered
-	Duration float64   `json:"duration"` // seconds
+	Host     string    `json:"host"`            // identity, graph or partnercenter
+	Method   string    `json:"method"`          // as sent; for $batch items, the item's method
+	Path     string    `json:"path"`            // the template, for example /v1.0/tenantRelationships/delegatedAdminRelationships/{id}
+	RawPath  string    `json:"rawPath"`         // the path as sent, without the query
+	Query    []string  `json:"query,omitempty"` // the names of the query's parameters ($select, $filter, ...), sorted; never their values
+	Status   int       `json:"status"`          // the status answered
+	Duration float64   `json:"duration"`        // seconds
 	InBatch  bool      `json:"inBatch,omitempty"`
 }
 
@@ -44,6 +47,19 @@ func (t *tracer) record(e TraceEntry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	_ = t.enc.Encode(e)
+}
+
+// queryNames are the names of a query's parameters, sorted.
+func queryNames(q url.Values) []string {
+	if len(q) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(q))
+	for k := range q {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // patternKey carries, through the request's context, where the matched route's template is put.
@@ -88,7 +104,7 @@ func (t *tracer) wrap(next http.Handler) http.Handler {
 			}
 			host, raw := hostOf(r.URL.Path)
 			t.record(TraceEntry{Time: start.UTC(), Host: host, Method: r.Method, Path: templateOr(*pattern, raw),
-				RawPath: raw, Status: status, Duration: time.Since(start).Seconds()})
+				RawPath: raw, Query: queryNames(r.URL.Query()), Status: status, Duration: time.Since(start).Seconds()})
 		}()
 		next.ServeHTTP(rec, r)
 	})

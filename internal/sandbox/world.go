@@ -26,6 +26,9 @@ type world struct {
 
 	appreg appregState // the App registration wizard's replication delay and refusals (scenario_appreg.go)
 
+	// operationPolls is how many reads a long-running operation takes to succeed (operation.go).
+	operationPolls int
+
 	now func() time.Time
 	ids *idSource // the ids and secrets of created objects
 }
@@ -40,6 +43,9 @@ type tenant struct {
 	policies   []map[string]any // Conditional Access policies, kept as Graph JSON so no field is lost
 	signIns    []signIn
 	secDefault bool // security defaults enforced
+	// restrictAppRegistration is the tenant setting "Users can register applications: No":
+	// members with default user permissions may then not create app registrations.
+	restrictAppRegistration bool
 
 	applications      []*application
 	servicePrincipals []*servicePrincipal
@@ -54,8 +60,9 @@ type user struct {
 	reportMethods                  []string // what the sign-in methods report still shows when it lags behind methods; nil when current
 	preferred                      string   // userPreferredMethodForSecondaryAuthentication
 	systemPreferred                bool     // isSystemPreferredAuthenticationMethodEnabled
-	isAdmin                        bool
-	riskLevel, riskState           string // identityProtection riskyUsers; "" when not risky
+	isAdmin                        bool     // holds Global Administrator (and so every role) in its own tenant
+	roles                          []string // template ids of the other directory roles it holds in its own tenant
+	riskLevel, riskState           string   // identityProtection riskyUsers; "" when not risky
 }
 
 // canDoMFA says whether the user can finish an MFA prompt in the sandbox's sign-in pages.
@@ -98,6 +105,7 @@ type relationship struct {
 	modified                  time.Time
 	roles                     []string // role template ids
 	assignments               []*accessAssignment
+	operations                []*operation // long-running operations (operation.go)
 	etag                      int
 }
 
@@ -117,6 +125,9 @@ type application struct {
 	fallbackPublicClient                   bool
 	requiredResourceAccess                 []map[string]any
 	passwords                              []passwordCredential
+	// scopes, set by a scenario, are the Graph permissions its requiredResourceAccess lists by
+	// name; Start turns them into GUIDs (resolveAccess).
+	scopes []string
 }
 
 type passwordCredential struct {
@@ -238,4 +249,23 @@ func stableID(parts ...string) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// tenantList is every tenant once: the partner, then the customers and any other.
+func (w *world) tenantList() []*tenant {
+	seen := map[*tenant]bool{}
+	var out []*tenant
+	for _, t := range append([]*tenant{w.partner}, w.customers...) {
+		if t != nil && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, t := range w.tenants {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }

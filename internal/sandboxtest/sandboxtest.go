@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 	"github.com/onboard365/onboard365/internal/sandbox"
 )
 
@@ -34,19 +35,21 @@ func Scopes(features ...string) string {
 	for _, f := range features {
 		want[f] = true
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range permissions.Requests() {
-		if r.Service != permissions.Graph || r.Client != permissions.App || !want[r.Feature] {
-			continue
-		}
-		for _, p := range r.Permissions {
-			if !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
+	pages, err := learn.Load()
+	if err != nil {
+		panic("sandboxtest: Microsoft's pages cannot be read: " + err.Error())
+	}
+	all, err := permissions.Resolve(pages)
+	if err != nil {
+		panic("sandboxtest: the permission table does not follow the pages: " + err.Error())
+	}
+	var rows []permissions.Row
+	for _, r := range all {
+		if r.Service == permissions.Graph && r.Client == permissions.App && want[r.Feature] {
+			rows = append(rows, r)
 		}
 	}
+	out := permissions.Reduce(rows)
 	sort.Strings(out)
 	return strings.Join(out, " ")
 }

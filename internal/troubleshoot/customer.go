@@ -117,7 +117,7 @@ func checkCustomer(ctx context.Context, tenants TenantGraph, in customerInput) c
 			wg.Add(2)
 			go func() {
 				defer wg.Done()
-				policies, policiesErr = graph.List[map[string]any](ctx, reader, policiesPath)
+				policies, policiesErr = readPolicies(ctx, reader)
 			}()
 			go func() {
 				defer wg.Done()
@@ -366,6 +366,7 @@ func planExclusion(name string, in customerInput, f Finding, policy map[string]a
 		cautions = append(cautions, possessive(name)+" policy names your partner tenant on purpose: agree the change with "+name+" first.")
 	}
 	fx.Caution = strings.Join(cautions, " ")
+	fx.reviewed = policy // Apply stops if the policy reads otherwise when it is time to write
 	fx.Safe = err == nil && !ex.Already && f.Effect == Blocks && ex.Widens == "" && !f.NamesPartner
 	if fx.Blocked == "" && !asAdmin && !holdsAny(in.held, roles.ConditionalAccessAdministrator, roles.SecurityAdministrator, roles.GlobalAdministrator) {
 		fx.Blocked = "Changing a policy needs Conditional Access Administrator or Security Administrator in " + name + ", and your GDAP " +

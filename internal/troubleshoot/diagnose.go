@@ -119,7 +119,7 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 	partnerDone := make(chan struct{})
 	go func() {
 		defer close(partnerDone)
-		partner = readPartner(ctx, pc)
+		partner = readPartner(ctx, pc, opts.ServiceAccount)
 	}()
 
 	results := make([]customerResult, len(customers))

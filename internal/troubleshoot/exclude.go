@@ -1,11 +1,8 @@
 package troubleshoot
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -155,71 +152,4 @@ func deepCopy(v any) any {
 		return a
 	}
 	return v
-}
-
-// SameExceptExclusion says whether two reads of a policy mean the same, leaving out what the fix
-// changes (conditions.users.excludeGuestsOrExternalUsers) and what Microsoft changes with every
-// write (modifiedDateTime). Objects compare member by member whatever their order, numbers by
-// value.
-func SameExceptExclusion(before, after map[string]any) bool {
-	return canonical(stripExclusion(before)) == canonical(stripExclusion(after))
-}
-
-func stripExclusion(p map[string]any) any {
-	c, _ := deepCopy(p).(map[string]any)
-	delete(c, "modifiedDateTime")
-	delete(c, "@odata.context")
-	if users := obj(obj(c["conditions"])["users"]); users != nil {
-		delete(users, "excludeGuestsOrExternalUsers")
-	}
-	return c
-}
-
-// canonical writes a decoded JSON value with sorted keys and numbers in one form.
-func canonical(v any) string {
-	var b bytes.Buffer
-	writeCanonical(&b, v)
-	return b.String()
-}
-
-func writeCanonical(b *bytes.Buffer, v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		b.WriteByte('{')
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			kb, _ := json.Marshal(k)
-			b.Write(kb)
-			b.WriteByte(':')
-			writeCanonical(b, x[k])
-		}
-		b.WriteByte('}')
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeCanonical(b, e)
-		}
-		b.WriteByte(']')
-	case json.Number:
-		if f, err := x.Float64(); err == nil {
-			fmt.Fprintf(b, "%v", f)
-		} else {
-			b.WriteString(x.String())
-		}
-	case float64:
-		fmt.Fprintf(b, "%v", x)
-	default:
-		vb, _ := json.Marshal(x)
-		b.Write(vb)
-	}
 }

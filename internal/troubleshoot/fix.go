@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -46,6 +47,10 @@ type Fix struct {
 	// AsCustomerAdmin is true when the fix is made with the customer administrator's sign-in
 	// (Options.Admins) rather than the technician's GDAP access, which the policy blocks.
 	AsCustomerAdmin bool
+
+	// reviewed is the policy as the diagnosis read it, which the plan the person reviewed was
+	// made from (ExcludeServiceProviders); nil for a fix made elsewhere.
+	reviewed map[string]any
 }
 
 // Result is how one fix went.
@@ -59,8 +64,9 @@ type Result struct {
 // Apply makes the fixes, a few at a time, one fix's failure never stopping the others, and
 // returns one Result per fix in the order given. tenants gives the technician's Graph clients;
 // admins the customer administrators' sign-ins by tenant id (as Options.Admins). Each
-// ExcludeServiceProviders fix reads the policy afresh just before changing it and again after, and is Done
-// only when the second read shows the exclusion and every other field as the first read had it.
+// ExcludeServiceProviders fix is guarded as applyExclusion says: it never writes over a change
+// made since the plan was read, and claims the rest of the policy unchanged only when a read
+// proves it.
 func Apply(ctx context.Context, tenants TenantGraph, admins map[string]*graph.Client, fixes []Fix, progress func(done, total int)) []Result {
 	out := make([]Result, len(fixes))
 	var (
@@ -124,8 +130,20 @@ func applyOne(ctx context.Context, tenants TenantGraph, admins map[string]*graph
 	return r
 }
 
-// applyExclusion reads the policy, merges the exclusion into its conditions, writes the
-// conditions back, and reads the policy again to prove the change and that nothing else moved.
+// applyExclusion changes one policy, guarded against reverting anybody else's change:
+//
+//  1. It reads the policy just before writing. When the policy already excludes the partner there
+//     is nothing to write. Otherwise it stops, writing nothing, when the read differs in anything
+//     from the read the reviewed plan was made from (somebody changed it meanwhile: the person
+//     must see the plan again).
+//  2. It writes only the users condition, with the exclusion merged in: {"conditions": {"users":
+//     ...}}. Microsoft's page for PATCH conditionalAccessPolicy says properties left out of the
+//     body keep their values, and its own example sends one member of conditions; so a change
+//     made elsewhere in the policy at the same moment is not written over. (Conditional Access
+//     offers no ETag to make the write itself conditional.)
+//  3. It reads the policy again and compares all of it, the exclusion included, with exactly
+//     what the write should have made of the first read: it says "every other field is as it
+//     was" only when that comparison proves it, and otherwise names what differs.
 func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]*graph.Client, f Fix) Result {
 	r := Result{Fix: f}
 	name := clean(f.Customer.Label())
@@ -173,33 +191,73 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 		r.Sentence = "Nothing to do: " + quote(f.PolicyName) + " in " + name + " already excludes your partner tenant's service provider users."
 		return r
 	}
-	if err := c.Do(ctx, "PATCH", policyPath(f.PolicyID), map[string]any{"conditions": ex.Conditions}, nil); err != nil {
+	if f.reviewed != nil {
+		if parts := changedParts(f.reviewed, before, "@odata.context"); len(parts) > 0 {
+			r.Err = errors.New("the policy changed since the plan was made")
+			r.Sentence = "Not applied: " + quote(f.PolicyName) + " in " + name + " has changed since Onboard365 read it for the plan you " +
+				"reviewed (" + partWords(parts) + "), so Onboard365 wrote nothing, to keep that change. Check again, and review the new plan."
+			return r
+		}
+	}
+	users := ex.Conditions["users"]
+	if err := c.Do(ctx, "PATCH", policyPath(f.PolicyID), map[string]any{"conditions": map[string]any{"users": users}}, nil); err != nil {
 		return fail(err, "changing a policy")
 	}
 	after, err := readPolicy(ctx, c, f.PolicyID)
 	if err != nil {
 		r.Err = err
 		r.Sentence = "The change was sent, but Onboard365 could not read the policy back to confirm it: " + classify(err).sentence +
-			" Run the check again."
+			" Run the check again, and review " + quote(f.PolicyName) + " in the Microsoft Entra admin center."
 		return r
 	}
 	if a := Analyse(after, f.PartnerTenantID); !a.Excluded {
 		r.Err = errors.New("the policy read back does not exclude the partner tenant")
 		r.Sentence = "The change was sent, but " + quote(f.PolicyName) + " read back still does not exclude your partner tenant's " +
-			"service provider users. Someone may have changed it at the same time: run the check again."
+			"service provider users. Someone may have changed it at the same time: run the check again, and review the policy in " +
+			"the Microsoft Entra admin center."
 		return r
 	}
-	if !SameExceptExclusion(before, after) {
+	want, _ := deepCopy(before).(map[string]any)
+	if cond := obj(want["conditions"]); cond != nil {
+		cond["users"] = deepCopy(users)
+	}
+	if parts := changedParts(sentForm(want), sentForm(after), stamps...); len(parts) > 0 {
 		r.Done = true
-		r.Err = errors.New("other fields of the policy differ from the first read")
-		r.Sentence = "Done, but read back, " + quote(f.PolicyName) + " in " + name + " also differs from before in other fields: someone " +
-			"may have changed it at the same time. Review it in the Microsoft Entra admin center."
+		r.Err = errors.New("read back, the policy differs from what was written")
+		r.Sentence = "Done: " + quote(f.PolicyName) + " in " + name + " now excludes your partner tenant's service provider users. " +
+			"But read back, it also differs from what Onboard365 wrote in " + partWords(parts) + ": someone may have changed it at the " +
+			"same time. Onboard365 cannot tell whose change that is: review the policy in the Microsoft Entra admin center."
 		return r
 	}
 	r.Done = true
 	r.Sentence = "Done: " + quote(f.PolicyName) + " in " + name + " now excludes your partner tenant's service provider users; " +
-		"read back, every other field of the policy is as it was."
+		"read back, the whole policy is exactly what Onboard365 wrote: every other field of the policy is as it was."
 	return r
+}
+
+// sentForm is a policy read as the comparison after a write takes it: the kinds of excluded
+// guests and external users are a flags string, so their order is not a difference; nor is the
+// order of the organisations listed (Graph may write either back in its own order).
+func sentForm(p map[string]any) map[string]any {
+	c, _ := deepCopy(p).(map[string]any)
+	ex := obj(obj(obj(c["conditions"])["users"])["excludeGuestsOrExternalUsers"])
+	if ex == nil {
+		return c
+	}
+	if t, ok := ex["guestOrExternalUserTypes"].(string); ok {
+		kinds := strings.Split(t, ",")
+		for i := range kinds {
+			kinds[i] = strings.TrimSpace(kinds[i])
+		}
+		sort.Strings(kinds)
+		ex["guestOrExternalUserTypes"] = strings.Join(kinds, ",")
+	}
+	if t := obj(ex["externalTenants"]); t != nil {
+		if m, ok := t["members"].([]any); ok {
+			sort.SliceStable(m, func(i, j int) bool { return canonical(m[i]) < canonical(m[j]) })
+		}
+	}
+	return c
 }
 
 // readPolicy reads one policy with its numbers kept exactly as Graph wrote them.
@@ -209,6 +267,24 @@ func readPolicy(ctx context.Context, c *graph.Client, id string) (map[string]any
 		return nil, err
 	}
 	return decodePolicy(raw)
+}
+
+// readPolicies lists the policies of a tenant with their numbers kept exactly as Graph wrote
+// them, so that a later read compares exactly.
+func readPolicies(ctx context.Context, c *graph.Client) ([]map[string]any, error) {
+	raws, err := graph.List[json.RawMessage](ctx, c, policiesPath)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(raws))
+	for _, raw := range raws {
+		p, err := decodePolicy(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // decodePolicy decodes a policy, keeping numbers as json.Number.

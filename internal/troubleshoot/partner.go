@@ -17,11 +17,14 @@ import (
 
 // Graph paths of the partner tenant's checks.
 const (
-	securityDefaultsPath = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
-	policiesPath         = "/v1.0/identity/conditionalAccess/policies"
-	riskyUsersPath       = "/v1.0/identityProtection/riskyUsers"
-	dismissPath          = "/v1.0/identityProtection/riskyUsers/dismiss"
-	adminsPath           = "/v1.0/reports/authenticationMethods/userRegistrationDetails?$filter=" + "isAdmin%20eq%20true"
+	securityDefaultsPath    = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
+	policiesPath            = "/v1.0/identity/conditionalAccess/policies"
+	riskyUsersPath          = "/v1.0/identityProtection/riskyUsers"
+	dismissPath             = "/v1.0/identityProtection/riskyUsers/dismiss"
+	registrationDetailsPath = "/v1.0/reports/authenticationMethods/userRegistrationDetails"
+	// adminsPath is the sign-in methods report, read whole: its type page does not mark isAdmin
+	// as supporting $filter (userregistrationdetails), so the admins are picked out here.
+	adminsPath = registrationDetailsPath
 )
 
 // person is a user as the checks name them.
@@ -39,6 +42,22 @@ func (p person) label() string {
 		return clean(p.UserPrincipalName)
 	}
 	return "the user " + quote(p.ID)
+}
+
+// reportRow is a row of the sign-in methods report, as far as the admin check reads it.
+type reportRow struct {
+	person
+	IsAdmin bool `json:"isAdmin"`
+}
+
+// securityDefaults is identitySecurityDefaultsEnforcementPolicy, as far as the checks read it.
+type securityDefaults struct {
+	IsEnabled *bool `json:"isEnabled"`
+}
+
+// member is a member of a group (a directoryObject), as far as the checks read it.
+type member struct {
+	ID string `json:"id"`
 }
 
 // riskyUser is an identityProtection riskyUser.
@@ -64,20 +83,30 @@ type partnerReads struct {
 	policiesErr error
 	risky       []riskyUser
 	riskyErr    error
+	// service is the integration's service account as found in the partner tenant (nil when it
+	// is not there, or when serviceErr says it could not be looked up); only when one is named.
+	service    *person
+	serviceErr error
 	// admins and group members are read only when a policy leaves someone out.
 	c *graph.Client
 }
 
-// readPartner reads the partner tenant's security defaults, policies and risky users at once.
-func readPartner(ctx context.Context, c *graph.Client) *partnerReads {
+// readPartner reads the partner tenant's security defaults, policies and risky users at once,
+// and looks up the service account when one is named.
+func readPartner(ctx context.Context, c *graph.Client, serviceAccount string) *partnerReads {
 	r := &partnerReads{c: c}
 	var wg sync.WaitGroup
+	if s := strings.TrimSpace(serviceAccount); s != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.service, r.serviceErr = lookupAccount(ctx, c, s)
+		}()
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		var d struct {
-			IsEnabled *bool `json:"isEnabled"`
-		}
+		var d securityDefaults
 		if r.defaultsErr = c.Do(ctx, "GET", securityDefaultsPath, nil, &d); r.defaultsErr == nil {
 			r.defaults = d.IsEnabled
 		}
@@ -92,6 +121,28 @@ func readPartner(ctx context.Context, c *graph.Client) *partnerReads {
 	}()
 	wg.Wait()
 	return r
+}
+
+// lookupAccount finds an account of the partner tenant by its sign-in name: nil, nil when there
+// is none. It reads the authentication methods report (the userRegistrationDetails list, whose
+// userPrincipalName supports $filter eq, per its Learn page), which the partner checks read
+// already, rather than GET /users, which would need another permission in the partner tenant.
+func lookupAccount(ctx context.Context, c *graph.Client, upn string) (*person, error) {
+	if c == nil {
+		return nil, errors.New("no Graph client for the partner tenant")
+	}
+	filter := "userPrincipalName eq '" + strings.ReplaceAll(upn, "'", "''") + "'"
+	path := registrationDetailsPath + "?$filter=" + strings.ReplaceAll(url.QueryEscape(filter), "+", "%20")
+	found, err := graph.List[person](ctx, c, path)
+	if err != nil {
+		return nil, fmt.Errorf("looking up the account %s: %w", clean(upn), err)
+	}
+	for _, p := range found {
+		if strings.EqualFold(p.UserPrincipalName, upn) {
+			return &p, nil
+		}
+	}
+	return nil, nil
 }
 
 // partnerFacts are the things about the partner tenant the checks name.
@@ -120,6 +171,13 @@ func partnerChecklist(ctx context.Context, r *partnerReads, f partnerFacts) (Che
 		refused := f.refused
 		if i > 0 {
 			refused = nil // customers refused the technician, not necessarily the service account
+			if c, known := serviceAccountCheck(a, r); !known {
+				l.add(c)
+				continue
+			}
+			if r.service != nil {
+				a = *r.service
+			}
 		}
 		c, fix := riskCheck(a, r, refused, f.tenantID)
 		if fix != nil {
@@ -130,6 +188,42 @@ func partnerChecklist(ctx context.Context, r *partnerReads, f partnerFacts) (Che
 	}
 	l.add(signInCheck(f))
 	return l, fixes
+}
+
+// serviceAccountCheck says whether the service account a is known to exist in the partner
+// tenant: found by lookupAccount, or on the risky-user list (in any state). When it is not known,
+// the check it returns says why: the account cannot be found (Fail: an integration signing in as
+// it cannot work), or it could not be looked up (Could not check). Never a pass for an account
+// nobody found.
+func serviceAccountCheck(a person, r *partnerReads) (Check, bool) {
+	if r.service != nil {
+		return Check{}, true
+	}
+	for _, u := range r.risky {
+		if strings.EqualFold(u.UserPrincipalName, a.UserPrincipalName) {
+			return Check{}, true
+		}
+	}
+	who := a.label()
+	c := Check{Kind: RiskyAccount}
+	if r.serviceErr != nil {
+		c.Status = plan.CouldNotCheck
+		fl := classify(r.serviceErr)
+		why := fl.sentence
+		switch {
+		case fl.noLicence():
+			why = "The lookup reads Microsoft's authentication methods report, which needs Entra ID P1 in your partner tenant."
+		case fl.noRole():
+			why = "The lookup reads Microsoft's authentication methods report, which needs Reports Reader, Security Reader or Global Reader in your partner tenant."
+		}
+		c.Sentence = "Onboard365 could not find out whether " + who + " is an account of your partner tenant, so it cannot say whether it is a risky user. " + why
+		return c, false
+	}
+	c.Status = plan.Fail
+	c.Sentence = "There is no account " + who + " in your partner tenant, so Onboard365 cannot check it for risk. " +
+		"Check the sign-in name of the integration's service account (for example in the integration's settings): an integration " +
+		"that signs in as an account that does not exist fails."
+	return c, false
 }
 
 // signInCheck judges the technician's sign-in with internal/auth's verdict.
@@ -146,6 +240,13 @@ func signInCheck(f partnerFacts) Check {
 		c.Status = plan.Pass
 		c.Sentence = "Your sign-in as " + account + " carries MFA (its methods: " + strings.Join(f.claims.Amr, ", ") +
 			"), in your partner tenant, as Partner Center and your customers require."
+		return c
+	}
+	if v.MFALeftToPartnerCenter && v.TenantMatches && v.AccountMatches {
+		c.Status = plan.Warning
+		c.Sentence = "Your sign-in as " + account + " lists ngcmfa (Windows Hello for Business or a passkey, for example) rather than mfa " +
+			"as its second factor. Microsoft Entra counts it as MFA; whether Partner Center does only Partner Center can say: Sign in " +
+			"asks it live, and keeps a sign-in only when it accepts it."
 		return c
 	}
 	c.Status = plan.Fail
@@ -386,9 +487,15 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 	if c == nil {
 		return nil, nil, errors.New("no Graph client for the partner tenant")
 	}
-	admins, err := graph.List[person](ctx, c, adminsPath)
+	rows, err := graph.List[reportRow](ctx, c, adminsPath)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading which users are admins: %w", err)
+	}
+	var admins []person
+	for _, r := range rows {
+		if r.IsAdmin {
+			admins = append(admins, r.person)
+		}
 	}
 	members := map[string]map[string]bool{}
 	for _, m := range ps {
@@ -400,9 +507,7 @@ func lookupAdmins(ctx context.Context, c *graph.Client, ps []mfaPolicy, adminAge
 			if _, done := members[g]; done || len(members) >= 20 {
 				continue
 			}
-			list, err := graph.List[struct {
-				ID string `json:"id"`
-			}](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
+			list, err := graph.List[member](ctx, c, "/v1.0/groups/"+url.PathEscape(g)+"/transitiveMembers?$select=id")
 			if err != nil {
 				return nil, nil, fmt.Errorf("reading the members of an excluded group: %w", err)
 			}

@@ -127,6 +127,7 @@ func TestSignInCheck(t *testing.T) {
 	}{
 		{good, plan.Pass, "carries MFA (its methods: pwd, mfa)"},
 		{noMFA, plan.Fail, "does not pass the MFA check"},
+		{auth.Claims{Tid: partnerID, Upn: "alex@contoso", Amr: []string{"pwd", "ngcmfa"}}, plan.Warning, "only Partner Center can say"},
 		{auth.Claims{}, plan.CouldNotCheck, "could not read your sign-in"},
 	} {
 		c := signInCheck(partnerFacts{tenantID: partnerID, claims: tc.claims})
@@ -159,6 +160,27 @@ func TestAccessOf(t *testing.T) {
 		c := accessOf("Litware", tc.f)
 		if c.Status != tc.status || !strings.Contains(c.Sentence, tc.says) {
 			t.Errorf("%+v: %s %q, want %s saying %q", tc.f, c.Status, c.Sentence, tc.status, tc.says)
+		}
+	}
+}
+
+// TestServiceAccountNotLookedUp: when the lookup of the service account fails, its risk check
+// could not run; it never passes.
+func TestServiceAccountNotLookedUp(t *testing.T) {
+	facts := partnerFacts{tenantID: partnerID, technician: person{UserPrincipalName: "alex@contoso"}, service: "svc@contoso"}
+	for name, err := range map[string]error{
+		"no P1":   &graph.Error{Status: 403, Code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant"},
+		"no role": &graph.Error{Status: 403, Code: "Authorization_RequestDenied"},
+	} {
+		l, _ := partnerChecklist(context.Background(), &partnerReads{serviceErr: err}, facts)
+		var risks []Check
+		for _, c := range l.Checks {
+			if c.Kind == RiskyAccount {
+				risks = append(risks, c)
+			}
+		}
+		if len(risks) != 2 || risks[1].Status != plan.CouldNotCheck || !strings.Contains(risks[1].Sentence, "svc@contoso") {
+			t.Errorf("%s: %+v", name, risks)
 		}
 	}
 }

@@ -238,7 +238,8 @@ func TestExcludePartner(t *testing.T) {
 
 func TestSameExceptExclusion(t *testing.T) {
 	a := policyJSON(t, pol("enabled", allUsers, block))
-	b := policyJSON(t, pol("enabled", `{"includeUsers":["All"],"excludeUsers":[],"excludeGuestsOrExternalUsers":{"guestOrExternalUserTypes":"serviceProvider"}}`, block))
+	b := policyJSON(t, pol("enabled", `{"includeUsers":["All"],"excludeUsers":[],"excludeGuestsOrExternalUsers":{"guestOrExternalUserTypes":"serviceProvider",`+
+		`"externalTenants":{"@odata.type":"#microsoft.graph.conditionalAccessEnumeratedExternalTenants","membershipKind":"enumerated","members":["`+partnerID+`"]}}}`, block))
 	b["modifiedDateTime"] = "2026-05-04T09:30:00Z"
 	if !SameExceptExclusion(a, b) {
 		t.Error("an added exclusion and a new modifiedDateTime count as a change")
@@ -249,6 +250,43 @@ func TestSameExceptExclusion(t *testing.T) {
 	if !SameExceptExclusion(x, y) {
 		t.Error("1 and 1.0 differ")
 	}
+	// The exclusion itself is compared: it may only grow as ExcludePartner merges.
+	guests := func(excl string) map[string]any {
+		return policyJSON(t, pol("enabled", `{"includeUsers":["All"],"excludeUsers":[],"excludeGuestsOrExternalUsers":`+excl+`}`, block))
+	}
+	listed := func(kinds string, members ...string) string {
+		return `{"guestOrExternalUserTypes":"` + kinds + `","externalTenants":{"@odata.type":"#microsoft.graph.conditionalAccessEnumeratedExternalTenants",` +
+			`"membershipKind":"enumerated","members":["` + strings.Join(members, `","`) + `"]}}`
+	}
+	const other = "99999999-9999-4999-8999-999999999999"
+	for _, tc := range []struct {
+		name          string
+		before, after map[string]any
+		same          bool
+	}{
+		{"the partner added to the list", guests(listed("internalGuest", other)), guests(listed("internalGuest,serviceProvider", other, partnerID)), true},
+		{"the kinds reordered", guests(listed("internalGuest,serviceProvider", other)), guests(listed("serviceProvider,internalGuest", other)), true},
+		{"an organisation dropped", guests(listed("serviceProvider", other)), guests(listed("serviceProvider", partnerID)), false},
+		{"a kind dropped", guests(listed("internalGuest,serviceProvider", other)), guests(listed("serviceProvider", other, partnerID)), false},
+		{"another kind added", guests(listed("serviceProvider", other)), guests(listed("serviceProvider,internalGuest", other)), false},
+		{"replaced by all organisations", guests(listed("internalGuest", other)), guests(`{"guestOrExternalUserTypes":"internalGuest,serviceProvider"}`), false},
+		{"service providers of every organisation, from nothing", a, guests(`{"guestOrExternalUserTypes":"serviceProvider"}`), false},
+		{"the exclusion removed", guests(listed("internalGuest", other)), a, false},
+	} {
+		if got := SameExceptExclusion(tc.before, tc.after); got != tc.same {
+			t.Errorf("%s: SameExceptExclusion = %v, want %v", tc.name, got, tc.same)
+		}
+	}
+	// Numbers by exact value, not as float64.
+	big1 := policyJSON(t, `{"state":"enabled","sessionControls":{"signInFrequency":{"value":9007199254740993}}}`)
+	big2 := policyJSON(t, `{"state":"enabled","sessionControls":{"signInFrequency":{"value":9007199254740992}}}`)
+	if SameExceptExclusion(big1, big2) {
+		t.Error("9007199254740993 and 9007199254740992 count as the same number")
+	}
+	if x, y := policyJSON(t, `{"v":1.50}`), policyJSON(t, `{"v":15e-1}`); !SameExceptExclusion(x, y) {
+		t.Error("1.50 and 15e-1 differ")
+	}
+
 	for _, change := range []func(p map[string]any){
 		func(p map[string]any) { p["state"] = "disabled" },
 		func(p map[string]any) {

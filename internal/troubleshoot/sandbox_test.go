@@ -440,3 +440,30 @@ func TestCutOffAnswersDoNotFailARun(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceAccountThatDoesNotExist: a service account that is not in the partner tenant is
+// said to be missing, never passed as "not a risky user"; one that exists and is not risky
+// passes, under its own name.
+func TestServiceAccountThatDoesNotExist(t *testing.T) {
+	e := start(t, sandbox.Options{})
+	for _, tc := range []struct {
+		account string
+		status  plan.Status
+		says    string
+	}{
+		{"nobody@example.com", plan.Fail, "There is no account nobody@example.com in your partner tenant"},
+		{"NOBODY@contosopartners.onmicrosoft.com", plan.Fail, "There is no account"},
+		{"megan@contosopartners.onmicrosoft.com", plan.Pass, "Microsoft does not hold Megan"},
+	} {
+		d := e.diagnose(ts.Options{ServiceAccount: tc.account, Customers: []string{"Fabrikam"}})
+		var risks []ts.Check
+		for _, c := range d.Partner.Checks {
+			if c.Kind == ts.RiskyAccount {
+				risks = append(risks, c)
+			}
+		}
+		if len(risks) != 2 || risks[1].Status != tc.status || !strings.Contains(risks[1].Sentence, tc.says) {
+			t.Errorf("%s: %+v, want %s saying %q", tc.account, risks, tc.status, tc.says)
+		}
+	}
+}

@@ -29,6 +29,9 @@ const (
 	ReasonCanceled
 	// ReasonTooLarge: the keychain refused an item as too large. With chunking this is a bug.
 	ReasonTooLarge
+	// ReasonBusy: another copy of Onboard365 held the keychain's write lock (lock.go) until the
+	// operation's deadline.
+	ReasonBusy
 )
 
 func (r Reason) String() string {
@@ -45,6 +48,8 @@ func (r Reason) String() string {
 		return "cancelled"
 	case ReasonTooLarge:
 		return "item too large"
+	case ReasonBusy:
+		return "another copy is writing"
 	default:
 		return "keychain error"
 	}
@@ -112,6 +117,8 @@ func (e *UnavailableError) Error() string {
 		what = "Onboard365 stopped using " + keychain + " because the task was cancelled."
 	case ReasonTooLarge:
 		what = "The keychain refused an item as too large."
+	case ReasonBusy:
+		what = "Another copy of Onboard365 is saving to " + keychain + " and did not finish in time."
 	default:
 		what = "Onboard365 could not use " + keychain + "."
 	}
@@ -154,6 +161,8 @@ func (e *UnavailableError) Error() string {
 		todo = "Start the task again when you are ready."
 	case ReasonTooLarge:
 		todo = "This is a fault in Onboard365: please report it."
+	case ReasonBusy:
+		todo = "Wait for the other copy to finish (a check from the command line, or another window of Onboard365), or close it, then try again."
 	default:
 		todo = "Restart the computer (or sign out of it and back in) so that the keychain starts afresh, then try again."
 	}
@@ -231,4 +240,55 @@ func classify(err error) Reason {
 		return ReasonNoService
 	}
 	return ReasonOther
+}
+
+// ErrNewer is matched (errors.Is) by every NewerError.
+var ErrNewer = errors.New("the data saved in this computer's keychain was written by a newer version of Onboard365")
+
+// NewerError says that an entry was written by a newer version of Onboard365, in a form this
+// version cannot read. This version never overwrites it (Put refuses); forgetting it (Delete,
+// DeleteAll) is the user's choice. Its Error() is a sentence for the user.
+type NewerError struct {
+	Name    string // the entry, e.g. "msal-cache"
+	Version int    // the manifest version it was written with
+}
+
+func (e *NewerError) Is(target error) bool { return target == ErrNewer }
+
+func (e *NewerError) Error() string {
+	what := "Something Onboard365 saved"
+	switch e.Name {
+	case MSALCacheName:
+		what = "The sign-in saved"
+	case ClientSecretName:
+		what = "The app's client secret saved"
+	}
+	return what + " in this computer's keychain was written by a newer version of Onboard365, which this version cannot read, " +
+		"so this version leaves it as it is and does not save over it. Use the newer version; or, to use this one, forget what is " +
+		"saved (Settings, Sign out and forget) and sign in again: the newer version then needs a new sign-in too."
+}
+
+// ErrUnreadable is matched (errors.Is) by every UnreadableError.
+var ErrUnreadable = errors.New("the sign-in saved in this computer's keychain cannot be read")
+
+// UnreadableError says that an entry is intact (its checksum matches) but its content is not what
+// this version of Onboard365 can use: MSAL cannot read the saved token cache. Until the user
+// forgets it or signs in again (which replaces it), the app works as if nothing were saved.
+type UnreadableError struct {
+	Name string
+}
+
+func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }
+
+func (e *UnreadableError) Error() string {
+	return "The sign-in saved in this computer's keychain is intact, but this version of Onboard365 cannot read it (another version " +
+		"may have saved it), so it cannot be used. Forget it (Settings, Sign out and forget) and sign in again; a new sign-in that " +
+		"you keep replaces it too."
+}
+
+// Forgettable says whether err is a problem with what is saved that forgetting it (Delete,
+// DeleteAll) and signing in again solves: damaged, written by a newer version, or unreadable.
+// The keychain being locked or missing is not: forgetting cannot reach it either.
+func Forgettable(err error) bool {
+	return errors.Is(err, ErrDamaged) || errors.Is(err, ErrNewer) || errors.Is(err, ErrUnreadable)
 }

@@ -46,7 +46,7 @@ type MSALCache struct {
 	storedSum     [32]byte // SHA-256 of the stored (persisted) form
 	storedAt      time.Time
 	storedRT      map[string]bool // home account IDs with a refresh token in the stored form
-	loadErr       error           // a *DamagedError or *UnavailableError met when loading, until a Flush replaces the entry
+	loadErr       error           // a *DamagedError, *NewerError, *UnreadableError or *UnavailableError met when loading, until a Flush replaces the entry
 	syncedWith    any             // the MSAL object that last exported data at syncedVersion
 	syncedVersion uint64          //
 	writes        int             // successful keychain writes (Flush with news)
@@ -57,8 +57,9 @@ var _ cache.ExportReplace = (*MSALCache)(nil)
 // NewMSALCache returns the MSAL cache kept in v under MSALCacheName.
 func NewMSALCache(v *Vault) *MSALCache { return &MSALCache{v: v, name: MSALCacheName} }
 
-// load reads the stored cache once. A missing entry is an empty cache; a damaged one is an empty
-// cache too (so that the user can sign in again and replace it), remembered for Load and Summary.
+// load reads the stored cache once. A missing entry is an empty cache; a damaged one, one that a
+// newer version wrote, and one MSAL cannot read are an empty cache too (so that the user can sign
+// in again), remembered for Load and Summary; a newer version's is never written over (Put).
 // An unreachable keychain is an empty cache as well, remembered the same way: the sign-in and its
 // verdict still work in memory, and the keychain's trouble is told when the user asks to keep it
 // (Flush) or looks at Settings (Summary), not as a failed sign-in.
@@ -88,7 +89,7 @@ func (c *MSALCache) reloadLocked(ctx context.Context) error {
 	case err == nil:
 	case errors.Is(err, ErrNotFound):
 		b = nil
-	case errors.Is(err, ErrDamaged):
+	case errors.Is(err, ErrDamaged), errors.Is(err, ErrNewer):
 		b, loadErr = nil, err
 	default:
 		var unavailable *UnavailableError
@@ -99,16 +100,23 @@ func (c *MSALCache) reloadLocked(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	stored := err == nil
+	if stored {
+		if _, ok := sections(b); !ok {
+			// Intact (the checksum matched) but not a token cache: MSAL could not read it.
+			b, loadErr = nil, &UnreadableError{Name: c.name}
+		}
+	}
 	c.data = b
 	c.version++
 	c.dirty = false
 	c.loaded = true
 	c.loadErr = loadErr
 	c.syncedWith = nil
-	c.stored = err == nil
+	c.stored = stored
 	c.storedAt = info.Updated
 	c.storedRT = nil
-	if c.stored {
+	if c.stored && loadErr == nil {
 		c.storedSum = sha256.Sum256(b)
 		c.storedRT = refreshTokenAccounts(b)
 	}
@@ -116,9 +124,10 @@ func (c *MSALCache) reloadLocked(ctx context.Context) error {
 }
 
 // Load reads the stored cache now, if it was not read yet, and reports what it found: nil (also
-// when nothing is stored), a *DamagedError when the stored sign-in is damaged (the user must sign
-// in again; MSAL sees an empty cache), or an *UnavailableError. Calling it is optional: Replace
-// loads on first use.
+// when nothing is stored), a *DamagedError when the stored sign-in is damaged, a *NewerError when
+// a newer version saved it, an *UnreadableError when MSAL cannot read it (in those three cases
+// the user must forget it or sign in again; MSAL sees an empty cache), or an *UnavailableError.
+// Calling it is optional: Replace loads on first use.
 func (c *MSALCache) Load(ctx context.Context) error {
 	if err := c.load(ctx); err != nil {
 		return err
@@ -149,8 +158,22 @@ func (c *MSALCache) Replace(ctx context.Context, u cache.Unmarshaler, _ cache.Re
 		data = []byte("{}") // an empty cache: also wipes what a discarded sign-in left in MSAL
 	}
 	if err := u.Unmarshal(data); err != nil {
-		// Never wrap the decoder's message: it may quote part of the cache.
-		return errors.New("vault: MSAL could not read the token cache")
+		// Never wrap the decoder's message: it may quote part of the cache. A stored cache that
+		// MSAL cannot read must not make every sign-in fail for ever: MSAL gets an empty cache,
+		// and the problem is told (Load, Summary) until the user forgets it or a new sign-in that
+		// is kept replaces it.
+		c.mu.Lock()
+		if c.version == version {
+			c.data, c.version, c.syncedWith = nil, c.version+1, nil
+			if c.loadErr == nil {
+				c.loadErr = &UnreadableError{Name: c.name}
+			}
+		}
+		c.mu.Unlock()
+		if err := u.Unmarshal([]byte("{}")); err != nil {
+			return errors.New("vault: MSAL could not read the token cache")
+		}
+		return nil
 	}
 	return nil
 }

@@ -193,8 +193,8 @@ func TestMSALCacheThousandExportsOneWrite(t *testing.T) {
 	if got := s.setsByUser[MSALCacheName]; got != 1 {
 		t.Fatalf("%d manifest writes, want exactly 1", got)
 	}
-	if s.sets != info.Chunks+1 {
-		t.Fatalf("%d Sets, want %d chunks + 1 manifest", s.sets, info.Chunks)
+	if s.sets != info.Chunks+2 {
+		t.Fatalf("%d Sets, want %d chunks + 1 journal + 1 manifest", s.sets, info.Chunks)
 	}
 	stored, err := c.v.Get(ctx, MSALCacheName)
 	if err != nil || !bytes.Equal(stored, persistable(last)) {
@@ -203,7 +203,7 @@ func TestMSALCacheThousandExportsOneWrite(t *testing.T) {
 	t.Logf("in memory %d bytes; stored %d bytes in %d chunks (access tokens and customer-tenant entries are not stored)",
 		len(last), info.Length, info.Chunks)
 	// No news: nothing is written.
-	if err := c.Flush(ctx); err != nil || s.sets != info.Chunks+1 {
+	if err := c.Flush(ctx); err != nil || s.sets != info.Chunks+2 {
 		t.Fatalf("a Flush without news wrote (sets %d, err %v)", s.sets, err)
 	}
 	// A new access token alone is no news for the keychain.
@@ -214,7 +214,7 @@ func TestMSALCacheThousandExportsOneWrite(t *testing.T) {
 	if !c.Dirty() {
 		t.Fatal("not dirty after a changed export")
 	}
-	if err := c.Flush(ctx); err != nil || s.sets != info.Chunks+1 || c.Dirty() {
+	if err := c.Flush(ctx); err != nil || s.sets != info.Chunks+2 || c.Dirty() {
 		t.Fatalf("an access-token-only change wrote the keychain (sets %d, err %v)", s.sets, err)
 	}
 	if c.Writes() != 1 {
@@ -354,7 +354,7 @@ func TestMSALCacheDamagedAndUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	info, _ := v.Stat(ctx, MSALCacheName)
-	s.remove(Service, chunkUser(MSALCacheName, info.Generation, 0))
+	s.remove(Service, chunkOf(MSALCacheName, info, 0))
 
 	c := NewMSALCache(v)
 	m := &fakeMSAL{}

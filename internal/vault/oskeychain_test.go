@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,12 +69,12 @@ func TestOSKeychainRoundTrip(t *testing.T) {
 		t.Fatalf("%d chunks", info.Chunks)
 	}
 	for i := 0; i < info.Chunks; i++ {
-		s, err := store.Get(testService, chunkUser(name, info.Generation, i))
+		s, err := store.Get(testService, chunkOf(name, info, i))
 		if err != nil || len(s) >= 2000 {
 			t.Fatalf("chunk %d: %d bytes, %v", i, len(s), err)
 		}
 	}
-	// Overwrite: the other generation, and the first one swept.
+	// Overwrite: another writer's chunks, and the first one's swept.
 	want2 := value(4000, 2)
 	if err := v.Put(ctx, name, want2); err != nil {
 		t.Fatalf("second Put: %v", err)
@@ -80,8 +82,8 @@ func TestOSKeychainRoundTrip(t *testing.T) {
 	if got, err := v.Get(ctx, name); err != nil || !bytes.Equal(got, want2) {
 		t.Fatalf("Get after overwrite: %v", err)
 	}
-	if _, err := store.Get(testService, chunkUser(name, info.Generation, 0)); !isNotFound(err) {
-		t.Fatalf("the old generation was not swept: %v", err)
+	if _, err := store.Get(testService, chunkOf(name, info, 0)); !isNotFound(err) {
+		t.Fatalf("the old writer's chunks were not swept: %v", err)
 	}
 	if err := v.Delete(ctx, name); err != nil {
 		t.Fatalf("Delete: %v", err)
@@ -89,9 +91,9 @@ func TestOSKeychainRoundTrip(t *testing.T) {
 	if _, err := v.Get(ctx, name); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get after Delete: %v", err)
 	}
-	for gen := 1; gen <= 2; gen++ {
-		if _, err := store.Get(testService, chunkUser(name, gen, 0)); !isNotFound(err) {
-			t.Fatalf("a chunk of generation %d survived Delete: %v", gen, err)
+	for _, u := range []string{chunkOf(name, info, 0), journalUser(name)} {
+		if _, err := store.Get(testService, u); !isNotFound(err) {
+			t.Fatalf("%s survived Delete: %v", u, err)
 		}
 	}
 
@@ -164,4 +166,159 @@ func TestOSKeychainLocked(t *testing.T) {
 		t.Fatalf("Put into a locked keyring: %v (%T)", err, err)
 	}
 	t.Logf("after %v: reason %s: %s [%s]", time.Since(start).Round(time.Millisecond), ue.Reason, ue.Error(), ue.Detail())
+}
+
+const twoProcessesEnv = "ONBOARD365_VAULT_TWO_PROCESSES_DIR"
+
+// TestOSKeychainTwoProcesses: two processes (two copies of the app) save the same entry on the
+// real keychain at the same moment, round after round; after every round the entry reads as the
+// whole value of one of them. (The probe found this damaged the entry in 15 of 15 rounds.)
+func TestOSKeychainTwoProcesses(t *testing.T) {
+	if dir := os.Getenv(twoProcessesEnv); dir != "" {
+		twoProcessesChild(dir)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	name := fmt.Sprintf("twoproc-%d", os.Getpid())
+	v := NewForService(OSKeychain(), testService)
+	probe, pcancel := context.WithTimeout(ctx, 20*time.Second)
+	_, err := v.Stat(probe, name)
+	pcancel()
+	if !errors.Is(err, ErrNotFound) {
+		keychainUnreachable(t, err)
+	}
+	t.Cleanup(func() { _ = NewForService(OSKeychain(), testService).Delete(context.Background(), name) })
+	dir := t.TempDir()
+	var children []*exec.Cmd
+	for c := 0; c < 2; c++ {
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestOSKeychainTwoProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), twoProcessesEnv+"="+dir, "ONBOARD365_VAULT_CHILD="+strconv.Itoa(c), "ONBOARD365_VAULT_ENTRY="+name)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		children = append(children, cmd)
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("child %d said:\n%s", c, out.String())
+			}
+		})
+	}
+	const rounds = 8
+	damaged := 0
+	for r := 0; r < rounds; r++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("go-%d", r)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for c := 0; c < 2; c++ {
+			done := filepath.Join(dir, fmt.Sprintf("done-%d-%d", r, c))
+			for {
+				if b, err := os.ReadFile(done); err == nil {
+					if len(b) > 0 {
+						t.Fatalf("round %d, child %d: %s", r, c, b)
+					}
+					break
+				}
+				if ctx.Err() != nil {
+					t.Fatalf("round %d: child %d did not finish", r, c)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		got, err := v.Get(ctx, name)
+		if err != nil || !(bytes.Equal(got, twoProcessValue(r, 0)) || bytes.Equal(got, twoProcessValue(r, 1))) {
+			damaged++
+			t.Errorf("round %d: after both processes saved, Get = %d bytes, %v", r, len(got), err)
+		}
+	}
+	for _, cmd := range children {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("child: %v", err)
+		}
+	}
+	t.Logf("%d rounds of two processes saving at once: %d damaged", rounds, damaged)
+}
+
+// twoProcessValue is what child c saves in round r: about 10 chunks, a size of its own.
+func twoProcessValue(r, c int) []byte { return value(12_000+c*1700+r*13, uint64(100*r+c+1)) }
+
+// twoProcessesChild is the child of TestOSKeychainTwoProcesses: in each round it waits for the
+// parent's go, saves its value, and says done (with the error, if any).
+func twoProcessesChild(dir string) {
+	c, _ := strconv.Atoi(os.Getenv("ONBOARD365_VAULT_CHILD"))
+	name := os.Getenv("ONBOARD365_VAULT_ENTRY")
+	v := NewForService(OSKeychain(), testService)
+	deadline := time.Now().Add(3 * time.Minute)
+	for r := 0; ; r++ {
+		for {
+			if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("go-%d", r))); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				os.Exit(0) // the parent is done (or gone)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := v.Put(ctx, name, twoProcessValue(r, c))
+		cancel()
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("done-%d-%d", r, c)), []byte(msg), 0o600)
+		if r == 7 {
+			os.Exit(0)
+		}
+	}
+}
+
+// TestOSKeychainNewerVersionAndUnreadable: on the real keychain, an entry a newer version wrote is
+// never written over and goes only when forgotten; an intact entry MSAL cannot read is told as
+// such, and a new sign-in kept replaces it.
+func TestOSKeychainNewerVersionAndUnreadable(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	store := OSKeychain()
+	v := NewForService(store, testService)
+	probe, pcancel := context.WithTimeout(ctx, 20*time.Second)
+	_, err := v.Stat(probe, MSALCacheName)
+	pcancel()
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		keychainUnreachable(t, err)
+	}
+	t.Cleanup(func() { _ = NewForService(store, testService).DeleteAll(context.Background()) })
+
+	newer := `{"v":3,"layout":"something new","chunks":1,"length":5,"sha256":"` + strings.Repeat("a", 64) + `"}`
+	if err := store.Set(testService, MSALCacheName, newer); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Put(ctx, MSALCacheName, []byte(`{"RefreshToken":{}}`)); !errors.Is(err, ErrNewer) {
+		t.Fatalf("Put over a newer version's entry: %v", err)
+	}
+	if got, err := store.Get(testService, MSALCacheName); err != nil || got != newer {
+		t.Fatalf("the newer version's manifest was changed: %v", err)
+	}
+	if err := v.Delete(ctx, MSALCacheName); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := v.Put(ctx, MSALCacheName, []byte("not a token cache")); err != nil {
+		t.Fatal(err)
+	}
+	c := NewMSALCache(v)
+	if err := c.Load(ctx); !errors.Is(err, ErrUnreadable) {
+		t.Fatalf("Load of an unreadable cache: %v", err)
+	}
+	if err := c.Export(ctx, &fakeMSAL{data: []byte(`{"RefreshToken":{}}`)}, cacheExportHints); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewMSALCache(NewForService(store, testService)).Load(ctx); err != nil {
+		t.Fatalf("after a new sign-in was kept: %v", err)
+	}
 }

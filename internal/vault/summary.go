@@ -24,6 +24,9 @@ type Summary struct {
 	StoredAt        time.Time // when the keychain's copy was written (zero when not stored)
 	Unsaved         bool      // MSAL has changes that Flush has not written yet
 	Damaged         bool      // the keychain's copy was damaged when read: the user must sign in again
+	// Problem is what is wrong with the keychain's copy, when something is: a *DamagedError, a
+	// *NewerError (a newer version saved it) or an *UnreadableError. Forgettable(Problem) holds.
+	Problem error
 }
 
 // AccountSummary is one signed-in account.
@@ -77,13 +80,13 @@ func (c *MSALCache) Summary(ctx context.Context) (Summary, error) {
 	if errors.As(loadErr, &unavailable) {
 		return Summary{}, loadErr // the keychain could not be read: say so rather than "nothing stored"
 	}
-	damaged := loadErr != nil
+	damaged := errors.Is(loadErr, ErrDamaged)
 
 	s, ok := summarize(data)
 	if !ok {
 		return Summary{}, errors.New("vault: the token cache is not in the form Onboard365 expects")
 	}
-	s.Stored, s.Unsaved, s.Damaged = stored, dirty, damaged
+	s.Stored, s.Unsaved, s.Damaged, s.Problem = stored, dirty, damaged, loadErr
 	if stored {
 		s.StoredAt = storedAt
 		for i := range s.Accounts {

@@ -59,9 +59,9 @@ func TestRoundTripUnderPlatformLimits(t *testing.T) {
 				if s.maxValue >= 2000 {
 					t.Fatalf("a stored string is %d bytes; every one must be under 2,000", s.maxValue)
 				}
-				wantItems := 1 + (size+ChunkSize-1)/ChunkSize
+				wantItems := 2 + (size+ChunkSize-1)/ChunkSize
 				if n := len(s.users(Service)); n != wantItems {
-					t.Fatalf("%d items stored, want %d (manifest + chunks)", n, wantItems)
+					t.Fatalf("%d items stored, want %d (manifest + journal + chunks)", n, wantItems)
 				}
 				// Overwrite with a value of another size: old chunks are swept, nothing accumulates.
 				want2 := value(size/2+7, uint64(size)+2)
@@ -96,21 +96,30 @@ func TestFakesEnforceLimits(t *testing.T) {
 	if err := newMemStore(macOSLimit).Set(Service, "a", strings.Repeat("x", 2300)); !errors.Is(err, keyring.ErrSetDataTooBig) {
 		t.Fatalf("macOS fake accepted 2,300 bytes, which go-keyring encodes to over 3,000 (err %v)", err)
 	}
-	if err := newMemStore(macOSLimit).Set(Service, "msal-cache.g2.9999", strings.Repeat("x", ChunkSize*4/3)); err != nil {
+	if err := newMemStore(macOSLimit).Set(Service, "msal-cache.w0123456789ab.9999", strings.Repeat("x", ChunkSize*4/3)); err != nil {
 		t.Fatalf("macOS fake refused a full chunk: %v", err)
 	}
 }
 
-// assertExactly checks that the store holds the entry's manifest and chunks and nothing else of it.
+// chunkOf is the item of chunk i of the entry info describes.
+func chunkOf(name string, info Info, i int) string {
+	if info.Version == manifestV1 {
+		return chunkUser(name, info.Generation, i)
+	}
+	return writerChunk(name, info.Writer, i)
+}
+
+// assertExactly checks that the store holds the entry's manifest, journal and chunks and nothing
+// else of it.
 func assertExactly(t *testing.T, s *memStore, v *Vault, name string) {
 	t.Helper()
 	info, err := v.Stat(context.Background(), name)
 	if err != nil {
 		t.Fatalf("Stat: %v", err)
 	}
-	want := []string{name}
+	want := []string{name, journalUser(name)}
 	for i := 0; i < info.Chunks; i++ {
-		want = append(want, chunkUser(name, info.Generation, i))
+		want = append(want, chunkOf(name, info, i))
 	}
 	slices.Sort(want)
 	var got []string
@@ -131,34 +140,47 @@ func TestDamaged(t *testing.T) {
 		name   string
 		damage func(s *memStore, m manifest)
 	}{
-		{"chunk deleted", func(s *memStore, m manifest) { s.remove(Service, chunkUser(MSALCacheName, m.Generation, 3)) }},
+		{"chunk deleted", func(s *memStore, m manifest) { s.remove(Service, m.chunk(MSALCacheName, 3)) }},
 		{"last chunk deleted", func(s *memStore, m manifest) {
-			s.remove(Service, chunkUser(MSALCacheName, m.Generation, m.Chunks-1))
+			s.remove(Service, m.chunk(MSALCacheName, m.Chunks-1))
 		}},
 		{"chunk altered", func(s *memStore, m manifest) {
-			s.put(Service, chunkUser(MSALCacheName, m.Generation, 2), base64.StdEncoding.EncodeToString(value(ChunkSize, 7)))
+			s.put(Service, m.chunk(MSALCacheName, 2), base64.StdEncoding.EncodeToString(value(ChunkSize, 7)))
 		}},
 		{"chunk truncated", func(s *memStore, m manifest) {
-			u := chunkUser(MSALCacheName, m.Generation, 1)
+			u := m.chunk(MSALCacheName, 1)
 			old, _ := s.raw(Service, u)
 			s.put(Service, u, old[:len(old)/2])
 		}},
 		{"chunk not base64", func(s *memStore, m manifest) {
-			s.put(Service, chunkUser(MSALCacheName, m.Generation, 0), "%%%not base64%%%")
+			s.put(Service, m.chunk(MSALCacheName, 0), "%%%not base64%%%")
 		}},
 		{"chunks swapped", func(s *memStore, m manifest) {
-			a, _ := s.raw(Service, chunkUser(MSALCacheName, m.Generation, 0))
-			b, _ := s.raw(Service, chunkUser(MSALCacheName, m.Generation, 1))
-			s.put(Service, chunkUser(MSALCacheName, m.Generation, 0), b)
-			s.put(Service, chunkUser(MSALCacheName, m.Generation, 1), a)
+			a, _ := s.raw(Service, m.chunk(MSALCacheName, 0))
+			b, _ := s.raw(Service, m.chunk(MSALCacheName, 1))
+			s.put(Service, m.chunk(MSALCacheName, 0), b)
+			s.put(Service, m.chunk(MSALCacheName, 1), a)
 		}},
-		{"manifest names the missing generation", func(s *memStore, m manifest) {
-			m.Generation = 3 - m.Generation
+		{"manifest names the previous writer", func(s *memStore, m manifest) {
+			var j journal
+			raw, _ := s.raw(Service, journalUser(MSALCacheName))
+			_ = json.Unmarshal([]byte(raw), &j)
+			m.Writer = j.Replaces
 			b, _ := json.Marshal(m)
 			s.put(Service, MSALCacheName, string(b))
 		}},
-		{"manifest names an unknown generation", func(s *memStore, m manifest) {
-			m.Generation = 7
+		{"manifest names an invalid writer", func(s *memStore, m manifest) {
+			m.Writer = "../../x"
+			b, _ := json.Marshal(m)
+			s.put(Service, MSALCacheName, string(b))
+		}},
+		{"manifest of version 1 names an unknown generation", func(s *memStore, m manifest) {
+			m.Version, m.Writer, m.Generation = 1, "", 7
+			b, _ := json.Marshal(m)
+			s.put(Service, MSALCacheName, string(b))
+		}},
+		{"manifest of version 0", func(s *memStore, m manifest) {
+			m.Version = 0
 			b, _ := json.Marshal(m)
 			s.put(Service, MSALCacheName, string(b))
 		}},
@@ -179,10 +201,10 @@ func TestDamaged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newMemStore(windowsLimit)
 			v := New(s)
-			if err := v.Put(ctx, MSALCacheName, value(3000, 1)); err != nil { // generation 1
+			if err := v.Put(ctx, MSALCacheName, value(3000, 1)); err != nil { // the first writer
 				t.Fatal(err)
 			}
-			if err := v.Put(ctx, MSALCacheName, secret); err != nil { // generation 2
+			if err := v.Put(ctx, MSALCacheName, secret); err != nil { // the second, which the journal names
 				t.Fatal(err)
 			}
 			raw, _ := s.raw(Service, MSALCacheName)
@@ -384,7 +406,7 @@ func TestDeleteAll(t *testing.T) {
 	if err := v.Put(ctx, "extra", value(5000, 4)); err != nil {
 		t.Fatal(err)
 	}
-	// Leftovers of a crashed write, in the other generation of the cache.
+	// Leftovers of a crashed write of an older version.
 	s.put(Service, chunkUser(MSALCacheName, 1, 0), "x")
 	s.put(Service, chunkUser(MSALCacheName, 1, 1), "y")
 	// Another app's item must survive.
@@ -480,11 +502,25 @@ func TestNoFallbackStorage(t *testing.T) {
 	_ = v.PutClientSecret(ctx, "id", "secret", time.Now())
 	_ = c.Export(ctx, &fakeMSAL{data: []byte(`{"RefreshToken":{}}`)}, cacheExportHints)
 	_ = c.Flush(ctx)
-	for _, dir := range []string{home, tmp} {
-		ents, err := os.ReadDir(dir)
-		if err != nil || len(ents) != 0 {
-			t.Fatalf("%s holds %d entries after failed stores (err %v)", dir, len(ents), err)
+	// The one file the vault makes is the empty lock file in the cache folder (lock.go).
+	lock := defaultLockPath(Service)
+	if !strings.HasPrefix(lock, filepath.Join(home, "cache")+string(filepath.Separator)) {
+		t.Fatalf("the lock file would be %s, outside the user's cache folder", lock)
+	}
+	err := filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		if fi, _ := d.Info(); path != lock || fi.Size() != 0 {
+			t.Errorf("%s was written after failed stores", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ents, err := os.ReadDir(tmp); err != nil || len(ents) != 0 {
+		t.Fatalf("%s holds %d entries after failed stores (err %v)", tmp, len(ents), err)
 	}
 }
 

@@ -1,12 +1,13 @@
 package permissions
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
 	"strings"
 
-	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
 // Permission is one permission by name and by the GUID an app registration lists it with.
@@ -54,10 +55,11 @@ const DefaultName = "Onboard365"
 // LocalhostRedirect is the redirect URI of the desktop sign-in (MSAL's loopback listener).
 const LocalhostRedirect = "http://localhost"
 
-// Derive computes the app registration's needs from the permission table and the choice. Every
-// permission is resolved to its GUID through Microsoft's reference data; a name it does not
-// know is an error (a mistake in the table, caught by the tests).
-func Derive(ref *reference.Reference, c Choice) (Needs, error) {
+// Derive computes the app registration's needs from the permission table, the requests' pages
+// (pages, internal/reference/learn) and the choice. Every permission is resolved to its GUID; a
+// request of the table without a page, or a row whose permissions its page does not accept, is
+// an error (a mistake in the table, caught by the tests).
+func Derive(pages *learn.Data, c Choice) (Needs, error) {
 	chosen, err := chooseIntegrations(c.Integrations)
 	if err != nil {
 		return Needs{}, err
@@ -67,9 +69,12 @@ func Derive(ref *reference.Reference, c Choice) (Needs, error) {
 		return Needs{}, err
 	}
 	options := map[Option]bool{Always: true, AdminAgents: c.AdminAgents}
-	rows := Requests()
-	pick := func(client Client, where Where, service Service) []Request {
-		var out []Request
+	rows, err := Resolve(pages)
+	if err != nil {
+		return Needs{}, err
+	}
+	pick := func(client Client, where Where, service Service) []Row {
+		var out []Row
 		for _, r := range rows {
 			if r.Client == client && r.Where&where != 0 && r.Service == service && options[r.Option] {
 				out = append(out, r)
@@ -79,15 +84,15 @@ func Derive(ref *reference.Reference, c Choice) (Needs, error) {
 	}
 
 	n := Needs{PublicRedirects: []string{LocalhostRedirect}, WebRedirects: web}
-	if n.Partner, err = resolve(ref, reduce(ref, pick(App, Partner, Graph)), reference.SchemeDelegatedWork); err != nil {
+	if n.Partner, err = resolve(pages, Reduce(pick(App, Partner, Graph)), false); err != nil {
 		return Needs{}, err
 	}
-	if n.Customers, err = resolve(ref, reduce(ref, pick(App, Customers, Graph)), reference.SchemeDelegatedWork); err != nil {
+	if n.Customers, err = resolve(pages, Reduce(pick(App, Customers, Graph)), false); err != nil {
 		return Needs{}, err
 	}
-	n.Admin = reduce(ref, pick(Admin, Partner, Graph))
+	n.Admin = Reduce(pick(Admin, Partner, Graph))
 	for _, r := range pick(App, Partner, PartnerCenter) {
-		for _, p := range r.Permissions {
+		for _, p := range r.Chosen {
 			if p == PartnerCenterImpersonation && len(n.PartnerCenter) == 0 {
 				n.PartnerCenter = []Permission{{Name: PartnerCenterImpersonation, ID: PartnerCenterImpersonateID}}
 			}
@@ -101,17 +106,94 @@ func Derive(ref *reference.Reference, c Choice) (Needs, error) {
 			return Needs{}, fmt.Errorf("%s needs its redirect address: copy it from %s and paste it here", in.Name, in.RedirectFrom)
 		}
 	}
-	if n.AppRoles, err = resolve(ref, dedupe(roles), reference.SchemeApplication); err != nil {
+	if n.AppRoles, err = resolve(pages, dedupe(roles), true); err != nil {
 		return Needs{}, err
 	}
 	return n, nil
 }
 
-// reduce turns rows into the fewest permissions that still cover every row: each write's
-// permissions (and every permission of a row that needs several together) are taken; a read is
-// left out when a permission already taken covers it too, by Microsoft's reference (for example
-// GET /groups, once Group.ReadWrite.All is taken for POST /groups).
-func reduce(ref *reference.Reference, rows []Request) []string {
+// Row is a request of the table with its page and the permissions chosen for it.
+type Row struct {
+	Request
+	Page   learn.Request // what Microsoft's page says about the request
+	Chosen []string      // the permissions the request is given: all of them are needed
+}
+
+// Resolve gives every request of the table its page and its permissions: the row's own (which
+// must be one of the page's alternatives, and meet the page's cases the row names), else the
+// first of the page's alternatives, least privileged first, that Choose accepts.
+func Resolve(pages *learn.Data) ([]Row, error) {
+	var rows []Row
+	var errs []error
+	for _, r := range Requests() {
+		page, ok := pages.Get(learnService(r.Service), r.Method, r.Path)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s %s has no page in internal/reference/learn: add the page and its index entry", r.Method, r.Path))
+			continue
+		}
+		row := Row{Request: r, Page: page}
+		switch {
+		case len(r.Permissions) > 0:
+			if !learn.Satisfied(page.Delegated, r.Permissions) {
+				errs = append(errs, fmt.Errorf("%s %s: the row's %v is none of its page's alternatives %v", r.Method, r.Path, r.Permissions, page.Delegated))
+				continue
+			}
+			row.Chosen = append([]string(nil), r.Permissions...)
+		default:
+			row.Chosen = Choose(pages, page, r.Client)
+			if row.Chosen == nil && len(page.Delegated) > 0 {
+				errs = append(errs, fmt.Errorf("%s %s: none of its page's alternatives %v can be named by an app registration", r.Method, r.Path, page.Delegated))
+				continue
+			}
+		}
+		for _, when := range r.Meets {
+			cond, ok := page.Condition(when)
+			if !ok || !learn.Satisfied(cond.Delegated, row.Chosen) {
+				errs = append(errs, fmt.Errorf("%s %s: %v does not meet the page's %s case", r.Method, r.Path, row.Chosen, when))
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return rows, nil
+}
+
+// Choose is the first alternative of a page (least privileged first) that the client can ask
+// for: for the app registration, one whose permissions all have a GUID in Microsoft's
+// permissions-descriptions.json (an app registration names its permissions by GUID); for the
+// administrator's sign-in, which asks by name, the first. Partner Center's permission is its own.
+func Choose(pages *learn.Data, page learn.Request, client Client) []string {
+	for _, alt := range page.Delegated {
+		ok := true
+		for _, p := range alt {
+			if page.Service == learn.PartnerCenter || client == Admin {
+				continue
+			}
+			if _, has := pages.PermissionID(p, false); !has {
+				ok = false
+			}
+		}
+		if ok {
+			return append([]string(nil), alt...)
+		}
+	}
+	return nil
+}
+
+func learnService(s Service) string {
+	if s == PartnerCenter {
+		return learn.PartnerCenter
+	}
+	return learn.Graph
+}
+
+// Reduce turns rows into the fewest permissions that still meet every row: the chosen
+// permissions of every write, and of every read that needs several together, are taken; a read
+// is left out when one of its page's alternatives is already taken whole (for example GET
+// /groups, once Group.ReadWrite.All is taken for POST /groups, as the list page accepts it).
+func Reduce(rows []Row) []string {
 	var set []string
 	has := func(p string) bool {
 		for _, s := range set {
@@ -129,32 +211,32 @@ func reduce(ref *reference.Reference, rows []Request) []string {
 		}
 	}
 	for _, r := range rows {
-		if r.Method != "GET" || len(r.Permissions) > 1 {
-			add(r.Permissions...)
+		if r.Method != "GET" || len(r.Chosen) > 1 {
+			add(r.Chosen...)
 		}
 	}
 	for _, r := range rows {
-		if r.Method != "GET" || len(r.Permissions) != 1 {
+		if r.Method != "GET" || len(r.Chosen) != 1 {
 			continue
 		}
-		covered := has(r.Permissions[0])
-		for _, p := range ref.Permissions(r.Method, r.Path, reference.SchemeDelegatedWork) {
-			covered = covered || has(p)
-		}
-		if !covered {
-			add(r.Permissions[0])
+		if !learn.Satisfied(r.Page.Delegated, set) {
+			add(r.Chosen...)
 		}
 	}
 	sort.Strings(set)
 	return set
 }
 
-func resolve(ref *reference.Reference, names []string, scheme string) ([]Permission, error) {
+func resolve(pages *learn.Data, names []string, application bool) ([]Permission, error) {
 	out := make([]Permission, 0, len(names))
 	for _, n := range names {
-		id, ok := ref.PermissionID(n, scheme)
+		id, ok := pages.PermissionID(n, application)
 		if !ok {
-			return nil, fmt.Errorf("the permission table names %s, which Microsoft's reference does not list as a %s permission", n, scheme)
+			kind := "delegated"
+			if application {
+				kind = "application"
+			}
+			return nil, fmt.Errorf("the permission table names %s, which Microsoft's reference does not list as a %s permission", n, kind)
 		}
 		out = append(out, Permission{Name: n, ID: id})
 	}

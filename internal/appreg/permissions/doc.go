@@ -5,11 +5,16 @@
 // Partner Center's user_impersonation; the application permissions and redirect addresses of
 // the integrations the person chose).
 //
-// The table is the one place where the app's permissions are decided. Tests hold every row to
-// Microsoft's permissions reference (internal/reference), and internal/conformance maps every
-// request the wizards send, as the sandbox logs it, through Match: a wizard that starts sending
-// a request the table does not list fails there.
+// The table is the one place where the app's requests are listed, and Microsoft's pages decide
+// what each needs: Resolve holds every row to its page (internal/reference/learn, generated from
+// the Learn pages by go generate) and picks the least-privileged alternative the page names, or
+// the row's own choice where Why says why; Derive gathers them. Tests hold the table to the pages
+// (TestTableFollowsThePages, TestDerivedPermissionsMeetEveryPage), and internal/conformance maps
+// every request the wizards send, as the sandbox logs it, through Match and holds it to its page:
+// a wizard that starts sending a request the table does not list, or one without a page, fails
+// there.
 //
-// It depends on nothing but the reference data, so the sandbox can build "half-made" apps from
-// the same table (internal/sandbox, scenario_appreg.go).
+// The sandbox imports none of this: it decides from the same pages, and its scenarios consent
+// what Entra would hold after this wizard (internal/sandbox, scenario_consent.go), which a test
+// keeps equal to Derive.
 package permissions

@@ -1,10 +1,13 @@
 package permissions
 
-// The permission table: every request the app's wizards make, and the delegated permission each
-// one needs. It is the one place where Onboard365's permissions are decided; the app
-// registration asks for what Derive computes from it, and nothing else. A test holds every
-// choice to Microsoft's reference data (internal/reference), and another fails when a wizard
-// sends a request this table does not list (see Match).
+import "github.com/onboard365/onboard365/internal/reference/learn"
+
+// The permission table: every request the app's wizards make, where and with which sign-in.
+// The permissions each request needs come from its page (internal/reference/learn, generated
+// from Microsoft's Learn pages): Choose takes the page's first alternative that an app
+// registration can name, and Derive reduces them to what the app registration asks for. A test
+// holds every row to its page, and another fails when a wizard sends a request this table does
+// not list (see Match).
 
 // Service is the Microsoft service a request goes to.
 type Service string
@@ -68,17 +71,22 @@ type Request struct {
 	Method  string
 	// Path is the request's template: the version ("/v1.0", "/beta") or "/v1" for Partner
 	// Center, then the path with ids as {id}; alternate keys as servicePrincipals(appId={id}).
+	// It is the template of the request's page in internal/reference/learn.
 	Path   string
 	Where  Where
 	Client Client
 	Option Option
-	// Permissions are the delegated permissions the request needs, all of them (usually one).
-	// For Graph each is, unless Why says otherwise, one that Microsoft's permissions reference
-	// marks least-privileged for this request. Empty: the request needs none of its own.
+	// Permissions are the delegated permissions the request is given, all of them. Empty: the
+	// first of the alternatives Microsoft's page lists (least privileged first) whose
+	// permissions all have a GUID, which an app registration needs (see Choose). A row that
+	// names its own must say why (Why), and they must still be one of the page's alternatives.
 	Permissions []string
-	// Why explains a choice the reference does not make by itself: a path it does not list, or
-	// a permission that is not the one it marks least-privileged.
+	// Why explains a choice other than the page's first: a permission the page lists as
+	// higher privileged because the least one does not give what the wizard reads.
 	Why string
+	// Meets names the cases of the page (learn.Condition) this row's requests are always in, whose
+	// extra permissions the row's permissions must also cover.
+	Meets []string
 }
 
 // Feature names, as the task list words them.
@@ -92,76 +100,63 @@ const (
 
 const gdapBase = "/v1.0/tenantRelationships/delegatedAdminRelationships"
 
-// Requests is the table. Each call returns a fresh copy.
+// Requests is the table. Each call returns a fresh copy. The permissions of most rows come from
+// the request's page (Choose); the table only says which requests each wizard makes, where, and
+// with which sign-in.
 func Requests() []Request {
-	g := func(feature, method, path string, where Where, perms ...string) Request {
-		return Request{Feature: feature, Service: Graph, Method: method, Path: path, Where: where, Client: App, Permissions: perms}
+	g := func(feature, method, path string, where Where) Request {
+		return Request{Feature: feature, Service: Graph, Method: method, Path: path, Where: where, Client: App}
 	}
-	why := func(r Request, text string) Request { r.Why = text; return r }
+	why := func(r Request, text string, perms ...string) Request { r.Why, r.Permissions = text, perms; return r }
 	admin := func(r Request) Request { r.Client = Admin; return r }
 	only := func(r Request, o Option) Request { r.Option = o; return r }
+	meets := func(r Request, cases ...string) Request { r.Meets = cases; return r }
 	pc := func(feature, method, path string) Request {
-		return Request{Feature: feature, Service: PartnerCenter, Method: method, Path: path, Where: Partner, Client: App,
-			Permissions: []string{PartnerCenterImpersonation}}
+		return Request{Feature: feature, Service: PartnerCenter, Method: method, Path: path, Where: Partner, Client: App}
 	}
-
 	return []Request{
 		// Sign in: the live check that Partner Center accepts the sign-in.
 		pc(FeatureSignIn, "GET", "/v1/profiles/organization"),
 
 		// GDAP relationships (internal/gdap), in the partner tenant.
-		g(FeatureGDAP, "GET", "/v1.0/me", Partner, "User.Read"),
-		g(FeatureGDAP, "GET", "/v1.0/me/transitiveMemberOf", Partner, "User.Read"),
-		why(g(FeatureGDAP, "GET", "/v1.0/groups", Partner, "GroupMember.Read.All"),
-			noGUID("Group.ReadBasic.All", "GroupMember.Read.All")),
-		why(g(FeatureGDAP, "GET", "/v1.0/groups/{id}/transitiveMembers", Partner, "GroupMember.Read.All"),
-			noGUID("GroupMember.ReadBasic.All", "GroupMember.Read.All")),
-		g(FeatureGDAP, "POST", "/v1.0/groups", Partner, "Group.ReadWrite.All"),
-		why(g(FeatureGDAP, "POST", "/v1.0/groups/{id}/members/$ref", Partner, "GroupMember.ReadWrite.All"),
-			"Not in permissions.json (see reference.DocumentedPaths); Learn names GroupMember.ReadWrite.All as least privileged."),
-		g(FeatureGDAP, "GET", gdapBase, Partner, "DelegatedAdminRelationship.Read.All"),
-		g(FeatureGDAP, "POST", gdapBase, Partner, "DelegatedAdminRelationship.ReadWrite.All"),
-		g(FeatureGDAP, "GET", gdapBase+"/{id}", Partner, "DelegatedAdminRelationship.Read.All"),
-		g(FeatureGDAP, "PATCH", gdapBase+"/{id}", Partner, "DelegatedAdminRelationship.ReadWrite.All"),
-		g(FeatureGDAP, "POST", gdapBase+"/{id}/requests", Partner, "DelegatedAdminRelationship.ReadWrite.All"),
-		g(FeatureGDAP, "GET", gdapBase+"/{id}/accessAssignments", Partner, "DelegatedAdminRelationship.Read.All"),
-		g(FeatureGDAP, "POST", gdapBase+"/{id}/accessAssignments", Partner, "DelegatedAdminRelationship.ReadWrite.All"),
-		g(FeatureGDAP, "GET", gdapBase+"/{id}/accessAssignments/{id}", Partner, "DelegatedAdminRelationship.Read.All"),
-		g(FeatureGDAP, "PATCH", gdapBase+"/{id}/accessAssignments/{id}", Partner, "DelegatedAdminRelationship.ReadWrite.All"),
-		g(FeatureGDAP, "GET", "/v1.0/tenantRelationships/delegatedAdminCustomers", Partner, "DelegatedAdminRelationship.Read.All"),
-		why(g(FeatureGDAP, "POST", "/v1.0/$batch", Both),
-			"JSON batching needs no permission of its own: each request inside the batch is a row of this table."),
-		why(g(FeatureGDAP, "POST", "/beta/$batch", Both),
-			"JSON batching needs no permission of its own: each request inside the batch is a row of this table."),
+		g(FeatureGDAP, "GET", "/v1.0/me", Partner),
+		g(FeatureGDAP, "GET", "/v1.0/me/transitiveMemberOf", Partner),
+		g(FeatureGDAP, "GET", "/v1.0/groups", Partner),
+		g(FeatureGDAP, "GET", "/v1.0/groups/{id}/transitiveMembers", Partner),
+		g(FeatureGDAP, "POST", "/v1.0/groups", Partner),
+		g(FeatureGDAP, "POST", "/v1.0/groups/{id}/members/$ref", Partner),
+		g(FeatureGDAP, "GET", gdapBase, Partner),
+		g(FeatureGDAP, "POST", gdapBase, Partner),
+		g(FeatureGDAP, "GET", gdapBase+"/{id}", Partner),
+		g(FeatureGDAP, "PATCH", gdapBase+"/{id}", Partner),
+		g(FeatureGDAP, "POST", gdapBase+"/{id}/requests", Partner),
+		g(FeatureGDAP, "GET", gdapBase+"/{id}/accessAssignments", Partner),
+		g(FeatureGDAP, "POST", gdapBase+"/{id}/accessAssignments", Partner),
+		g(FeatureGDAP, "GET", gdapBase+"/{id}/accessAssignments/{id}", Partner),
+		g(FeatureGDAP, "PATCH", gdapBase+"/{id}/accessAssignments/{id}", Partner),
+		// The 202 of the PATCH above points to a long-running operation, followed until it ends.
+		g(FeatureGDAP, "GET", gdapBase+"/{id}/operations/{id}", Partner),
+		// JSON batching needs no permission of its own: each request inside is a row here.
+		g(FeatureGDAP, "POST", "/v1.0/$batch", Both),
+		g(FeatureGDAP, "POST", "/beta/$batch", Both),
 
 		// Authenticator default method (internal/authmethods), in customers.
-		why(g(FeatureAuthenticator, "GET", "/v1.0/users", Customers, "User.Read.All"),
-			"The reference marks User.ReadBasic.All, which returns only names and addresses; the wizards read userType and accountEnabled, which need User.Read.All."),
-		why(g(FeatureAuthenticator, "GET", "/v1.0/users/{id}", Customers, "User.Read.All"),
-			"As for GET /users: User.ReadBasic.All returns only names and addresses."),
-		why(g(FeatureAuthenticator, "GET", "/v1.0/subscribedSkus", Both, "Organization.Read.All"),
-			noGUID("LicenseAssignment.Read.All", "Organization.Read.All")),
+		g(FeatureAuthenticator, "GET", "/v1.0/subscribedSkus", Both),
 		// Troubleshoot reads it in the partner tenant too: which admins a policy's MFA exclusions leave out.
-		g(FeatureAuthenticator, "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", Both, "AuditLog.Read.All"),
-		why(g(FeatureAuthenticator, "GET", "/v1.0/users/{id}/authentication/microsoftAuthenticatorMethods", Customers, "UserAuthenticationMethod.Read.All"),
-			"The reference's least-privileged UserAuthMethod-MicrosoftAuthApp.Read covers only the signed-in user's own methods; "+
-				noGUID("UserAuthMethod-MicrosoftAuthApp.Read.All", "UserAuthenticationMethod.Read.All")),
-		why(g(FeatureAuthenticator, "GET", "/beta/users/{id}/authentication/signInPreferences", Customers, "UserAuthenticationMethod.Read.All"),
-			"Not in permissions.json (see reference.DocumentedPaths); Learn: UserAuthenticationMethod.Read for oneself, the .All variant for other users."),
-		why(g(FeatureAuthenticator, "PATCH", "/beta/users/{id}/authentication/signInPreferences", Customers, "UserAuthenticationMethod.ReadWrite.All"),
-			"Not in permissions.json (see reference.DocumentedPaths); Learn: UserAuthenticationMethod.ReadWrite for oneself, the .All variant for other users."),
+		g(FeatureAuthenticator, "GET", "/v1.0/reports/authenticationMethods/userRegistrationDetails", Both),
+		g(FeatureAuthenticator, "GET", "/v1.0/users/{id}/authentication/microsoftAuthenticatorMethods", Customers),
+		g(FeatureAuthenticator, "GET", "/beta/users/{id}/authentication/signInPreferences", Customers),
+		g(FeatureAuthenticator, "PATCH", "/beta/users/{id}/authentication/signInPreferences", Customers),
 
 		// Troubleshoot "400" errors, in customers and (MFA enforcement, risky technician) the partner.
-		g(FeatureTroubleshoot, "GET", "/v1.0/identity/conditionalAccess/policies", Both, "Policy.Read.All"),
-		g(FeatureTroubleshoot, "GET", "/v1.0/identity/conditionalAccess/policies/{id}", Both, "Policy.Read.All"),
-		why(g(FeatureTroubleshoot, "PATCH", "/v1.0/identity/conditionalAccess/policies/{id}", Customers, "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"),
-			"The reference lists Policy.Read.All (with Application.Read.All) as least for the methods of this path together; Learn: updating a policy needs Policy.Read.All and Policy.ReadWrite.ConditionalAccess."),
-		why(g(FeatureTroubleshoot, "GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", Both, "Policy.Read.All"),
-			"The reference marks Policy.Read.All and Policy.ReadWrite.SecurityDefaults; reading needs only the first."),
-		g(FeatureTroubleshoot, "GET", "/v1.0/auditLogs/signIns", Both, "AuditLog.Read.All"),
-		g(FeatureTroubleshoot, "GET", "/beta/auditLogs/signIns", Both, "AuditLog.Read.All"),
-		g(FeatureTroubleshoot, "GET", "/v1.0/identityProtection/riskyUsers", Partner, "IdentityRiskyUser.Read.All"),
-		g(FeatureTroubleshoot, "POST", "/v1.0/identityProtection/riskyUsers/dismiss", Partner, "IdentityRiskyUser.ReadWrite.All"),
+		g(FeatureTroubleshoot, "GET", "/v1.0/identity/conditionalAccess/policies", Both),
+		g(FeatureTroubleshoot, "GET", "/v1.0/identity/conditionalAccess/policies/{id}", Both),
+		g(FeatureTroubleshoot, "PATCH", "/v1.0/identity/conditionalAccess/policies/{id}", Customers),
+		g(FeatureTroubleshoot, "GET", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", Both),
+		g(FeatureTroubleshoot, "GET", "/v1.0/auditLogs/signIns", Both),
+		g(FeatureTroubleshoot, "GET", "/beta/auditLogs/signIns", Both),
+		g(FeatureTroubleshoot, "GET", "/v1.0/identityProtection/riskyUsers", Partner),
+		g(FeatureTroubleshoot, "POST", "/v1.0/identityProtection/riskyUsers/dismiss", Partner),
 
 		// App registration: customer consent through Partner Center, with the app's own sign-in.
 		pc(FeatureAppReg, "GET", "/v1/customers"),
@@ -169,34 +164,26 @@ func Requests() []Request {
 		pc(FeatureAppReg, "DELETE", "/v1/customers/{id}/applicationconsents/{id}"),
 
 		// App registration: the administrator sign-in that creates and repairs the app.
-		admin(g(FeatureAppReg, "GET", "/v1.0/applications", Partner, "Application.Read.All")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/applications(appId={id})", Partner, "Application.Read.All")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/applications/{id}", Partner, "Application.Read.All")),
-		admin(why(g(FeatureAppReg, "POST", "/v1.0/applications", Partner, "Application.ReadWrite.All"),
-			"The reference also marks AppRegistration.Create, which can create an app but not then change it or add its secret: the wizard does both.")),
-		admin(g(FeatureAppReg, "PATCH", "/v1.0/applications/{id}", Partner, "Application.ReadWrite.All")),
-		admin(g(FeatureAppReg, "POST", "/v1.0/applications/{id}/addPassword", Partner, "Application.ReadWrite.All")),
-		admin(g(FeatureAppReg, "POST", "/v1.0/applications/{id}/removePassword", Partner, "Application.ReadWrite.All")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals", Partner, "Application.Read.All")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals(appId={id})", Partner, "Application.Read.All")),
-		admin(g(FeatureAppReg, "POST", "/v1.0/servicePrincipals", Partner, "Application.ReadWrite.All")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/oauth2PermissionGrants", Partner, "Directory.Read.All")),
-		admin(why(g(FeatureAppReg, "POST", "/v1.0/oauth2PermissionGrants", Partner, "DelegatedPermissionGrant.ReadWrite.All"),
-			"The reference marks none least-privileged; it lists DelegatedPermissionGrant.ReadWrite.All and Directory.ReadWrite.All, and the first is narrower.")),
-		admin(why(g(FeatureAppReg, "PATCH", "/v1.0/oauth2PermissionGrants/{id}", Partner, "DelegatedPermissionGrant.ReadWrite.All"),
-			"As for POST /oauth2PermissionGrants: DelegatedPermissionGrant.ReadWrite.All is the narrower of the two it lists.")),
-		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", Partner, "Application.Read.All")),
-		admin(g(FeatureAppReg, "POST", "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", Partner, "AppRoleAssignment.ReadWrite.All", "Application.Read.All")),
-		only(admin(g(FeatureAppReg, "GET", "/v1.0/groups", Partner, "Group.ReadBasic.All")), AdminAgents),
-		only(admin(g(FeatureAppReg, "GET", "/v1.0/groups/{id}/transitiveMembers", Partner, "GroupMember.ReadBasic.All")), AdminAgents),
-		only(admin(why(g(FeatureAppReg, "POST", "/v1.0/groups/{id}/members/$ref", Partner, "GroupMember.ReadWrite.All"),
-			"Not in permissions.json (see reference.DocumentedPaths); Learn names GroupMember.ReadWrite.All as least privileged.")), AdminAgents),
+		admin(g(FeatureAppReg, "GET", "/v1.0/applications", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/applications(appId={id})", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/applications/{id}", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/applications", Partner)),
+		admin(g(FeatureAppReg, "PATCH", "/v1.0/applications/{id}", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/applications/{id}/addPassword", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/applications/{id}/removePassword", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals(appId={id})", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/servicePrincipals", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/oauth2PermissionGrants", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/oauth2PermissionGrants", Partner)),
+		admin(g(FeatureAppReg, "PATCH", "/v1.0/oauth2PermissionGrants/{id}", Partner)),
+		admin(g(FeatureAppReg, "GET", "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", Partner)),
+		admin(g(FeatureAppReg, "POST", "/v1.0/servicePrincipals/{id}/appRoleAssignedTo", Partner)),
+		only(admin(g(FeatureAppReg, "GET", "/v1.0/groups", Partner)), AdminAgents),
+		only(admin(g(FeatureAppReg, "GET", "/v1.0/groups/{id}/transitiveMembers", Partner)), AdminAgents),
+		// It adds the app's service principal to AdminAgents: the page's servicePrincipal row.
+		only(admin(meets(why(g(FeatureAppReg, "POST", "/v1.0/groups/{id}/members/$ref", Partner),
+			"Adding a service principal, not a user, needs Application.ReadWrite.All as well (the page's servicePrincipal row).",
+			"GroupMember.ReadWrite.All", "Application.ReadWrite.All"), learn.ServicePrincipalMember)), AdminAgents),
 	}
-}
-
-// noGUID is the reason for choosing the next permission when the least-privileged one has no GUID
-// in Microsoft's permissions-descriptions.json: an app registration names its permissions by GUID.
-func noGUID(least, chosen string) string {
-	return least + ", the least-privileged, has no GUID in permissions-descriptions.json, and an app registration names " +
-		"permissions by GUID; " + chosen + " is the narrowest one that covers the request and has one."
 }

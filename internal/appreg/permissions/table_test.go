@@ -1,28 +1,29 @@
 package permissions_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
-	"github.com/onboard365/onboard365/internal/reference"
+	"github.com/onboard365/onboard365/internal/reference/learn"
 )
 
-// TestTableFollowsMicrosoftsReference holds every choice of the permission table to
-// permissions.json: a Graph permission must cover its request there, and must be the one marked
-// least-privileged unless the row says why not; a request permissions.json does not list must
-// be one of the documented ones, and say which permission Learn names.
-func TestTableFollowsMicrosoftsReference(t *testing.T) {
-	ref, err := reference.Load()
+// TestTableFollowsThePages holds every row of the table to what Microsoft's page of its request
+// says (internal/reference/learn, generated from the Learn pages): the row has a page, its
+// permissions are one of the page's alternatives, and a row that chooses other than the page's
+// first nameable alternative says why.
+func TestTableFollowsThePages(t *testing.T) {
+	pages, err := learn.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := permissions.Resolve(pages)
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
-	for _, r := range permissions.Requests() {
+	for _, r := range rows {
 		name := r.Method + " " + r.Path
-		// The app registration names its permissions by GUID; the administrator's sign-in asks
-		// for its own by name, so only the app's need one.
 		key := string(r.Service) + " " + name + " " + string(rune('0'+r.Client))
 		if seen[key] {
 			t.Errorf("%s is in the table twice", name)
@@ -34,39 +35,98 @@ func TestTableFollowsMicrosoftsReference(t *testing.T) {
 		if got, ok := permissions.Match(r.Service, r.Method, r.Path); !ok || got.Path != r.Path {
 			t.Errorf("%s: Match does not find its own row (found %q)", name, got.Path)
 		}
-		if r.Service == permissions.PartnerCenter {
-			if len(r.Permissions) != 1 || r.Permissions[0] != permissions.PartnerCenterImpersonation {
-				t.Errorf("%s: Partner Center has one delegated permission, user_impersonation; the row names %v", name, r.Permissions)
-			}
-			continue
+		if !learn.Satisfied(r.Page.Delegated, r.Chosen) {
+			t.Errorf("%s: %v is none of the page's alternatives %v", name, r.Chosen, r.Page.Delegated)
 		}
-		if _, documented := reference.MatchDocumented(r.Method, r.Path); documented {
-			if r.Why == "" {
-				t.Errorf("%s is not in permissions.json: the row must say which permission Learn names", name)
-			}
-			continue
+		if len(r.Permissions) > 0 && r.Why == "" {
+			t.Errorf("%s names its own permissions %v and does not say why", name, r.Permissions)
 		}
 		if len(r.Permissions) == 0 {
-			t.Errorf("%s names no permission", name)
-		}
-		covering := ref.Permissions(r.Method, r.Path, reference.SchemeDelegatedWork)
-		least, err := ref.LeastPrivileged(r.Method, r.Path, reference.SchemeDelegatedWork)
-		if err != nil && !errors.Is(err, reference.ErrNoLeastPrivileged) {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		for _, p := range r.Permissions {
-			if !containsFold(covering, p) {
-				t.Errorf("%s: %s does not cover it in permissions.json (%v do)", name, p, covering)
+			if first := permissions.Choose(pages, r.Page, r.Client); !equalFold(first, r.Chosen) {
+				t.Errorf("%s: chose %v, not the page's first nameable alternative %v", name, r.Chosen, first)
 			}
-			if !containsFold(least, p) && r.Why == "" {
-				t.Errorf("%s: %s is not the least-privileged permission %v, and the row does not say why", name, p, least)
-			}
-			if _, ok := ref.PermissionID(p, reference.SchemeDelegatedWork); !ok && r.Client == permissions.App {
-				t.Errorf("%s: %s has no GUID in permissions-descriptions.json", name, p)
+		}
+		if r.Client == permissions.App && r.Service == permissions.Graph {
+			for _, p := range r.Chosen {
+				if _, ok := pages.PermissionID(p, false); !ok {
+					t.Errorf("%s: %s has no GUID, which an app registration needs", name, p)
+				}
 			}
 		}
 	}
+}
+
+// TestDerivedPermissionsMeetEveryPage holds what the app registration asks for to the pages: every
+// request of the table, with the permissions consented where it is made (the partner's admin
+// consent, Partner Center's consent in customers, the administrator's sign-in), meets one of the
+// alternatives its page documents. The permission table can no longer drift from the pages: a
+// page that changes its requirement fails here after go generate.
+func TestDerivedPermissionsMeetEveryPage(t *testing.T) {
+	pages, err := learn.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, choice := range []permissions.Choice{{}, {AdminAgents: true}} {
+		n, err := permissions.Derive(pages, choice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := permissions.Resolve(pages)
+		partner, customers := names(n.Partner), names(n.Customers)
+		for _, r := range rows {
+			if r.Option == permissions.AdminAgents && !choice.AdminAgents {
+				continue
+			}
+			var have []string
+			switch {
+			case r.Service == permissions.PartnerCenter:
+				have = names(n.PartnerCenter)
+			case r.Client == permissions.Admin:
+				have = n.Admin
+			}
+			check := func(where string, have []string) {
+				if !learn.Satisfied(r.Page.Delegated, have) {
+					t.Errorf("%s %s in %s: %v meets none of the page's alternatives %v", r.Method, r.Path, where, have, r.Page.Delegated)
+				}
+				for _, when := range r.Meets {
+					if c, _ := r.Page.Condition(when); !learn.Satisfied(c.Delegated, have) {
+						t.Errorf("%s %s: %v does not meet the page's %s case %v", r.Method, r.Path, have, when, c.Delegated)
+					}
+				}
+			}
+			switch {
+			case have != nil || r.Service == permissions.PartnerCenter || r.Client == permissions.Admin:
+				check("its sign-in", have)
+			default:
+				if r.Where&permissions.Partner != 0 {
+					check("the partner tenant", partner)
+				}
+				if r.Where&permissions.Customers != 0 {
+					check("customers", customers)
+				}
+			}
+		}
+	}
+}
+
+func names(ps []permissions.Permission) []string {
+	out := []string{}
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func equalFold(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func containsFold(list []string, s string) bool {
@@ -79,23 +139,18 @@ func containsFold(list []string, s string) bool {
 }
 
 func TestDeriveSplitsPartnerAndCustomerConsent(t *testing.T) {
-	ref, err := reference.Load()
+	pages, err := learn.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := permissions.Derive(ref, permissions.Choice{})
+	n, err := permissions.Derive(pages, permissions.Choice{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := func(ps []permissions.Permission) []string {
-		var out []string
-		for _, p := range ps {
-			out = append(out, p.Name)
-			if p.ID == "" {
-				t.Errorf("%s has no GUID", p.Name)
-			}
+	for _, p := range append(append([]permissions.Permission{}, n.Partner...), n.Customers...) {
+		if p.ID == "" {
+			t.Errorf("%s has no GUID", p.Name)
 		}
-		return out
 	}
 	partner, customers := names(n.Partner), names(n.Customers)
 	t.Logf("partner consent (%d): %v", len(partner), partner)
@@ -107,13 +162,16 @@ func TestDeriveSplitsPartnerAndCustomerConsent(t *testing.T) {
 		not  []string
 	}{
 		// GDAP is managed from the partner tenant only; the reads its writes cover are left out.
-		{partner, []string{"DelegatedAdminRelationship.ReadWrite.All", "User.Read", "IdentityRiskyUser.ReadWrite.All"},
-			[]string{"DelegatedAdminRelationship.Read.All", "Group.ReadBasic.All", "UserAuthenticationMethod.ReadWrite.All"}},
-		// Customers get what the Authenticator and Troubleshoot wizards do there, and nothing of GDAP.
-		{customers, []string{"UserAuthenticationMethod.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess", "AuditLog.Read.All", "User.Read.All"},
-			[]string{"DelegatedAdminRelationship.ReadWrite.All", "Group.ReadWrite.All", "IdentityRiskyUser.ReadWrite.All"}},
+		// The sign-in logs' page joins AuditLog.Read.All and Directory.Read.All; the risky-user
+		// list's page accepts IdentityRiskyUser.Read.All only.
+		{partner, []string{"DelegatedAdminRelationship.ReadWrite.All", "IdentityRiskyUser.ReadWrite.All", "IdentityRiskyUser.Read.All", "AuditLog.Read.All", "Directory.Read.All", "GroupMember.ReadWrite.All"},
+			[]string{"DelegatedAdminRelationship.Read.All", "GroupMember.Read.All", "UserAuthenticationMethod.ReadWrite", "RoleManagement.ReadWrite.Directory", "User.ReadWrite.All"}},
+		// Customers get what the Authenticator and Troubleshoot wizards do there, and nothing of
+		// GDAP; PATCH of a Conditional Access policy joins three permissions on its page.
+		{customers, []string{"UserAuthenticationMethod.ReadWrite", "Policy.ReadWrite.ConditionalAccess", "Policy.Read.All", "Application.Read.All", "AuditLog.Read.All", "Directory.Read.All"},
+			[]string{"DelegatedAdminRelationship.ReadWrite.All", "Group.ReadWrite.All", "IdentityRiskyUser.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"}},
 		// Managing app registrations is for the administrator's one-off sign-in, never the app.
-		{n.Admin, []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"},
+		{n.Admin, []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "Application.Read.All"},
 			[]string{"Directory.Read.All", "GroupMember.ReadWrite.All"}},
 	}
 	for _, tt := range tests {
@@ -129,7 +187,7 @@ func TestDeriveSplitsPartnerAndCustomerConsent(t *testing.T) {
 		}
 	}
 	for _, p := range append(append([]string{}, partner...), customers...) {
-		if strings.HasPrefix(p, "Application.") || strings.HasPrefix(p, "Directory.ReadWrite") || strings.HasPrefix(p, "DelegatedPermissionGrant") {
+		if strings.HasPrefix(p, "Application.ReadWrite") || strings.HasPrefix(p, "Directory.ReadWrite") || strings.HasPrefix(p, "DelegatedPermissionGrant") {
 			t.Errorf("the app itself asks for %s, which lets it manage app registrations or consent", p)
 		}
 	}
@@ -139,7 +197,7 @@ func TestDeriveSplitsPartnerAndCustomerConsent(t *testing.T) {
 
 	// MSP Process adds its application permission and its redirect address; the AdminAgents
 	// option adds group membership to the administrator's sign-in.
-	msp, err := permissions.Derive(ref, permissions.Choice{Integrations: []string{"MSP Process Authenticator"}, WebRedirects: []string{"https://app.mspprocess.com/callback"}, AdminAgents: true})
+	msp, err := permissions.Derive(pages, permissions.Choice{Integrations: []string{"MSP Process Authenticator"}, WebRedirects: []string{"https://app.mspprocess.com/callback"}, AdminAgents: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +207,10 @@ func TestDeriveSplitsPartnerAndCustomerConsent(t *testing.T) {
 	if !containsFold(msp.Admin, "GroupMember.ReadWrite.All") {
 		t.Errorf("the AdminAgents option needs GroupMember.ReadWrite.All: %v", msp.Admin)
 	}
-	if _, err := permissions.Derive(ref, permissions.Choice{Integrations: []string{"MSP Process Authenticator"}}); err == nil || !strings.Contains(err.Error(), "redirect address") {
+	if _, err := permissions.Derive(pages, permissions.Choice{Integrations: []string{"MSP Process Authenticator"}}); err == nil || !strings.Contains(err.Error(), "redirect address") {
 		t.Errorf("MSP Process without its redirect address: %v", err)
 	}
-	if _, err := permissions.Derive(ref, permissions.Choice{Integrations: []string{"Something else"}}); err == nil {
+	if _, err := permissions.Derive(pages, permissions.Choice{Integrations: []string{"Something else"}}); err == nil {
 		t.Error("an unknown integration was accepted")
 	}
 }
