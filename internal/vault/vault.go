@@ -181,6 +181,11 @@ func NewForService(store Store, service string) *Vault {
 // Service is the keychain service name this Vault uses.
 func (v *Vault) Service() string { return v.service }
 
+// UseClock makes the Vault date what it writes (Info.Updated, and so when a kept sign-in was
+// last renewed) by now instead of the computer's clock: the app's fixed clock in the user
+// guide's pictures and in tests of the scheduled watch. Call it before the Vault is used.
+func (v *Vault) UseClock(now func() time.Time) { v.now = now }
+
 // chunkUser is chunk i of generation gen, as version 1 names it.
 func chunkUser(name string, gen, i int) string {
 	return name + ".g" + strconv.Itoa(gen) + "." + strconv.Itoa(i)
