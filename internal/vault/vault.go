@@ -76,11 +76,14 @@ const (
 	MSALCacheName = "msal-cache"
 	// ClientSecretName is the entry that holds the app registration's client secret.
 	ClientSecretName = "client-secret"
+	// WatchNoticesName is the entry that holds how the scheduled watch tells what changed: the
+	// Teams and Slack webhook addresses and the mail server's password are secrets.
+	WatchNoticesName = "watch-notices"
 )
 
 // KnownNames are the entries the app writes. DeleteAll removes these whether or not this process
 // wrote them.
-func KnownNames() []string { return []string{MSALCacheName, ClientSecretName} }
+func KnownNames() []string { return []string{MSALCacheName, ClientSecretName, WatchNoticesName} }
 
 const (
 	// manifestVersion is the manifest this package writes; manifestV1 is still read.
