@@ -233,7 +233,7 @@ func TestWatchOnTheSandbox(t *testing.T) {
 
 	// 60 and 120 days after the one sign-in, each run renews it: it never goes 90 days unused.
 	for _, day := range []int{60, 120} {
-		w.clock.advance(start.Add(time.Duration(day)*24*time.Hour).Sub(w.clock.Now()))
+		w.clock.advance(start.Add(time.Duration(day) * 24 * time.Hour).Sub(w.clock.Now()))
 		r, a := w.run(opts)
 		p, _ := r.Report.Partner.Check(health.KeptSignIn)
 		if r.RenewProblem != "" || r.CheckProblem != "" || p.Status != plan.Pass {
