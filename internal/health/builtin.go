@@ -161,7 +161,8 @@ func FromConsent(cs []appreg.Customer, err error) CustomerCheck {
 		case appreg.NeedsRenewal:
 			p.Status = plan.Warning
 		default:
-			p.Status = plan.CouldNotCheck
+			// Why is the token's refusal, which the Access part names with the task that fixes it.
+			p.Status, p.Fix = plan.CouldNotCheck, FixNone
 		}
 		return p, true
 	}}
