@@ -1,6 +1,10 @@
 package main
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
 
 // noEcho turns off the terminal's echo on fd while a secret is typed, and returns how to turn it
 // on again; ok false when fd is not a terminal.
@@ -17,3 +21,6 @@ func noEcho(fd int) (restore func(), ok bool) {
 	}
 	return func() { _ = unix.IoctlSetTermios(fd, unix.TIOCSETA, &old) }, true
 }
+
+// inputFile is where a command reads what the person types.
+func inputFile() *os.File { return os.Stdin }

@@ -1,6 +1,10 @@
 package main
 
-import "golang.org/x/sys/windows"
+import (
+	"os"
+
+	"golang.org/x/sys/windows"
+)
 
 // noEcho turns off the console's echo on fd while a secret is typed, and returns how to turn it
 // on again; ok false when fd is not a console.
@@ -14,4 +18,16 @@ func noEcho(fd int) (restore func(), ok bool) {
 		return nil, false
 	}
 	return func() { _ = windows.SetConsoleMode(h, mode) }, true
+}
+
+// inputFile is where a command reads what the person types: standard input, or, for the
+// windowed Onboard365.exe started from a console (which gets no standard input), that console.
+func inputFile() *os.File {
+	if h, err := windows.GetStdHandle(windows.STD_INPUT_HANDLE); err == nil && h != 0 && h != windows.InvalidHandle {
+		return os.Stdin
+	}
+	if f, err := os.OpenFile("CONIN$", os.O_RDWR, 0); err == nil {
+		return f
+	}
+	return os.Stdin
 }

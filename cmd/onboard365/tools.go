@@ -28,11 +28,9 @@ type tool struct {
 
 // toolEnv is what a tool reads and writes besides the factory: tests give their own.
 type toolEnv struct {
-	stdin          io.Reader
 	stdout, stderr io.Writer
 	runner         watch.Runner                        // runs the scheduler's commands (watch install, uninstall, status)
 	executable     func() (string, error)              // the path of this program, for the schedule
-	configDir      func() (string, error)              // the user's configuration folder
 	ask            func(prompt string) (string, error) // reads a secret, without showing it when typed
 }
 
@@ -57,9 +55,9 @@ func runTool(ctx context.Context, args []string, stdout, stderr io.Writer) (code
 	}
 	f := &factory{stderr: stderr}
 	defer f.close()
-	in := bufio.NewReader(os.Stdin)
-	env := toolEnv{stdin: in, stdout: stdout, stderr: stderr, runner: watch.ExecRunner{}, executable: executable,
-		configDir: os.UserConfigDir, ask: askSecret(os.Stdin, in, stderr)}
+	stdin := inputFile()
+	in := bufio.NewReader(stdin)
+	env := toolEnv{stdout: stdout, stderr: stderr, runner: watch.ExecRunner{}, executable: executable, ask: askSecret(stdin, in, stderr)}
 	return runToolWith(ctx, f, args, env), true
 }
 

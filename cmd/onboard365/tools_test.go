@@ -35,14 +35,13 @@ type testEnv struct {
 }
 
 func (e *testEnv) env() toolEnv {
-	return toolEnv{stdin: strings.NewReader(""), stdout: &e.stdout, stderr: &e.stderr, runner: e,
+	return toolEnv{stdout: &e.stdout, stderr: &e.stderr, runner: e,
 		executable: func() (string, error) {
 			if e.exe == "" {
 				return "/usr/local/bin/onboard365", nil
 			}
 			return e.exe, nil
 		},
-		configDir: os.UserConfigDir,
 		ask: func(string) (string, error) {
 			if len(e.answers) == 0 {
 				return "", errors.New("nothing was typed")
