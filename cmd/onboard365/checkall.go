@@ -47,7 +47,7 @@ Options:
 			if err != nil {
 				return fail(stderr, "all", err)
 			}
-			h := app.NewHealth(a)
+			h := healthOf(a)
 			r, err := h.Check(ctx, app.HealthRequest{Template: template}, nil)
 			if err != nil {
 				fmt.Fprintln(stderr, "onboard365 check all: the check could not read your customers.", explain.Sentence(err))

@@ -216,8 +216,13 @@ func signIn(ctx context.Context, user string, stderr io.Writer, do func(ctx cont
 func services(a *app.Account) ui.Services {
 	return ui.Services{SignIn: a, Keychain: a, GDAP: app.NewGDAP(a), Authenticator: app.NewAuthenticator(a),
 		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a),
-		Health: app.NewHealth(a), Audit: app.NewAuditTrail(a)}
+		Health: healthOf(a), Audit: app.NewAuditTrail(a)}
 }
+
+// healthOf is the health check of an account, for Home, check all and the watch alike: the one
+// place where more parts of each customer's verdict plug in (internal/health's CustomerCheck:
+// h.Extra = append(h.Extra, ...), such as onboarding's invitations waiting and its verify step).
+func healthOf(a *app.Account) *app.Health { return app.NewHealth(a) }
 
 // close writes what the accounts renewed (only sign-ins the person kept) and stops the sandboxes.
 func (f *factory) close() {

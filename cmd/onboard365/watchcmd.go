@@ -387,7 +387,7 @@ Options:
 					return failed(env, "watch run", err)
 				}
 			}
-			w := app.NewWatch(a, app.NewHealth(a))
+			w := app.NewWatch(a, healthOf(a))
 			var res app.WatchRun
 			err = signIn(ctx, app.SandboxTechnician, f.stderr, func(ctx context.Context, launched func(app.Launch)) (err error) {
 				res, err = w.Run(ctx, app.WatchOptions{Template: choice.template, Notify: notifiers, RotateSecret: choice.rotate, Launched: launched})
