@@ -269,12 +269,7 @@ func (s *Shell) loadHealth() {
 	svc, kc := s.opts.Health, s.opts.Keychain
 	s.background(20*time.Second, func(ctx context.Context) func() {
 		last, ok, err := svc.Last()
-		var st *Stored
-		if kc != nil {
-			if got, err := kc.Stored(ctx); err == nil {
-				st = &got
-			}
-		}
+		st := storedNow(ctx, kc)
 		return func() {
 			if s.opts.Health != svc {
 				return // the app switched to another cloud meanwhile
@@ -291,6 +286,19 @@ func (s *Shell) loadHealth() {
 			s.redrawHome()
 		}
 	})
+}
+
+// storedNow is what the keychain keeps, for the line that says who is signed in; nil when it
+// cannot be read (Settings says why).
+func storedNow(ctx context.Context, kc Keychain) *Stored {
+	if kc == nil {
+		return nil
+	}
+	st, err := kc.Stored(ctx)
+	if err != nil {
+		return nil
+	}
+	return &st
 }
 
 // checkHealth is "Check now": it starts a check and shows that it runs.
@@ -318,12 +326,7 @@ func (s *Shell) startCheck() {
 	}
 	s.background(5*time.Minute, func(ctx context.Context) func() {
 		r, err := svc.Check(ctx, app.HealthRequest{}, progress)
-		var st *Stored
-		if kc != nil {
-			if got, err := kc.Stored(ctx); err == nil {
-				st = &got
-			}
-		}
+		st := storedNow(ctx, kc)
 		return func() {
 			if s.opts.Health != svc {
 				return

@@ -106,20 +106,6 @@ func newWatched(t *testing.T) *watched {
 	return w
 }
 
-func inApp(ctx context.Context, t *testing.T) func(app.Launch) {
-	return func(l app.Launch) {
-		if l.InApp == nil {
-			t.Error("the sandbox's sign-in is not in the app")
-			return
-		}
-		go func() {
-			if err := l.InApp(ctx, app.SandboxTechnician, "sandbox", true); err != nil {
-				t.Errorf("sign in: %v", err)
-			}
-		}()
-	}
-}
-
 func (w *watched) account() *app.Account {
 	a, err := app.NewAccount(w.s.Cloud(), w.store, "", "")
 	if err != nil {
