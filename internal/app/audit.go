@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/onboard365/onboard365/internal/appreg"
 	"github.com/onboard365/onboard365/internal/audit"
@@ -93,7 +95,7 @@ func (a *Account) recordPlan(ctx context.Context, source string, p plan.Plan, ou
 		if !ok {
 			continue
 		}
-		e := describe(f, p.Tenant, partner)
+		e := describe(f, o, p.Tenant, partner)
 		e.Source = source
 		e.Result = audit.Succeeded
 		if !o.Done {
@@ -107,8 +109,8 @@ func (a *Account) recordPlan(ctx context.Context, source string, p plan.Plan, ou
 }
 
 // describe is the audit entry of one fix, without its result: the tenant it changed and what it
-// was before and after.
-func describe(f plan.Fix, t plan.Tenant, partnerTenant string) audit.Entry {
+// was before and after. The outcome tells a fix that was made another way (GDAP's fallback).
+func describe(f plan.Fix, o plan.Outcome, t plan.Tenant, partnerTenant string) audit.Entry {
 	e := audit.Entry{TenantID: t.ID, TenantName: t.Name, Change: f.What}
 	if t.ID == "" {
 		e.TenantID, e.TenantName = partnerTenant, partnerName
@@ -121,6 +123,13 @@ func describe(f plan.Fix, t plan.Tenant, partnerTenant string) audit.Entry {
 	switch c := f.Change.(type) {
 	case gdap.Fix:
 		customer(c.Customer.TenantID, c.Customer.Name)
+		if c.Kind == gdap.SetAutoExtend && c.Fallback != nil && o.Done && len(o.ToCopy) > 0 {
+			// Microsoft refused the auto-extend, and Apply asked for a new relationship instead
+			// (the outcome carries its approval link): that is what changed.
+			describeGDAP(&e, *c.Fallback)
+			e.Change += ", as Microsoft did not let " + words.Quote(c.RelationshipName) + " extend automatically"
+			break
+		}
 		describeGDAP(&e, c)
 	case troubleshoot.Fix:
 		customer(c.Customer.TenantID, c.Customer.Name)
@@ -222,4 +231,49 @@ func (a *Account) recordAppOutcomes(ctx context.Context, source, admin, appID st
 		}
 	}
 	return problems
+}
+
+// AuditTrail reads back the audit trail an account's changes are recorded in: Settings' list of
+// every change per customer, and its check that no entry was edited.
+type AuditTrail struct{ a *Account }
+
+// NewAuditTrail is the account's audit trail.
+func NewAuditTrail(a *Account) *AuditTrail { return &AuditTrail{a: a} }
+
+// errUnreadable is what a Recorder that keeps nothing to read back (audit.Discard) answers.
+var errUnreadable = errors.New("this audit trail keeps nothing Onboard365 can read back")
+
+// Entries are the entries the filter keeps, oldest first. With a log some of whose lines are not
+// whole entries, they come with an *audit.DamagedError that names those lines.
+func (t *AuditTrail) Entries(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	var (
+		all []audit.Entry
+		err error
+	)
+	switch r := t.a.Recorder().(type) {
+	case interface {
+		Read(context.Context) ([]audit.Entry, error)
+	}:
+		all, err = r.Read(ctx)
+	case *audit.Memory:
+		all = r.Entries()
+	default:
+		return nil, errUnreadable
+	}
+	return audit.Select(all, f), err
+}
+
+// Verify checks the whole chain of the log (audit.Log.Verify), with times in the computer's
+// time zone.
+func (t *AuditTrail) Verify(ctx context.Context) (audit.Report, error) {
+	if v, ok := t.a.Recorder().(interface {
+		Verify(context.Context, *time.Location) (audit.Report, error)
+	}); ok {
+		return v.Verify(ctx, nil)
+	}
+	if m, ok := t.a.Recorder().(*audit.Memory); ok {
+		n := len(m.Entries())
+		return audit.Report{Entries: n, OK: true, Sentence: fmt.Sprintf("The audit trail of this run holds %s, in memory only.", fmt.Sprintf("%d %s", n, words.Plural(n, "entry", "entries")))}, nil
+	}
+	return audit.Report{}, errUnreadable
 }
