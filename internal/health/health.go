@@ -6,7 +6,8 @@
 //
 //   - GDAP roles, relationships ending soon and invitations waiting: internal/gdap's verdict for
 //     the chosen role template (FromGDAP);
-//   - Conditional Access and Entra ID P1: internal/troubleshoot's checks (FromTroubleshoot);
+//   - access (a token through GDAP), Conditional Access and Entra ID P1: internal/troubleshoot's
+//     checks (FromTroubleshoot);
 //   - consent, present and working (a token redeems): internal/appreg's customer check
 //     (FromConsent);
 //   - for the partner: the kept sign-in and the app's secret from the keychain, MFA enforcement
@@ -15,12 +16,13 @@
 //
 // Each part of a customer's verdict comes from a CustomerCheck, a small interface: the built-in
 // ones above, and any other that judges customers (onboarding's invitation ledger and its verify
-// step plug in there). Customers puts them together.
+// step plug in there: internal/app's Health.Extra). Customers puts them together.
 //
-//	checks := append(health.FromGDAP(verdicts, profile), health.FromTroubleshoot(d, err)...)
+//	checks := health.FromTroubleshoot(diagnosis, err)
 //	checks = append(checks, health.FromConsent(consents, err))
-//	r := health.Report{CheckedAt: now, Template: profile.Name,
-//		Partner: health.JudgePartner(facts), Customers: health.Customers(ctx, tenants, checks...)}
+//	checks = append(checks, health.FromGDAP(inv, gdap.Evaluate(inv, profile, now), profile.Name, err)...)
+//	r := health.Report{CheckedAt: now, Template: profile.Name, Partner: health.JudgePartner(facts),
+//		Customers: health.Customers(ctx, health.Tenants(inv.Customers(), consents), checks...)}
 //	r.Count()
 //
 // Every part is pass, warning, fail or could not check (internal/plan's Status) with its
@@ -29,9 +31,10 @@
 package health
 
 import (
+	"time"
+
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/plan"
-	"time"
 )
 
 // Kind names one part of a verdict: the "check" of the JSON report, the same from one version to
