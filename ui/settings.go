@@ -46,6 +46,10 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		page.Add(s.rotateSecret()) // appreg.go
 		page.Add(widget.NewSeparator())
 	}
+	if s.opts.Audit != nil {
+		page.Add(s.auditSection()) // audit.go
+		page.Add(widget.NewSeparator())
+	}
 	if welcome := s.welcomeSection(); welcome != nil {
 		page.Add(welcome)
 		page.Add(widget.NewSeparator())

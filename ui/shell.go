@@ -53,6 +53,9 @@ type Services struct {
 	AppRegistration AppRegistration
 	// Troubleshoot finds why customers refuse the partner's tools ("400" errors) and fixes what it can.
 	Troubleshoot Troubleshoot
+	// Health checks everything at once for Home (home.go); Audit reads the audit trail (Settings).
+	Health Health
+	Audit  Audit
 }
 
 // Page ids, also the names of the screenshot files.
@@ -91,6 +94,7 @@ type Shell struct {
 	welcome      fyne.CanvasObject // the first-run welcome while it is shown (welcome.go)
 
 	sandbox sandboxStarter
+	home    homeState // Home's health: the last result and the check in progress (home.go)
 
 	afterAsync func()        // test hook: called on the UI goroutine when a wizard's work has ended
 	uiQueue    chan uiUpdate // set by Headless: onUI hands its function here instead of to fyne.Do
@@ -136,8 +140,12 @@ func NewShell(opts Options) *Shell {
 	return s
 }
 
-// Object is the shell's widget tree, to set as a window's content.
-func (s *Shell) Object() fyne.CanvasObject { return s.root }
+// Object is the shell's widget tree, to set as a window's content. The first call starts Home's
+// background reading (home.go): by then the caller has chosen how updates reach the window.
+func (s *Shell) Object() fyne.CanvasObject {
+	s.startHome()
+	return s.root
+}
 
 // PageIDs lists every top-level page in the order of the task list.
 func (s *Shell) PageIDs() []string {

@@ -38,13 +38,13 @@ type check struct {
 // runCheck handles "onboard365 check NAME ...": each check is what its wizard reads and judges,
 // for a computer where the window cannot open. None changes anything.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	checks := map[string]check{"gdap": gdapCheck(), "authenticator": authenticatorCheck(), "troubleshoot": troubleshootCheck(), "app": appCheck()}
+	checks := map[string]check{"gdap": gdapCheck(), "authenticator": authenticatorCheck(), "troubleshoot": troubleshootCheck(), "app": appCheck(), "all": allCheck()}
 	if len(args) == 0 || checks[args[0]].run == nil {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprint(stdout, checks["gdap"].usage)
 			return exitAllPass
 		}
-		fmt.Fprintln(stderr, `onboard365 check: the checks are "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or authenticator --help, troubleshoot --help, app --help) to see the options.`)
+		fmt.Fprintln(stderr, `onboard365 check: the checks are "all", "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or all --help, authenticator --help, troubleshoot --help, app --help) to see the options.`)
 		return exitUsage
 	}
 	c := checks[args[0]]

@@ -107,8 +107,8 @@ func TestCheckUsage(t *testing.T) {
 		wantStderr string
 		wantStdout string
 	}{
-		{"no check named", []string{"check"}, 2, `the checks are "gdap", "authenticator", "troubleshoot" and "app"`, ""},
-		{"unknown check", []string{"check", "dap"}, 2, `the checks are "gdap", "authenticator", "troubleshoot" and "app"`, ""},
+		{"no check named", []string{"check"}, 2, `the checks are "all", "gdap", "authenticator", "troubleshoot" and "app"`, ""},
+		{"unknown check", []string{"check", "dap"}, 2, `the checks are "all", "gdap", "authenticator", "troubleshoot" and "app"`, ""},
 		{"authenticator help", []string{"check", "authenticator", "--help"}, 0, "onboard365 check authenticator --customer NAME", ""},
 		{"help", []string{"check", "gdap", "--help"}, 0, "needs no sign-in", ""},
 		{"help of check", []string{"check", "--help"}, 0, "", "onboard365 check gdap"},

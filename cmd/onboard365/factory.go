@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
@@ -29,6 +30,7 @@ type factory struct {
 	store  vault.Store      // the keychain; nil: the OS keychain (a command on the sandbox keeps nothing)
 	opts   sandbox.Options  // the sandboxes' clock and seed (the guide's pictures fix them)
 	clock  func() time.Time // the clock the tasks judge dates by; nil: the computer's
+	audit  audit.Recorder   // where every change is recorded; nil: the audit log of the cloud (recorder)
 
 	useSandbox bool
 	scenario   string
@@ -131,9 +133,32 @@ func (f *factory) account(c cloud.Cloud) (*app.Account, error) {
 	if f.clock != nil {
 		a.UseClock(f.clock)
 	}
+	a.UseRecorder(f.recorder(c))
 	f.accounts = append(f.accounts, a)
 	return a, nil
 }
+
+// recorder is the one audit trail of a cloud, which every change the app applies is recorded in
+// (internal/audit): the log in the user's configuration folder, the sandbox's changes in a log of
+// their own (audit.DefaultPath). Every account the factory opens records into it, and a service
+// built outside internal/app's Account (onboarding) takes it from here, or from the account
+// (Account.Recorder).
+func (f *factory) recorder(c cloud.Cloud) audit.Recorder {
+	if f.audit != nil {
+		return f.audit
+	}
+	path, err := audit.DefaultPath(c.Sandbox)
+	if err != nil {
+		return unrecordable{err}
+	}
+	return audit.Open(path, f.clock)
+}
+
+// unrecordable is the audit trail of a computer without a configuration folder: every change
+// says that it could not be recorded.
+type unrecordable struct{ err error }
+
+func (u unrecordable) Record(context.Context, audit.Entry) error { return u.err }
 
 // signedIn is the account a command reads with: on the sandbox its technician, signed in through
 // the sandbox's pages in this process (nothing is kept); elsewhere the sign-in kept in the app.
@@ -190,8 +215,14 @@ func signIn(ctx context.Context, user string, stderr io.Writer, do func(ctx cont
 // services are what the window does with an account.
 func services(a *app.Account) ui.Services {
 	return ui.Services{SignIn: a, Keychain: a, GDAP: app.NewGDAP(a), Authenticator: app.NewAuthenticator(a),
-		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a)}
+		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a),
+		Health: healthOf(a), Audit: app.NewAuditTrail(a)}
 }
+
+// healthOf is the health check of an account, for Home, check all and the watch alike: the one
+// place where more parts of each customer's verdict plug in (internal/health's CustomerCheck:
+// h.Extra = append(h.Extra, ...), such as onboarding's invitations waiting and its verify step).
+func healthOf(a *app.Account) *app.Health { return app.NewHealth(a) }
 
 // close writes what the accounts renewed (only sign-ins the person kept) and stops the sandboxes.
 func (f *factory) close() {

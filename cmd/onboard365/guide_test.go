@@ -60,6 +60,7 @@ var guideTour = []screenshot.Action{
 	{Tap: "Read the users"}, {Wait: true}, {Shot: "authenticator-2-users"},
 	{Tap: "Review the changes"}, {Shot: "authenticator-3-review"},
 	{Tap: "Apply the changes"}, {Wait: true}, {Shot: "authenticator-4-applied"},
+	{Page: ui.PageHome}, {Idle: true}, {Shot: "home-1-health"},
 }
 
 // TestUserGuideScreenshots takes the guide's pictures on the sandbox and checks they are the ones

@@ -11,6 +11,10 @@
 //	onboard365 check authenticator  one tenant's users whose default method is not Authenticator (authmethods.go)
 //	onboard365 check troubleshoot   why customers refuse the partner ("400" errors) (troubleshoot.go)
 //	onboard365 check app        the app registration and what its wizard would change (appcheck.go)
+//	onboard365 check all        every customer's and the partner's health at once (checkall.go)
+//	onboard365 watch ...        the scheduled watch: install, uninstall, status, run (watchcmd.go)
+//	onboard365 audit [verify]   the audit trail of every change (auditcmd.go)
+//	onboard365 token            an access token for the MSP's own scripts (tokencmd.go)
 package main
 
 import (
@@ -46,6 +50,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr)
+	}
+	if code, ok := runTool(ctx, args, stdout, stderr); ok { // token, audit, watch (tools.go)
+		return code
 	}
 	fs := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	fs.SetOutput(stderr)

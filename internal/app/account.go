@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/internal/graph"
@@ -35,8 +36,9 @@ type Account struct {
 	now    func() time.Time // the clock the tasks judge dates by (the guide's pictures fix it)
 
 	mu       sync.Mutex
-	launched func(Launch) // the current sign-in's way to tell the page where it opened
-	kept     bool         // the user chose to keep a sign-in in this run
+	launched func(Launch)   // the current sign-in's way to tell the page where it opened
+	kept     bool           // the user chose to keep a sign-in in this run
+	recorder audit.Recorder // the audit trail every change is recorded in (audit.go); nil: none
 }
 
 // SandboxTechnician is the sandbox's technician, who signs in where nobody else is named.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/appreg"
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/reference/learn"
 	"github.com/onboard365/onboard365/internal/words"
 )
@@ -224,6 +225,7 @@ func (s *AppRegistration) Apply(ctx context.Context, p AppPlan, report func(done
 	case p.state.App != nil:
 		out.AppID = p.state.App.AppID
 	}
+	out.Lines = append(out.Lines, auditLines(s.a.recordAppOutcomes(ctx, "app registration", p.admin.Account, out.AppID, res))...)
 	report(len(p.plan.Changes), len(p.plan.Changes), "Reading everything again…")
 	_, after, err := s.read(ctx, p.admin)
 	if err != nil {
@@ -235,6 +237,15 @@ func (s *AppRegistration) Apply(ctx context.Context, p AppPlan, report func(done
 	kept.Secret = nil
 	p.once.outcome = &kept
 	return out, nil
+}
+
+// auditLines are the lines that say which changes the audit trail could not record.
+func auditLines(problems []string) []AppLine {
+	var out []AppLine
+	for _, p := range problems {
+		out = append(out, AppLine{Sentence: "Onboard365 could not write this change to its audit trail: " + p + "."})
+	}
+	return out
 }
 
 func outcome(res appreg.Result) AppOutcome {
@@ -317,6 +328,15 @@ func (s *AppRegistration) Consent(ctx context.Context, admin AppAdmin, appID str
 	for i, r := range results {
 		out[i] = CustomerConsent{Customer: r.Customer.Name, TenantID: r.Customer.TenantID, Status: string(r.Customer.Status),
 			Sentence: r.Sentence, Tried: true, Done: r.Done, c: r.Customer}
+		e := audit.Entry{TenantID: r.Customer.TenantID, TenantName: r.Customer.Name, Source: "app registration",
+			Change: "Consented the app " + words.Quote(name) + " in the customer through Partner Center", Target: appID,
+			Before: string(customers[i].Status) + ".", After: string(r.Customer.Status) + ".", Result: audit.Succeeded}
+		if !r.Done {
+			e.Result, e.Detail = audit.Failed, r.Sentence
+		}
+		if err := s.a.record(ctx, e); err != nil {
+			out[i].Sentence += " Onboard365 could not write this change to its audit trail: " + err.Error() + "."
+		}
 	}
 	return words.Cleaned(out), nil
 }
@@ -350,6 +370,7 @@ func (s *AppRegistration) RotateSecret(ctx context.Context, hint string, launche
 		return AppOutcome{}, err
 	}
 	out := outcome(res)
+	out.Lines = append(out.Lines, auditLines(s.a.recordAppOutcomes(ctx, "rotate secret", ev.Account, target.ClientID, res))...)
 	after, err := appreg.Read(ctx, admin.Graph(), target, s.a.vault, appreg.ReadOptions{Now: s.a.now})
 	if err == nil && after.App != nil {
 		out.AppID = after.App.AppID

@@ -23,12 +23,13 @@ const partnerName = "Your partner tenant"
 // wizard and `onboard365 check authenticator`. It uses internal/gdap for the customers and the
 // technician's roles in each.
 type Authenticator struct {
+	a *Account // the sign-in, and the audit trail the changes are recorded in
 	// tenant gives a Graph client for a tenant: a customer's by id, or the partner's own for "".
 	tenant func(ctx context.Context, tenantID string) (*graph.Client, error)
 }
 
 // NewAuthenticator is the Authenticator task with an account's sign-in.
-func NewAuthenticator(a *Account) *Authenticator { return &Authenticator{tenant: a.Graph} }
+func NewAuthenticator(a *Account) *Authenticator { return &Authenticator{a: a, tenant: a.Graph} }
 
 // Tenant is a tenant the wizard can work on, with the technician's access there.
 type Tenant struct {
@@ -216,7 +217,7 @@ func (a *Authenticator) Apply(ctx context.Context, p plan.Plan, progress func(do
 	for i, r := range results {
 		out[i] = plan.Outcome{FixID: r.Change.UserID, Who: r.Change.Name, Done: r.Done, Verified: r.Now == "push", Sentence: r.Sentence}
 	}
-	return words.Cleaned(out)
+	return a.a.recordPlan(ctx, "authenticator", p, words.Cleaned(out))
 }
 
 // Instructions is the text that tells a user of the list's tenant how to set up Microsoft

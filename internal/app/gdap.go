@@ -17,6 +17,7 @@ import (
 // GDAP checks every customer's GDAP relationships against a role profile and fixes what it can:
 // the GDAP relationships wizard and `onboard365 check gdap`.
 type GDAP struct {
+	a       *Account // the sign-in, and the audit trail the fixes are recorded in
 	partner func(ctx context.Context) (*graph.Client, error)
 	now     func() time.Time
 	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
@@ -24,7 +25,7 @@ type GDAP struct {
 
 // NewGDAP is the GDAP task on an account's partner tenant.
 func NewGDAP(a *Account) *GDAP {
-	return &GDAP{partner: a.partnerGraph, now: a.now, store: defaultStore()}
+	return &GDAP{a: a, partner: a.partnerGraph, now: a.now, store: defaultStore()}
 }
 
 // GDAPRequest says what to check.
@@ -110,7 +111,7 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	if err == nil {
 		var c *graph.Client
 		if c, err = g.partner(ctx); err == nil {
-			return gdapOutcomes(gdap.Apply(ctx, c, fixes, progress))
+			return g.a.recordPlan(ctx, "gdap", p, gdapOutcomes(gdap.Apply(ctx, c, fixes, progress)))
 		}
 	}
 	out := make([]plan.Outcome, len(p.Fixes))

@@ -21,7 +21,16 @@ func signedIn(t *testing.T, opts sandbox.Options) (*sandbox.Server, *app.Account
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ev, err := a.Interactive(ctx, "", func(l app.Launch) {
+	ev, err := a.Interactive(ctx, "", inApp(ctx, t))
+	if err != nil || !ev.Compliant {
+		t.Fatalf("sign-in: %+v %v", ev, err)
+	}
+	return s, a
+}
+
+// inApp answers the sandbox's sign-in pages in the app as its technician.
+func inApp(ctx context.Context, t *testing.T) func(app.Launch) {
+	return func(l app.Launch) {
 		if l.InApp == nil {
 			t.Error("the sandbox's sign-in is not in the app")
 			return
@@ -31,9 +40,5 @@ func signedIn(t *testing.T, opts sandbox.Options) (*sandbox.Server, *app.Account
 				t.Errorf("sign in: %v", err)
 			}
 		}()
-	})
-	if err != nil || !ev.Compliant {
-		t.Fatalf("sign-in: %+v %v", ev, err)
 	}
-	return s, a
 }

@@ -65,8 +65,12 @@ func storedClientID(v interface {
 }
 
 // UseClock makes the tasks judge dates by now instead of the computer's clock (the guide's
-// pictures fix it).
-func (a *Account) UseClock(now func() time.Time) { a.now = now }
+// pictures fix it), and the keychain date what it writes by it too, so that "last renewed" and
+// the checks that judge it read the same clock.
+func (a *Account) UseClock(now func() time.Time) {
+	a.now = now
+	a.vault.UseClock(now)
+}
 
 // Restore picks up the sign-in kept in the keychain, for commands that run without the window;
 // the error says, as a sentence, why there is none.

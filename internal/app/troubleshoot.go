@@ -197,7 +197,7 @@ func (s *Troubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(don
 	for i, r := range results {
 		out[i] = plan.Outcome{FixID: r.Fix.ID, Who: fixTenant(r.Fix), Done: r.Done, Sentence: r.Sentence}
 	}
-	return words.Cleaned(out)
+	return s.a.recordPlan(ctx, "troubleshoot", p, words.Cleaned(out))
 }
 
 // Export writes a result as "table" (plain text), "json" (troubleshoot.Report), "csv" or "html"
@@ -271,6 +271,19 @@ func (a *Account) partnerClaims(ctx context.Context) (auth.Claims, error) {
 // tokens Entra hands back with these customer tokens are not kept; the sign-in's own refresh
 // token is, as before.
 func (a *Account) bulkTenants(ctx context.Context) (troubleshoot.TenantGraph, error) {
+	side, err := a.sideAuthn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(_ context.Context, tenantID string) (*graph.Client, error) {
+		return graph.New(a.cloud.GraphURL, a.hc, side.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
+	}, nil
+}
+
+// sideAuthn is a second MSAL client that starts from the sign-in this run holds (or the keychain
+// keeps) and keeps what it gets in memory (vault.Seeded), for many customers' tokens at once
+// (bulkTenants, and the health check's consent probes).
+func (a *Account) sideAuthn(ctx context.Context) (*auth.Authenticator, error) {
 	if _, err := a.Graph(ctx, ""); err != nil { // a sign-in of this run, or the kept one
 		return nil, err
 	}
@@ -287,9 +300,7 @@ func (a *Account) bulkTenants(ctx context.Context) (troubleshoot.TenantGraph, er
 	} else if !ok {
 		return nil, a.notSignedIn(ctx)
 	}
-	return func(_ context.Context, tenantID string) (*graph.Client, error) {
-		return graph.New(a.cloud.GraphURL, a.hc, side.TokenSource(tenantID, auth.GraphScope), graph.Options{}), nil
-	}, nil
+	return side, nil
 }
 
 // customerAdminSignIn signs one of a customer's own administrators in to the customer's tenant,

@@ -44,6 +44,9 @@ type Options struct {
 	Progress func(done, total int)
 	// Now is the time of the check; zero means time.Now().
 	Now time.Time
+	// Inventory, when set, is the partner's GDAP relationships as read already (the health check
+	// reads them once for every part it judges); nil: Diagnose reads them.
+	Inventory *gdap.Inventory
 }
 
 // Diagnosis is the outcome of Diagnose.
@@ -100,8 +103,10 @@ func Diagnose(ctx context.Context, tenants TenantGraph, opts Options) (Diagnosis
 	if err != nil {
 		return Diagnosis{}, err
 	}
-	inv, err := gdap.Read(ctx, pc, nil)
-	if err != nil {
+	var inv gdap.Inventory
+	if opts.Inventory != nil {
+		inv = *opts.Inventory
+	} else if inv, err = gdap.Read(ctx, pc, nil); err != nil {
 		return Diagnosis{}, fmt.Errorf("reading your GDAP relationships, which name your customers: %w", err)
 	}
 	customers, err := choose(inv.Customers(), opts.Customers)

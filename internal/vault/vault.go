@@ -76,11 +76,14 @@ const (
 	MSALCacheName = "msal-cache"
 	// ClientSecretName is the entry that holds the app registration's client secret.
 	ClientSecretName = "client-secret"
+	// WatchNoticesName is the entry that holds how the scheduled watch tells what changed: the
+	// Teams and Slack webhook addresses and the mail server's password are secrets.
+	WatchNoticesName = "watch-notices"
 )
 
 // KnownNames are the entries the app writes. DeleteAll removes these whether or not this process
 // wrote them.
-func KnownNames() []string { return []string{MSALCacheName, ClientSecretName} }
+func KnownNames() []string { return []string{MSALCacheName, ClientSecretName, WatchNoticesName} }
 
 const (
 	// manifestVersion is the manifest this package writes; manifestV1 is still read.
@@ -180,6 +183,11 @@ func NewForService(store Store, service string) *Vault {
 
 // Service is the keychain service name this Vault uses.
 func (v *Vault) Service() string { return v.service }
+
+// UseClock makes the Vault date what it writes (Info.Updated, and so when a kept sign-in was
+// last renewed) by now instead of the computer's clock: the app's fixed clock in the user
+// guide's pictures and in tests of the scheduled watch. Call it before the Vault is used.
+func (v *Vault) UseClock(now func() time.Time) { v.now = now }
 
 // chunkUser is chunk i of generation gen, as version 1 names it.
 func chunkUser(name string, gen, i int) string {
