@@ -280,8 +280,14 @@ func (c *Client) GetRelationshipRequest(ctx context.Context) (RelationshipReques
 	if err := decodeInto(r, a, &rr); err != nil {
 		return RelationshipRequest{}, err
 	}
-	if u, err := url.Parse(rr.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+	if !httpsLink(rr.URL) {
 		return RelationshipRequest{}, &DecodeError{Service: service, Method: r.method, Path: r.shown(), Reason: "the answer holds no https link"}
 	}
 	return rr, nil
+}
+
+// httpsLink says whether s is an https address with a host: a link the person can open.
+func httpsLink(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	return err == nil && u.Scheme == "https" && u.Host != "" && !strings.ContainsAny(s, "\r\n\x00")
 }
