@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/onboard"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/words"
@@ -20,6 +22,9 @@ type GDAP struct {
 	partner func(ctx context.Context) (*graph.Client, error)
 	now     func() time.Time
 	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
+	// Ledger, when set, keeps every relationship request the fixes send, as the onboarding
+	// wizard keeps its own: the same list of invitations, resumed and renewed there.
+	Ledger *onboard.Ledger
 }
 
 // NewGDAP is the GDAP task on an account's partner tenant.
@@ -110,7 +115,10 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	if err == nil {
 		var c *graph.Client
 		if c, err = g.partner(ctx); err == nil {
-			return gdapOutcomes(gdap.Apply(ctx, c, fixes, progress))
+			results := gdap.Apply(ctx, c, fixes, progress)
+			out := gdapOutcomes(results)
+			g.keep(ctx, results, out)
+			return out
 		}
 	}
 	out := make([]plan.Outcome, len(p.Fixes))
@@ -118,6 +126,39 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
 	}
 	return words.Cleaned(out)
+}
+
+// keep records in the ledger every relationship request the fixes sent (for the onboarding
+// wizard's list of invitations); an outcome says when its request could not be kept.
+func (g *GDAP) keep(ctx context.Context, results []gdap.FixResult, out []plan.Outcome) {
+	if g.Ledger == nil {
+		return
+	}
+	for i, r := range results {
+		if !r.Done || r.RelationshipID == "" || r.ApprovalLink == "" {
+			continue
+		}
+		f := r.Fix
+		if f.Kind != gdap.RequestNewRelationship && f.Fallback != nil {
+			f = *f.Fallback
+		}
+		inv := onboard.Invitation{RelationshipID: r.RelationshipID, RelationshipName: f.RelationshipName,
+			Customer: onboard.Customer{TenantID: f.Customer.TenantID, Name: f.Customer.Name}, Roles: f.Roles, Duration: f.Duration,
+			ApprovalLink: r.ApprovalLink, Sent: g.now(), Phase: onboard.AwaitingApproval, Checked: g.now()}
+		if f.Profile != "" {
+			inv.Templates = []string{f.Profile}
+		}
+		if err := g.Ledger.Update(ctx, func(invs []onboard.Invitation) ([]onboard.Invitation, error) {
+			for _, have := range invs {
+				if strings.EqualFold(have.RelationshipID, inv.RelationshipID) {
+					return invs, nil // known already (a request that waited, whose link was given again)
+				}
+			}
+			return append(invs, inv), nil
+		}); err != nil {
+			out[i].Sentence += " It could not be kept in the list of invitations: " + words.Clean(err.Error())
+		}
+	}
 }
 
 func gdapOutcomes(results []gdap.FixResult) []plan.Outcome {
