@@ -143,9 +143,27 @@ func (w *world) schedule(r *relationship, t *tenant) {
 	}
 }
 
-// settleRelationship moves a relationship on as time passes: the customer's answer when it is
-// due, the expiry of a request nobody answered, and the end of Microsoft's activation.
+// settleRelationship moves a relationship on as time passes, when it is read: the customer's
+// answer when it is due, the expiry of a request nobody answered, and Microsoft's activation,
+// which shows for activationReads reads.
 func (w *world) settleRelationship(r *relationship) {
+	w.settleAnswer(r)
+	if r.status == "activating" {
+		if r.activating > 0 {
+			r.activating--
+			return
+		}
+		now := w.now()
+		r.status, r.activated, r.modified = "active", now, now
+		if days, ok := durationDays(r.duration); ok {
+			r.ended = now.AddDate(0, 0, days)
+		}
+		r.etag++
+	}
+}
+
+// settleAnswer gives the customer's answer when it is due, and expires a request nobody answered.
+func (w *world) settleAnswer(r *relationship) {
 	if r.status == "approvalPending" && r.answer != nil && !w.side.wall().Before(r.answer.at) {
 		a := r.answer
 		r.answer = nil
@@ -164,18 +182,6 @@ func (w *world) settleRelationship(r *relationship) {
 			r.status, r.ended, r.modified, r.answer = "expired", since.Add(requestLifetime), w.now(), nil
 			r.etag++
 		}
-	}
-	if r.status == "activating" {
-		if r.activating > 0 {
-			r.activating--
-			return
-		}
-		now := w.now()
-		r.status, r.activated, r.modified = "active", now, now
-		if days, ok := durationDays(r.duration); ok {
-			r.ended = now.AddDate(0, 0, days)
-		}
-		r.etag++
 	}
 }
 
@@ -300,7 +306,7 @@ func (s *Server) OpenAsCustomer(domain, rawLink string) error {
 	if r == nil {
 		return fmt.Errorf("the approval link names a request Microsoft does not know")
 	}
-	w.settleRelationship(r)
+	w.settleAnswer(r)
 	if r.status != "approvalPending" {
 		return fmt.Errorf("the request %q is %s, not waiting for approval", r.displayName, r.status)
 	}
@@ -310,7 +316,7 @@ func (s *Server) OpenAsCustomer(domain, rawLink string) error {
 	switch answer {
 	case AnswerApprove, AnswerDecline:
 		r.answer = &answerState{by: t, at: w.side.wall().Add(w.side.delay), what: answer}
-		w.settleRelationship(r)
+		w.settleAnswer(r)
 	}
 	return nil
 }
@@ -338,6 +344,6 @@ func (s *Server) ApproveAsCustomer(domain, rawLink string) error {
 	if r == nil {
 		return fmt.Errorf("the approval link names a request Microsoft does not know")
 	}
-	w.settleRelationship(r)
+	w.settleAnswer(r)
 	return w.approve(r, t)
 }
