@@ -53,6 +53,7 @@ type GDAPResult struct {
 // GDAPVerdict is the outcome for one customer.
 type GDAPVerdict struct {
 	Customer string
+	TenantID string // the customer's tenant
 	Status   plan.Status
 	Sentence string   // what is wrong (or right), in plain words
 	Problems []string // one sentence per problem
@@ -86,7 +87,7 @@ func (g *GDAP) Check(ctx context.Context, req GDAPRequest, progress func(done, t
 	verdicts := gdap.Evaluate(inv, p, g.now())
 	r := GDAPResult{Profile: p.Name, CheckedAt: inv.ReadAt, profile: p, verdicts: verdicts}
 	for _, v := range verdicts {
-		gv := GDAPVerdict{Customer: v.Customer.Name, Status: v.Status, Sentence: v.Sentence}
+		gv := GDAPVerdict{Customer: v.Customer.Name, TenantID: v.Customer.TenantID, Status: v.Status, Sentence: v.Sentence}
 		if gv.Customer == "" {
 			gv.Customer = v.Customer.TenantID
 		}
