@@ -240,6 +240,9 @@ func CheckDomain(domain string) error {
 func Check(ctx context.Context, env Env, req Request) (State, error) {
 	now := env.now()
 	st := State{Access: req.Access}
+	for _, n := range []StepName{StepCustomer, StepReseller, StepRequest, StepApproval, StepGroups, StepConsent, StepVerify} {
+		st.Steps = append(st.Steps, Step{Name: n}) // in order; each is set below
+	}
 	listed, err := env.PartnerCenter.ListCustomers(ctx)
 	if err != nil {
 		return State{}, fmt.Errorf("read your customers from Partner Center: %w", err)
@@ -462,6 +465,11 @@ func planRequest(st *State, env Env, req Request, c Customer, inv gdap.Inventory
 	missing := missingRoles(req.Access, granted)
 	who := words.Name(c.Label())
 	if len(missing) == 0 {
+		if i := st.Invitation; i != nil && i.Phase == Active { // this onboarding's request, approved
+			st.set(StepRequest, Done, fmt.Sprintf("Onboard365 sent the request %q to %s %s.", i.RelationshipName, who, Age(*i, now)))
+			st.set(StepApproval, Done, Sentence(*i, now))
+			return
+		}
 		st.set(StepRequest, Skipped, fmt.Sprintf("Your active relationships with %s already grant every role of the template: no new request is needed.", who))
 		st.set(StepApproval, Skipped, "Nothing waits for the customer's approval.")
 		return
