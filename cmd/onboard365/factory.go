@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/onboard"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
@@ -25,10 +27,14 @@ import (
 // that close stops and flushes them all. (cli/cli's Factory is the model.)
 type factory struct {
 	stderr io.Writer
-	window bool             // for the window: it keeps the sandbox's sign-ins too, under a keychain service of their own
-	store  vault.Store      // the keychain; nil: the OS keychain (a command on the sandbox keeps nothing)
-	opts   sandbox.Options  // the sandboxes' clock and seed (the guide's pictures fix them)
-	clock  func() time.Time // the clock the tasks judge dates by; nil: the computer's
+	window bool            // for the window: it keeps the sandbox's sign-ins too, under a keychain service of their own
+	store  vault.Store     // the keychain; nil: the OS keychain (a command on the sandbox keeps nothing)
+	opts   sandbox.Options // the sandboxes' clock and seed (the guide's pictures fix them)
+	// sandboxDelay is how long the customers of the sandboxes it starts take to answer a GDAP
+	// request (sandbox.Options.ApprovalDelay), unless opts says; 0: they answer only when the
+	// window's "Approve as the customer's administrator" or a command opens the link.
+	sandboxDelay time.Duration
+	clock        func() time.Time // the clock the tasks judge dates by; nil: the computer's
 
 	useSandbox bool
 	scenario   string
@@ -105,6 +111,9 @@ func (f *factory) cloud(ctx context.Context) (cloud.Cloud, error) {
 func (f *factory) startSandbox(context.Context) (cloud.Cloud, error) {
 	opts := f.opts
 	opts.Scenario = f.scenario
+	if opts.ApprovalDelay == 0 {
+		opts.ApprovalDelay = f.sandboxDelay
+	}
 	srv, err := sandbox.Start(opts)
 	if err != nil {
 		return cloud.Cloud{}, err
@@ -187,10 +196,41 @@ func signIn(ctx context.Context, user string, stderr io.Writer, do func(ctx cont
 	return err
 }
 
-// services are what the window does with an account.
+// services are what the window does with an account. The invitation ledger and the audit trail
+// are the user's own files, the sandbox's apart from the real ones.
 func services(a *app.Account) ui.Services {
-	return ui.Services{SignIn: a, Keychain: a, GDAP: app.NewGDAP(a), Authenticator: app.NewAuthenticator(a),
-		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a)}
+	sandboxed := a.Cloud().Sandbox
+	ledger, _ := onboard.DefaultLedger(sandboxed) // nil when this computer has no settings folder: the page says so
+	g := app.NewGDAP(a)
+	g.Ledger = ledger
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: app.NewAuthenticator(a),
+		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a),
+		Onboard: app.NewOnboard(a, ledger, auditTrail(sandboxed))}
+}
+
+// auditTrail is the audit log the changes are recorded in (audit.DefaultPath; the sandbox's
+// apart), or, on a computer without a settings folder, none.
+func auditTrail(sandboxed bool) audit.Recorder {
+	path, err := audit.DefaultPath(sandboxed)
+	if err != nil {
+		return audit.Discard{}
+	}
+	return audit.Open(path, nil)
+}
+
+// sandboxOf is the sandbox this process runs for an account's cloud, or nil (a real cloud, or a
+// sandbox in another process): only then can the window act as the sandbox's customer.
+func (f *factory) sandboxOf(a *app.Account) *sandbox.Server {
+	c := a.Cloud()
+	if !c.Sandbox {
+		return nil
+	}
+	for _, srv := range f.running {
+		if srv.Cloud().AuthorityHost == c.AuthorityHost {
+			return srv
+		}
+	}
+	return nil
 }
 
 // close writes what the accounts renewed (only sign-ins the person kept) and stops the sandboxes.

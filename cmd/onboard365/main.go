@@ -11,6 +11,7 @@
 //	onboard365 check authenticator  one tenant's users whose default method is not Authenticator (authmethods.go)
 //	onboard365 check troubleshoot   why customers refuse the partner ("400" errors) (troubleshoot.go)
 //	onboard365 check app        the app registration and what its wizard would change (appcheck.go)
+//	onboard365 onboard          one customer onboarded end to end; onboard status lists the invitations (onboard.go)
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
@@ -47,9 +49,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if len(args) > 0 && args[0] == "check" {
 		return runCheck(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "onboard" {
+		return runOnboard(ctx, args[1:], stdout, stderr) // onboard.go
+	}
 	fs := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f := &factory{stderr: stderr}
+	f := &factory{stderr: stderr, sandboxDelay: sandboxApprovalDelay}
 	f.register(fs, flags{window: true, clientID: true})
 	shotsDir := fs.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -109,17 +114,27 @@ func (f *factory) windowOptions(ctx context.Context) (ui.Options, error) {
 		Version:         version,
 		About:           aboutThisBuild(),
 		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
-		Services:        services(a),
+		Services:        f.windowServices(a),
 		Connect: func(c cloud.Cloud) ui.Services { // the services of a cloud the window switches to (Try the sandbox)
 			a, err := f.account(c)
 			if err != nil {
 				return ui.Services{}
 			}
-			return services(a)
+			return f.windowServices(a)
 		},
 	}
 	if !c.Sandbox {
 		opts.TrySandbox = f.startSandbox
 	}
 	return opts, nil
+}
+
+// windowServices are the window's services on an account; on a sandbox of this process the
+// onboarding page can also act as the sandbox's customer.
+func (f *factory) windowServices(a *app.Account) ui.Services {
+	s := services(a)
+	if srv := f.sandboxOf(a); srv != nil {
+		s.SandboxCustomer = srv
+	}
+	return s
 }

@@ -80,3 +80,80 @@ func TestRunOnboardsAnExistingAndANewCustomer(t *testing.T) {
 		})
 	}
 }
+
+// TestGDAPFixForMissingRolesIsOneRequest: Wingtip Toys' only relationship expired. The GDAP
+// wizard checked against Liongard requests a relationship; checked against MSP Process next, its
+// fix asks for the roles of both in one new request, so Wingtip's admin approves one link, the
+// newest, and Wingtip passes both profiles. Both requests are in the onboarding ledger.
+func TestGDAPFixForMissingRolesIsOneRequest(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	s, a := signedIn(t, sandbox.Options{})
+	ledger := &onboard.Ledger{Path: filepath.Join(t.TempDir(), "invitations.json")}
+	ctx := context.Background()
+	g := app.NewGDAP(a)
+	g.Ledger = ledger
+	wingtip := func(r app.GDAPResult) []string {
+		var ids []string
+		for _, f := range r.Plan.Fixes {
+			if f.Who == "Wingtip Toys" {
+				ids = append(ids, f.ID)
+			}
+		}
+		return ids
+	}
+	first, err := g.Check(ctx, app.GDAPRequest{Profile: "Liongard inspectors"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range g.Apply(ctx, first.Plan.Only(wingtip(first)), nil) {
+		if !out.Done {
+			t.Fatalf("Liongard's fix: %s", out.Sentence)
+		}
+	}
+	second, err := g.Check(ctx, app.GDAPRequest{Profile: "MSP Process Authenticator"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := wingtip(second)
+	if len(ids) != 1 {
+		t.Fatalf("Wingtip's fixes for MSP Process: %v", ids)
+	}
+	fix := second.Plan.Only(ids).Fixes[0]
+	for _, want := range []string{"8 roles", "Application Administrator", "Teams Administrator", "approve only the new link"} {
+		if !strings.Contains(fix.What, want) {
+			t.Errorf("the fix does not say %q: %s", want, fix.What)
+		}
+	}
+	var link string
+	for _, out := range g.Apply(ctx, second.Plan.Only(ids), nil) {
+		for _, c := range out.ToCopy {
+			if strings.HasPrefix(c.Text, "https://admin.microsoft.com/") {
+				link = c.Text
+			}
+		}
+	}
+	if link == "" {
+		t.Fatal("no approval link")
+	}
+	if err := s.ApproveAsCustomer("wingtiptoys.onmicrosoft.com", link); err != nil { // only the newest
+		t.Fatal(err)
+	}
+	if _, err := g.Check(ctx, app.GDAPRequest{Profile: "Liongard inspectors"}, nil); err != nil { // Microsoft activates it
+		t.Fatal(err)
+	}
+	for _, p := range []string{"Liongard inspectors", "MSP Process Authenticator"} {
+		r, err := g.Check(ctx, app.GDAPRequest{Profile: p}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range r.Verdicts {
+			if v.Customer == "Wingtip Toys" && strings.Contains(strings.Join(v.Problems, " "), "no relationship is active") {
+				t.Errorf("%s: %s", p, v.Problems)
+			}
+		}
+	}
+	invs, err := ledger.Load()
+	if err != nil || len(invs) != 2 || invs[0].Templates[0] != "MSP Process Authenticator" || len(invs[0].Roles) != 8 {
+		t.Errorf("the ledger: %+v %v", invs, err)
+	}
+}
