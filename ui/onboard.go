@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -553,6 +554,9 @@ func (st *onboardState) templateList() []Template {
 
 func (st *onboardState) drawStep2() {
 	st.step2.RemoveAll()
+	st.summaryLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	st.summaryLabel.Wrapping = fyne.TextWrapWord
+	st.step2.Add(st.summaryLabel)
 	for _, t := range st.templateList() {
 		t := t
 		check := widget.NewCheck(t.Name, func(on bool) {
@@ -560,17 +564,18 @@ func (st *onboardState) drawStep2() {
 			st.refreshAccessSummary()
 		})
 		check.SetChecked(st.ticked[t.Name])
-		lines := container.NewVBox(check, paragraph(t.Description), paragraph("Roles: "+strings.Join(t.Roles, ", ")+"."))
+		text := t.Description + " Roles: " + strings.Join(t.Roles, ", ") + "."
 		if len(t.Groups) > 0 {
-			lines.Add(paragraph("Groups: " + strings.Join(t.Groups, "; ") + "."))
+			text += " Groups: " + strings.Join(t.Groups, "; ") + "."
 		}
+		lines := container.NewVBox(check, paragraph(text))
 		if t.Own {
 			lines.Add(container.NewHBox(widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { st.buildTemplate(&t) })))
 		}
 		st.step2.Add(lines)
-		st.step2.Add(widget.NewSeparator())
 	}
 	st.step2.Add(container.NewHBox(widget.NewButtonWithIcon("Build a template of your own…", theme.ContentAddIcon(), func() { st.buildTemplate(nil) })))
+	st.step2.Add(widget.NewSeparator())
 	ga := widget.NewCheck("Also ask for Global Administrator (not recommended)", func(on bool) {
 		st.globalAdmin = on
 		st.refreshAccessSummary()
@@ -583,8 +588,6 @@ func (st *onboardState) drawStep2() {
 	pattern.OnChanged = func(text string) { st.pattern = text }
 	st.step2.Add(widget.NewForm(widget.NewFormItem("Name new groups like", pattern)))
 	st.step2.Add(paragraph("A role that a template names no group for goes to a group of this name, {role} standing for the role's name; Onboard365 makes ordinary security groups and adds you to them."))
-	st.summaryLabel = paragraph("")
-	st.step2.Add(st.summaryLabel)
 	st.refreshAccessSummary()
 	st.step2.Refresh()
 }
@@ -662,7 +665,7 @@ func (st *onboardState) buildTemplate(edit *Template) {
 		group.SetPlaceHolder("Group (optional)")
 		if edit != nil {
 			for _, g := range edit.Groups {
-				if role, gname, ok := strings.Cut(g, " → "); ok && role == r.Name {
+				if gname, members, ok := strings.Cut(g, ": "); ok && slices.Contains(strings.Split(members, ", "), r.Name) {
 					group.SetText(gname)
 				}
 			}
@@ -710,14 +713,14 @@ func (st *onboardState) planView(review *wizard.Review, p plan.Plan, nothing str
 	for _, n := range st.result.Notes {
 		out.Add(withIcon(theme.InfoIcon(), n))
 	}
-	out.Add(stepsView(st.result.Steps))
-	out.Add(widget.NewSeparator())
 	out.Add(subheading(review.Title))
 	if len(p.Fixes) == 0 {
 		out.Add(withIcon(theme.ConfirmIcon(), nothing+st.nothingSentence()))
-		return out
+	} else {
+		out.Add(review.Step().Content())
 	}
-	out.Add(review.Step().Content())
+	out.Add(subheading("Where every step stands"))
+	out.Add(stepsView(st.result.Steps))
 	return out
 }
 
@@ -814,11 +817,14 @@ func (st *onboardState) waitWork(ctx context.Context, report func(wizard.Progres
 			}
 			st.mu.Unlock()
 			st.shell.later(st.drawWait)
-			msg := i.Sentence
+			msg := "Onboard365 checks again now and then while this page is open."
+			if !i.Checked.IsZero() {
+				msg += " Last checked at " + i.Checked.Local().Format("15:04") + "."
+			}
 			if err != nil {
 				msg = st.waitNote
 			}
-			report(wizard.Progress{Message: msg + " Last checked " + time.Now().Format("15:04:05") + "."})
+			report(wizard.Progress{Message: msg})
 		})
 		if err != nil {
 			return err
@@ -855,14 +861,14 @@ func (st *onboardState) drawWait() {
 		if note != "" {
 			st.waitBody.Add(withIcon(theme.WarningIcon(), note))
 		}
+		if st.customerSide != nil {
+			st.waitBody.Add(st.sandboxCustomerCard(*inv))
+		}
 		st.waitBody.Add(wizard.Copyable("Approval link for the Global Administrator of "+inv.Customer, inv.ApprovalLink))
 		if inv.ResellerLink != "" {
 			st.waitBody.Add(wizard.Copyable("Reseller invitation link", inv.ResellerLink))
 		}
 		st.waitBody.Add(container.NewHBox(widget.NewButtonWithIcon("Check now", theme.ViewRefreshIcon(), st.wakeUp)))
-		if st.customerSide != nil {
-			st.waitBody.Add(st.sandboxCustomerCard(*inv))
-		}
 	}
 	st.waitBody.Refresh()
 }
@@ -909,7 +915,7 @@ func (st *onboardState) sandboxCustomerCard(inv Invitation) fyne.CanvasObject {
 	}
 	return card(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
 		widget.NewLabelWithStyle("Sandbox only", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		paragraph("On the sandbox you can play "+inv.Customer+"'s side: approve the request as their Global Administrator would, with the link above. A real customer approves in Microsoft's admin center."),
+		paragraph("On the sandbox you can act for "+inv.Customer+": approve the request as their Global Administrator would with the link below. A real customer approves in Microsoft's admin center, and only they can."),
 		container.NewHBox(approve), result)
 }
 

@@ -133,7 +133,7 @@ func TestOnboardingWizardExistingCustomer(t *testing.T) {
 	w.expect("access", "What Liongard's Microsoft 365 inspectors read", "One relationship with 5 roles: those of Onboard365.", "With Global Administrator the relationship cannot extend itself")
 	w.tap("Check and plan")
 	w.workDone()
-	w.expect("plan", "Review the request", `Request a new relationship "Northwind Traders - Onboard365" with Northwind Traders that grants the 5 roles Onboard365 needs`)
+	w.expect("plan", "Review the request", `Request one relationship "Northwind Traders - Onboard365" with Northwind Traders that grants 5 roles, the roles Onboard365 needs`, "then the wizard sets up your groups")
 	w.tap("Send the request")
 	w.workDone()
 	w.expect("sent", "1 of 1 done.", `Sent the request "Northwind Traders - Onboard365" to Northwind Traders for approval`, "Approval link for the customer's Global Administrator", "A message you can send", "(90 days left)")

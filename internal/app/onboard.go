@@ -58,7 +58,7 @@ type OnboardCustomer struct {
 type Template struct {
 	Name, Description string
 	Roles             []string // role names
-	Groups            []string // "Role → group" for each role a group is named for
+	Groups            []string // "AdminAgents: Global Reader, Reports Reader" for each group the template names
 	GlobalAdmin       bool     // it includes Global Administrator
 	Own               bool     // one of the user's own
 }
@@ -94,8 +94,9 @@ type Invitation struct {
 	State            string   // the phase in a few words; or closed, renewed, withdrawn
 	Sentence         string   // where it stands and what happens next
 	Sent             time.Time
-	Age              string // "today", "3 days ago"
-	DaysLeft         int    // before Microsoft lets the request expire
+	Checked          time.Time // when Microsoft was last asked
+	Age              string    // "today", "3 days ago"
+	DaysLeft         int       // before Microsoft lets the request expire
 	ApprovalLink     string
 	ResellerLink     string
 	MailText         string
@@ -211,11 +212,19 @@ func (o *Onboard) Templates() []Template {
 	builtIn := len(roles.BuiltIn())
 	for i, p := range allProfiles(o.store) {
 		t := Template{Name: p.Name, Description: p.Description, GlobalAdmin: p.HasGlobalAdministrator(), Own: i >= builtIn}
+		var groups []string
+		byGroup := map[string][]string{}
 		for _, id := range p.Roles {
 			t.Roles = append(t.Roles, roles.Name(id))
 			if g := p.GroupFor(id); g != "" {
-				t.Groups = append(t.Groups, roles.Name(id)+" → "+g)
+				if byGroup[g] == nil {
+					groups = append(groups, g)
+				}
+				byGroup[g] = append(byGroup[g], roles.Name(id))
 			}
+		}
+		for _, g := range groups {
+			t.Groups = append(t.Groups, g+": "+strings.Join(byGroup[g], ", "))
 		}
 		out = append(out, t)
 	}
@@ -327,7 +336,7 @@ func fixWho(f onboard.Fix) string {
 func (o *Onboard) view(i onboard.Invitation) Invitation {
 	now := o.a.now()
 	v := Invitation{ID: i.RelationshipID, Customer: i.Customer.Label(), Domain: i.Customer.Domain, TenantID: i.Customer.TenantID,
-		Templates: i.Templates, Phase: string(i.Phase), State: i.Phase.Word(), Sentence: onboard.Sentence(i, now), Sent: i.Sent,
+		Templates: i.Templates, Phase: string(i.Phase), State: i.Phase.Word(), Sentence: onboard.Sentence(i, now), Sent: i.Sent, Checked: i.Checked,
 		Age: onboard.Age(i, now), DaysLeft: onboard.DaysLeft(i, now), ApprovalLink: i.ApprovalLink, ResellerLink: i.ResellerLink,
 		MailText: onboard.Mail(i), Waits: i.Phase.Waits() && i.Open(), Renewable: i.Phase.Renewable() && i.Open(), Open: i.Open(), inv: i}
 	for _, id := range i.Roles {

@@ -509,10 +509,20 @@ func planRequest(st *State, env Env, req Request, c Customer, inv gdap.Inventory
 		profile.Roles = append(append([]string(nil), profile.Roles...), missingRoles(Access{Profile: roles.Profile{Roles: replaces.Roles}}, toSet(profile.Roles))...)
 	}
 	f := gdap.RequestFix(gdap.Customer{TenantID: c.TenantID, Name: c.Label()}, profile, inv, gdap.PlanOptions{GroupPattern: req.GroupPattern})
-	fix := Fix{ID: "request/" + key(c), Kind: RequestAccess, Customer: c, GDAP: f, Templates: req.Access.Templates, What: f.Reason}
+	fix := Fix{ID: "request/" + key(c), Kind: RequestAccess, Customer: c, GDAP: f, Templates: req.Access.Templates}
+	of := "the templates' roles"
+	if len(req.Access.Templates) == 1 {
+		of = "the roles " + words.Name(req.Access.Templates[0]) + " needs"
+	}
+	if len(f.Roles) > len(req.Access.Profile.Roles) {
+		of += " and those of the request that already waits for them"
+	}
 	if c.New {
-		fix.What = fmt.Sprintf("Request a new relationship %q that grants %s (%s) for %s, naming no customer: whoever approves it with the link becomes its customer, so send the link only to the Global Administrator of %s. %s",
-			f.RelationshipName, words.Count(len(f.Roles), "role"), roleNames(f.Roles), durationWords(f.Duration), c.Domain, extendWords(f))
+		fix.What = fmt.Sprintf("Request one relationship %q that grants %s, %s (%s), for %s, naming no customer: whoever approves it with the link becomes its customer, so send the link only to the Global Administrator of %s. %s",
+			f.RelationshipName, words.Count(len(f.Roles), "role"), of, roleNames(f.Roles), durationWords(f.Duration), c.Domain, extendWords(f))
+	} else {
+		fix.What = fmt.Sprintf("Request one relationship %q with %s that grants %s, %s (%s), for %s. %s Roles cannot be added to a relationship once it exists, so their Global Administrator approves this one with the link Onboard365 gives you; then the wizard sets up your groups.",
+			f.RelationshipName, who, words.Count(len(f.Roles), "role"), of, roleNames(f.Roles), durationWords(f.Duration), extendWords(f))
 	}
 	switch i := st.Invitation; {
 	case replaces != nil:

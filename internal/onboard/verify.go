@@ -100,7 +100,7 @@ func Verify(ctx context.Context, env Env, c Customer, a Access) Verification {
 		err := client.Do(ctx, "GET", cl.Path, nil, &page)
 		r := Reading{Class: cl.Name, OK: err == nil}
 		if err == nil {
-			r.Sentence = fmt.Sprintf("Read %s.", cl.What)
+			r.Sentence = fmt.Sprintf("%s: read %s.", words.UpperFirst(cl.Name), cl.What)
 			ok = append(ok, cl.What)
 		} else {
 			r.Sentence = fmt.Sprintf("Could not read %s: %s", cl.What, explain.Sentence(err))
