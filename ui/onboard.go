@@ -154,7 +154,7 @@ func (st *onboardState) wizard() *wizard.Wizard {
 	st.finReview = &wizard.Review{
 		Title: "Review the set-up",
 		Head: func(p plan.Plan) string {
-			return fmt.Sprintf("%s in your partner tenant and in %s. Untick what you do not want.", words.Count(len(p.Fixes), "change"), st.result.Customer.Name)
+			return fmt.Sprintf("%s for %s, in your partner tenant and in your relationships with them. Untick what you do not want.", words.Count(len(p.Fixes), "change"), st.result.Customer.Name)
 		},
 		NextLabel: "Apply",
 	}
@@ -189,7 +189,7 @@ func (st *onboardState) wizard() *wizard.Wizard {
 				return "Nothing to set up: everything is in place."
 			}
 			done, _ := plan.Count(o)
-			return fmt.Sprintf("%d of %d changes made.", done, len(o))
+			return fmt.Sprintf("%d of %s made.", done, words.Count(len(o), "change"))
 		},
 		Now:       func() fyne.CanvasObject { return stepsView(st.result.Steps) },
 		NextLabel: "Check the connection",
@@ -861,7 +861,7 @@ func (st *onboardState) drawWait() {
 		if note != "" {
 			st.waitBody.Add(withIcon(theme.WarningIcon(), note))
 		}
-		if st.customerSide != nil {
+		if st.customerSide != nil && (inv.Phase == "waiting" || inv.Waits && inv.ResellerLink != "" && inv.Phase != "activating") {
 			st.waitBody.Add(st.sandboxCustomerCard(*inv))
 		}
 		st.waitBody.Add(wizard.Copyable("Approval link for the Global Administrator of "+inv.Customer, inv.ApprovalLink))

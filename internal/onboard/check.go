@@ -508,7 +508,13 @@ func planRequest(st *State, env Env, req Request, c Customer, inv gdap.Inventory
 	if replaces != nil && c.TenantID == "" { // a known customer's waiting request is in the inventory: RequestFix adds its roles
 		profile.Roles = append(append([]string(nil), profile.Roles...), missingRoles(Access{Profile: roles.Profile{Roles: replaces.Roles}}, toSet(profile.Roles))...)
 	}
-	f := gdap.RequestFix(gdap.Customer{TenantID: c.TenantID, Name: c.Label()}, profile, inv, gdap.PlanOptions{GroupPattern: req.GroupPattern})
+	// The request is named "Customer - Template"; with several templates, "Customer - onboarding"
+	// (the names together would not fit Microsoft's 50 characters).
+	pattern := ""
+	if len(req.Access.Templates) > 1 {
+		pattern = "{customer} - onboarding"
+	}
+	f := gdap.RequestFix(gdap.Customer{TenantID: c.TenantID, Name: c.Label()}, profile, inv, gdap.PlanOptions{GroupPattern: req.GroupPattern, RelationshipPattern: pattern})
 	fix := Fix{ID: "request/" + key(c), Kind: RequestAccess, Customer: c, GDAP: f, Templates: req.Access.Templates}
 	of := "the templates' roles"
 	if len(req.Access.Templates) == 1 {
