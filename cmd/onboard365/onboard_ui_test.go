@@ -166,9 +166,7 @@ func TestOnboardingWizardExistingCustomer(t *testing.T) {
 // request names no customer, the reseller invitation goes with it, both approved on the sandbox.
 func TestOnboardingWizardNewCustomer(t *testing.T) {
 	w, _, _ := onboardWindow(t, nil)
-	w.tap(whoNewChoice(w))
-	w.typeInto("Their domain", "fourthcoffee.onmicrosoft.com")
-	w.tap("Next")
+	w.newCustomer(sandbox.ProspectDomain)
 	w.tap("Check and plan")
 	w.workDone()
 	w.expect("plan", "Get your reseller invitation link from Partner Center", "naming no customer: whoever approves it with the link becomes its customer")
@@ -180,36 +178,35 @@ func TestOnboardingWizardNewCustomer(t *testing.T) {
 	w.finish("Fourth Coffee")
 }
 
-// whoNewChoice taps the radio button for a new customer.
-func whoNewChoice(w *walker) string {
-	for _, o := range visibleObjects(w.win.Content()) {
-		if r, ok := o.(*widget.RadioGroup); ok {
-			r.SetSelected("A new customer, not with you yet")
-			w.settle()
-			return "Next" // tapped by the caller, after the domain is typed
-		}
-	}
-	w.t.Fatalf("no choice of customer:\n%s", w.text())
-	return ""
-}
-
-// TestOnboardingWizardDeclinedInvitation: Margie's Travel declines; the waiting step says so and
-// offers a new request, which asks first (unticked: talk to them), then waits again.
-func TestOnboardingWizardDeclinedInvitation(t *testing.T) {
-	w, srv, svc := onboardWindow(t, nil)
+// newCustomer chooses a new customer by its domain and goes on to the templates.
+func (w *walker) newCustomer(domain string) {
+	w.t.Helper()
 	for _, o := range visibleObjects(w.win.Content()) {
 		if r, ok := o.(*widget.RadioGroup); ok {
 			r.SetSelected("A new customer, not with you yet")
 		}
 	}
 	w.settle()
-	w.typeInto("Their domain", sandbox.ProspectDeclinesDomain)
+	w.typeInto("Their domain", domain)
 	w.tap("Next")
+}
+
+// sendToNewCustomer sends a new customer the request with the default template, and opens the wait.
+func (w *walker) sendToNewCustomer(domain string) {
+	w.t.Helper()
+	w.newCustomer(domain)
 	w.tap("Check and plan")
 	w.workDone()
 	w.tap("Send the request")
 	w.workDone()
 	w.tap("Wait for approval")
+}
+
+// TestOnboardingWizardDeclinedInvitation: Margie's Travel declines; the waiting step says so and
+// offers a new request, which asks first (unticked: talk to them), then waits again.
+func TestOnboardingWizardDeclinedInvitation(t *testing.T) {
+	w, srv, svc := onboardWindow(t, nil)
+	w.sendToNewCustomer(sandbox.ProspectDeclinesDomain)
 	w.untilText("Waiting for the Global Administrator of margiestravel.onmicrosoft.com to approve the request")
 	invs, _ := svc.Invitations()
 	if err := srv.OpenAsCustomer(sandbox.ProspectDeclinesDomain, invs[0].ApprovalLink); err != nil { // their admin opens it, and declines
@@ -235,19 +232,7 @@ func TestOnboardingWizardExpiredInvitation(t *testing.T) {
 	var offset atomic.Int64
 	clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	w, _, _ := onboardWindow(t, clock)
-	for _, o := range visibleObjects(w.win.Content()) {
-		if r, ok := o.(*widget.RadioGroup); ok {
-			r.SetSelected("A new customer, not with you yet")
-		}
-	}
-	w.settle()
-	w.typeInto("Their domain", sandbox.ProspectSilentDomain)
-	w.tap("Next")
-	w.tap("Check and plan")
-	w.workDone()
-	w.tap("Send the request")
-	w.workDone()
-	w.tap("Wait for approval")
+	w.sendToNewCustomer(sandbox.ProspectSilentDomain)
 	w.untilText("(90 days left)")
 	offset.Store(int64(91 * 24 * time.Hour))
 	w.untilText("expired: Microsoft keeps a request for 90 days and nobody approved it")

@@ -127,6 +127,18 @@ var reservedGroups = map[string]bool{"adminagents": true, "helpdeskagents": true
 // get no fix. Plan is pure: it reads inv and sends nothing. On an inventory read after the fixes
 // were applied it plans nothing for the problems they fixed.
 func Plan(verdicts []Verdict, inv Inventory, p roles.Profile, opts PlanOptions) []Fix {
+	pl := newPlanner(inv, p, opts)
+	for _, v := range verdicts {
+		for _, pr := range v.Problems {
+			pl.problem(v.Customer, pr)
+		}
+	}
+	return pl.finish()
+}
+
+// newPlanner is a planner on an inventory, with the options' defaults: it knows every
+// relationship's name (new ones must differ) and each customer's relationships.
+func newPlanner(inv Inventory, p roles.Profile, opts PlanOptions) *planner {
 	if opts.GroupPattern == "" {
 		opts.GroupPattern = DefaultGroupPattern
 	}
@@ -144,12 +156,7 @@ func Plan(verdicts []Verdict, inv Inventory, p roles.Profile, opts PlanOptions) 
 		key := strings.ToLower(ra.Relationship.Customer.TenantID)
 		pl.byCustomer[key] = append(pl.byCustomer[key], ra)
 	}
-	for _, v := range verdicts {
-		for _, pr := range v.Problems {
-			pl.problem(v.Customer, pr)
-		}
-	}
-	return pl.finish()
+	return pl
 }
 
 type planner struct {
@@ -441,24 +448,7 @@ func (pl *planner) newRelationshipFix(c Customer) Fix {
 // request then names no customer (Microsoft's create page lets customer be left out; the
 // relationship's customer is set when a customer approves it), and c.Name (its domain) names it.
 func RequestFix(c Customer, p roles.Profile, inv Inventory, opts PlanOptions) Fix {
-	if opts.GroupPattern == "" {
-		opts.GroupPattern = DefaultGroupPattern
-	}
-	if opts.RelationshipPattern == "" {
-		opts.RelationshipPattern = DefaultRelationshipPattern
-	}
-	if opts.Duration == "" {
-		opts.Duration = DefaultDuration
-	}
-	pl := &planner{inv: inv, p: p, opts: opts, fixes: map[string]*Fix{}, names: map[string]bool{},
-		purpose: map[string]*purpose{}, byCustomer: map[string][]*RelationshipAccess{}}
-	for i := range inv.Relationships {
-		ra := &inv.Relationships[i]
-		pl.names[strings.ToLower(ra.Relationship.DisplayName)] = true
-		key := strings.ToLower(ra.Relationship.Customer.TenantID)
-		pl.byCustomer[key] = append(pl.byCustomer[key], ra)
-	}
-	return pl.newRelationshipFix(c)
+	return newPlanner(inv, p, opts).newRelationshipFix(c)
 }
 
 // lock plans sending a relationship that was created but never sent for approval.

@@ -278,6 +278,25 @@ func (w *world) adminOf(domain string) (*tenant, error) {
 	return t, nil
 }
 
+// opened is what a customer's administrator opens: their tenant, and the reseller invitation
+// (r nil) or the request an approval link names (read again first). The caller holds the lock.
+func (w *world) opened(domain, rawLink string) (*tenant, *relationship, error) {
+	t, err := w.adminOf(domain)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := w.readLink(rawLink)
+	if err != nil || l.reseller {
+		return t, nil, err
+	}
+	r := w.relationshipByID(l.relationshipID)
+	if r == nil {
+		return nil, nil, fmt.Errorf("the approval link names a request Microsoft does not know")
+	}
+	w.settleAnswer(r)
+	return t, r, nil
+}
+
 // OpenAsCustomer is the administrator of the organization named by domain (a customer or a
 // prospect of the scenario) opening a link the technician sent them: a GDAP approval link or
 // Partner Center's reseller invitation. They answer as the scenario says, after
@@ -286,27 +305,18 @@ func (s *Server) OpenAsCustomer(domain, rawLink string) error {
 	w := s.world
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	t, err := w.adminOf(domain)
-	if err != nil {
-		return err
-	}
-	l, err := w.readLink(rawLink)
+	t, r, err := w.opened(domain, rawLink)
 	if err != nil {
 		return err
 	}
 	answer := w.answerOf(t)
-	if l.reseller {
+	if r == nil {
 		if answer == AnswerApprove {
 			w.side.reseller = append(w.side.reseller, resellerAnswer{t: t, at: w.side.wall().Add(w.side.delay)})
 			w.settleCustomers()
 		}
 		return nil
 	}
-	r := w.relationshipByID(l.relationshipID)
-	if r == nil {
-		return fmt.Errorf("the approval link names a request Microsoft does not know")
-	}
-	w.settleAnswer(r)
 	if r.status != "approvalPending" {
 		return fmt.Errorf("the request %q is %s, not waiting for approval", r.displayName, r.status)
 	}
@@ -328,22 +338,13 @@ func (s *Server) ApproveAsCustomer(domain, rawLink string) error {
 	w := s.world
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	t, err := w.adminOf(domain)
+	t, r, err := w.opened(domain, rawLink)
 	if err != nil {
 		return err
 	}
-	l, err := w.readLink(rawLink)
-	if err != nil {
-		return err
-	}
-	if l.reseller {
+	if r == nil {
 		w.acceptReseller(t)
 		return nil
 	}
-	r := w.relationshipByID(l.relationshipID)
-	if r == nil {
-		return fmt.Errorf("the approval link names a request Microsoft does not know")
-	}
-	w.settleAnswer(r)
 	return w.approve(r, t)
 }
