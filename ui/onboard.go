@@ -198,9 +198,15 @@ func (st *onboardState) wizard() *wizard.Wizard {
 		Title: "Onboard a customer",
 		Steps: []wizard.Step{
 			{
-				Title:     "Choose the customer",
-				Intro:     "Whom to onboard: one of your customers in Partner Center, or an organization that is not with you yet, named by its domain. Invitations you sent before are listed below: resume one to carry on where you left off.",
-				Content:   func() fyne.CanvasObject { st.drawStep1(); return st.step1 },
+				Title: "Choose the customer",
+				Intro: "Whom to onboard: one of your customers in Partner Center, or an organization that is not with you yet, named by its domain. Invitations you sent before are listed below: resume one to carry on where you left off.",
+				Content: func() fyne.CanvasObject {
+					if !st.loading { // the list as it is now: another window or a command may have sent one
+						st.invitations, st.invErr = st.svc.Invitations()
+					}
+					st.drawStep1()
+					return st.step1
+				},
 				Validate:  st.validateWho,
 				NextLabel: "Next",
 			},

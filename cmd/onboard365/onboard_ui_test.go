@@ -17,8 +17,9 @@ import (
 )
 
 // onboardWindow is the window on a sandbox whose customers answer only when asked, signed in as
-// its technician, with the onboarding page's waits short. clock, when set, is the app's clock.
-func onboardWindow(t *testing.T, clock func() time.Time) (*walker, *sandbox.Server, *app.Onboard) {
+// its technician, with the onboarding page's waits short. clock, when set, is the app's clock;
+// before, when set, runs on the service before the window opens.
+func onboardWindow(t *testing.T, clock func() time.Time, before ...func(*app.Onboard)) (*walker, *sandbox.Server, *app.Onboard) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	f := &factory{stderr: &strings.Builder{}, useSandbox: true, store: app.MemoryKeychain()}
@@ -34,6 +35,9 @@ func onboardWindow(t *testing.T, clock func() time.Time) (*walker, *sandbox.Serv
 	s := f.windowServices(a)
 	svc := s.Onboard.(*app.Onboard)
 	svc.Pauses = []time.Duration{20 * time.Millisecond}
+	for _, b := range before {
+		b(svc)
+	}
 	w := newWalker(t, ui.Options{Cloud: srv.Cloud(), Services: s})
 	w.shell.Show(ui.PageOnboard)
 	w.idle()
@@ -260,4 +264,36 @@ func TestGDAPRowOpensOnboarding(t *testing.T) {
 	w.tap("Check and plan")
 	w.workDone()
 	w.expect("plan", "Alpine Ski House is your customer in Partner Center.", "Relationship request (not needed)", "Groups and roles (to do)")
+}
+
+// TestOnboardingWizardResumesAndWithdraws: invitations sent earlier (here by the command line's
+// service) are listed on the first step; Resume carries on with one without sending it again;
+// Withdraw stops following the other.
+func TestOnboardingWizardResumesAndWithdraws(t *testing.T) {
+	w, _, svc := onboardWindow(t, nil, func(svc *app.Onboard) {
+		for _, d := range []string{sandbox.ProspectSilentDomain, sandbox.ProspectDomain} {
+			rep, err := svc.Run(context.Background(), app.OnboardRequest{NewDomain: d}, app.RunOptions{})
+			if err != nil || rep.Status != "waiting" {
+				t.Fatalf("%s: %+v %v", d, rep, err)
+			}
+		}
+	})
+	w.expect("the list", "Invitations you sent", "cohowinery.onmicrosoft.com: waiting for approval, sent today (90 days before Microsoft lets it expire)",
+		"fourthcoffee.onmicrosoft.com: waiting for approval, sent today")
+	w.tap("Withdraw") // the newest first: Fourth Coffee's
+	w.tapInDialog("Yes")
+	w.idle()
+	w.expect("withdrawn", "fourthcoffee.onmicrosoft.com: withdrawn, sent today")
+	w.tap("Resume") // the one still open: Coho Winery's
+	w.workDone()
+	w.expect("resumed", "Nothing to send: the request is sent; the next step waits for the customer's approval.", "Relationship request (done)")
+	invs, err := svc.Invitations()
+	if err != nil || len(invs) != 2 {
+		t.Fatalf("%+v %v", invs, err)
+	}
+	for _, i := range invs {
+		if (i.Domain == sandbox.ProspectDomain) != (i.State == "withdrawn") {
+			t.Errorf("%s is %s", i.Domain, i.State)
+		}
+	}
 }
