@@ -81,7 +81,7 @@ func (s *Shell) onboardPage() fyne.CanvasObject {
 		return taskPage(onboardTask)
 	}
 	st := &onboardState{svc: s.opts.Onboard, shell: s, customerSide: s.opts.SandboxCustomer, existing: true, reseller: true,
-		pattern: "GDAP - {role}", ticked: map[string]bool{defaultTemplate: true}, wake: make(chan struct{}, 1)}
+		pattern: "GDAP - {role}", ticked: map[string]bool{defaultTemplate: true}, wake: make(chan struct{}, 1), applied: map[int]appliedPlan{}}
 	s.onboarding = st
 	st.wiz = st.wizard()
 	obj := readable(st.wiz.Object())
@@ -134,12 +134,14 @@ type onboardState struct {
 	verification *Verification
 	send         *wizard.Apply
 
-	// The wait, touched by its work's goroutine: behind mu.
-	mu       sync.Mutex
-	waiting  *Invitation
-	waitNote string
-	wake     chan struct{}
-	waitBody *fyne.Container
+	// The wait, touched by its work's goroutine, and the plans applied: behind mu.
+	mu         sync.Mutex
+	generation int                 // counts the checks that make a plan to review
+	applied    map[int]appliedPlan // by generation
+	waiting    *Invitation
+	waitNote   string
+	wake       chan struct{}
+	waitBody   *fyne.Container
 }
 
 func (st *onboardState) wizard() *wizard.Wizard {
@@ -225,6 +227,7 @@ func (st *onboardState) wizard() *wizard.Wizard {
 						return err
 					}
 					st.before = st.result
+					st.newPlan()
 					return nil
 				},
 				Content: func() fyne.CanvasObject {
@@ -255,7 +258,11 @@ func (st *onboardState) wizard() *wizard.Wizard {
 				Title: "Plan the set-up",
 				Intro: "Onboard365 reads the relationship again and plans your groups, their access assignments, your membership and the app's consent. Nothing changes yet.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
-					return st.check(ctx, report)
+					if err := st.check(ctx, report); err != nil {
+						return err
+					}
+					st.newPlan()
+					return nil
 				},
 				Content: func() fyne.CanvasObject {
 					st.finReview.Set(st.result.FinishPlan)
@@ -332,12 +339,48 @@ func (st *onboardState) check(ctx context.Context, report func(wizard.Progress))
 	return nil
 }
 
+// newPlan marks that a check has made a new plan to review.
+func (st *onboardState) newPlan() {
+	st.mu.Lock()
+	st.generation++
+	st.mu.Unlock()
+}
+
 // applyPlan makes a reviewed plan; an empty one (nothing to do) changes nothing.
+// A plan is applied once: coming Back to its step shows what it did, and never sends it again
+// (a second request to a new customer would be a second link). A new check is a new plan.
 func (st *onboardState) applyPlan(ctx context.Context, p plan.Plan, progress func(done, total int)) []plan.Outcome {
 	if len(p.Fixes) == 0 {
 		return nil
 	}
-	return st.svc.Apply(ctx, p, progress)
+	st.mu.Lock()
+	done, ok := st.applied[st.generation]
+	st.mu.Unlock()
+	if ok && samePlan(done.plan, p) {
+		return done.outcomes
+	}
+	out := st.svc.Apply(ctx, p, progress)
+	st.mu.Lock()
+	st.applied[st.generation] = appliedPlan{plan: p, outcomes: out}
+	st.mu.Unlock()
+	return out
+}
+
+type appliedPlan struct {
+	plan     plan.Plan
+	outcomes []plan.Outcome
+}
+
+func samePlan(a, b plan.Plan) bool {
+	if len(a.Fixes) != len(b.Fixes) {
+		return false
+	}
+	for i := range a.Fixes {
+		if a.Fixes[i].ID != b.Fixes[i].ID {
+			return false
+		}
+	}
+	return true
 }
 
 // loadCustomers reads Partner Center's customers and the invitations off the UI goroutine.
@@ -799,7 +842,8 @@ func (st *onboardState) waitWork(ctx context.Context, report func(wizard.Progres
 		st.mu.Lock()
 		inv := st.waiting
 		st.mu.Unlock()
-		if inv == nil || !inv.Open || (!inv.Waits && !inv.Renewable) {
+		// Active is enough to go on: a reseller invitation still open is shown, not waited for.
+		if inv == nil || !inv.Open || inv.Phase == "active" || (!inv.Waits && !inv.Renewable) {
 			st.shell.later(st.drawWait)
 			return nil
 		}
@@ -814,7 +858,11 @@ func (st *onboardState) waitWork(ctx context.Context, report func(wizard.Progres
 			}
 		}
 		report(wizard.Progress{Message: inv.Sentence})
-		got, err := st.svc.Wait(ctx, *inv, st.wake, func(i Invitation, err error) {
+		wctx, active := context.WithCancel(ctx)
+		got, err := st.svc.Wait(wctx, *inv, st.wake, func(i Invitation, err error) {
+			if i.Phase == "active" {
+				active() // approved and active: the set-up can go on
+			}
 			st.mu.Lock()
 			st.waiting = &i
 			st.waitNote = ""
@@ -832,12 +880,15 @@ func (st *onboardState) waitWork(ctx context.Context, report func(wizard.Progres
 			}
 			report(wizard.Progress{Message: msg})
 		})
-		if err != nil {
+		active()
+		if err != nil && ctx.Err() != nil {
 			return err
 		}
-		st.mu.Lock()
-		st.waiting = &got
-		st.mu.Unlock()
+		if err == nil || got.Phase == "active" {
+			st.mu.Lock()
+			st.waiting = &got
+			st.mu.Unlock()
+		}
 		st.shell.later(st.drawWait)
 	}
 }
@@ -857,8 +908,11 @@ func (st *onboardState) drawWait() {
 		st.waitBody.Add(withIcon(theme.ConfirmIcon(), "Nothing waits for the customer: "+st.result.Step("approval").Sentence))
 		st.waitBody.Refresh()
 		return
-	case inv.Phase == "active" && !inv.Waits:
+	case inv.Phase == "active":
 		st.waitBody.Add(withIcon(theme.ConfirmIcon(), inv.Sentence))
+		if inv.Waits && inv.ResellerLink != "" { // the reseller invitation is not accepted yet
+			st.waitBody.Add(wizard.Copyable("Reseller invitation link", inv.ResellerLink))
+		}
 	case inv.Renewable:
 		st.waitBody.Add(withIcon(theme.ErrorIcon(), inv.Sentence))
 		st.waitBody.Add(container.NewHBox(widget.NewButtonWithIcon("Renew the request…", theme.ViewRefreshIcon(), st.renew)))

@@ -169,7 +169,7 @@ func TestOnboardingWizardExistingCustomer(t *testing.T) {
 // TestOnboardingWizardNewCustomer walks the wizard for Fourth Coffee, not a customer yet: the
 // request names no customer, the reseller invitation goes with it, both approved on the sandbox.
 func TestOnboardingWizardNewCustomer(t *testing.T) {
-	w, _, _ := onboardWindow(t, nil)
+	w, _, svc := onboardWindow(t, nil)
 	w.newCustomer(sandbox.ProspectDomain)
 	w.tap("Check and plan")
 	w.workDone()
@@ -179,6 +179,15 @@ func TestOnboardingWizardNewCustomer(t *testing.T) {
 	w.expect("sent", "2 of 2 done.", "Reseller invitation link", "Got your reseller invitation link")
 	w.tap("Wait for approval")
 	w.approveOnTheSandbox()
+	// Back to the step that sent the request shows what it did and sends nothing again.
+	w.tap("Back")
+	w.workDone()
+	w.expect("back", "2 of 2 done.")
+	w.tap("Wait for approval")
+	w.workDone()
+	if invs, err := svc.Invitations(); err != nil || len(invs) != 1 {
+		t.Errorf("one invitation for Fourth Coffee, not %d: %v", len(invs), err)
+	}
 	w.finish("Fourth Coffee")
 }
 
