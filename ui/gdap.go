@@ -209,7 +209,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 				continue
 			}
 			if matching++; shown < maxRows {
-				rows.Add(verdictRow(v))
+				rows.Add(st.verdictRow(v))
 				shown++
 			}
 		}
@@ -252,11 +252,16 @@ func sortedVerdicts(v []CustomerVerdict, byName bool) []CustomerVerdict {
 	return out
 }
 
-func verdictRow(v CustomerVerdict) fyne.CanvasObject {
+func (st *gdapState) verdictRow(v CustomerVerdict) fyne.CanvasObject {
 	status := widget.NewLabelWithStyle(v.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	status.Importance = statusImportance(v.Status)
 	name := widget.NewLabelWithStyle(v.Customer, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	lines := container.NewVBox(container.NewHBox(widget.NewIcon(statusIcon(v.Status)), status, name))
+	head := container.NewHBox(widget.NewIcon(statusIcon(v.Status)), status, name)
+	if v.Status == plan.Fail && st.shell.opts.Onboard != nil && v.TenantID != "" {
+		// The onboarding wizard sends one request with the roles of every template chosen there.
+		head.Add(widget.NewButtonWithIcon("Onboard…", theme.ContentAddIcon(), func() { st.shell.OnboardCustomer(v.TenantID, v.Customer, st.profile) }))
+	}
+	lines := container.NewVBox(head)
 	for _, p := range v.Problems {
 		lines.Add(paragraph("• " + p))
 	}

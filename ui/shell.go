@@ -56,6 +56,11 @@ type Services struct {
 	// Health checks everything at once for Home (home.go); Audit reads the audit trail (Settings).
 	Health Health
 	Audit  Audit
+	// Onboard brings one customer, existing or new, to a verified GDAP connection.
+	Onboard Onboard
+	// SandboxCustomer, set only on the sandbox, lets the onboarding page act as the customer's
+	// administrator; nil on a real cloud, where only the customer can approve.
+	SandboxCustomer SandboxCustomer
 }
 
 // Page ids, also the names of the screenshot files.
@@ -63,6 +68,7 @@ const (
 	PageHome          = "home"
 	PageSignIn        = "sign-in"
 	PageAppRegistry   = "app-registration"
+	PageOnboard       = "onboard"
 	PageGDAP          = "gdap"
 	PageAuthenticator = "authenticator"
 	PageTroubleshoot  = "troubleshoot"
@@ -96,6 +102,8 @@ type Shell struct {
 	sandbox sandboxStarter
 	home    homeState // Home's health: the last result and the check in progress (home.go)
 
+	onboarding *onboardState // the onboarding page's state, once built (a GDAP row opens it for a customer)
+
 	afterAsync func()        // test hook: called on the UI goroutine when a wizard's work has ended
 	uiQueue    chan uiUpdate // set by Headless: onUI hands its function here instead of to fyne.Do
 	pending    atomic.Int32
@@ -108,6 +116,7 @@ func NewShell(opts Options) *Shell {
 		{id: PageHome, title: "Home", icon: theme.HomeIcon(), build: s.homePage},
 		{id: PageSignIn, title: "Sign in", icon: theme.LoginIcon(), build: s.signInPage, keep: true},
 		{id: PageAppRegistry, title: "App registration", icon: theme.ComputerIcon(), build: s.appRegPage, keep: true},
+		{id: PageOnboard, title: "Onboard a customer", icon: theme.ContentAddIcon(), build: s.onboardPage, keep: true},
 		{id: PageGDAP, title: "GDAP relationships", icon: theme.AccountIcon(), build: s.gdapPage, keep: true},
 		{id: PageAuthenticator, title: "Authenticator default method", icon: theme.ConfirmIcon(), build: s.authenticatorPage, keep: true},
 		{id: PageTroubleshoot, title: `Troubleshoot "400" errors`, icon: theme.WarningIcon(), build: s.troubleshootPage, keep: true},

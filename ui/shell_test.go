@@ -110,7 +110,7 @@ func sandboxCloud() cloud.Cloud {
 func TestTaskListHasEveryTask(t *testing.T) {
 	_, win, _ := newShell(t, Options{Cloud: cloud.Public()})
 	got := texts(win)
-	for _, want := range []string{"Home", "Sign in", "App registration", "GDAP relationships",
+	for _, want := range []string{"Home", "Sign in", "App registration", "Onboard a customer", "GDAP relationships",
 		"Authenticator default method", `Troubleshoot "400" errors`, "Settings"} {
 		if !strings.Contains(got, want+"\n") {
 			t.Errorf("the task list has no %q", want)
@@ -124,6 +124,7 @@ func TestEveryPageOpensWithItsHeading(t *testing.T) {
 		PageHome:          "Welcome to Onboard365",
 		PageSignIn:        "Sign in",
 		PageAppRegistry:   "App registration",
+		PageOnboard:       "Onboard a customer",
 		PageGDAP:          "GDAP relationships",
 		PageAuthenticator: "Authenticator default method",
 		PageTroubleshoot:  `Troubleshoot "400" errors`,

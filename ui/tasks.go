@@ -37,6 +37,15 @@ var appRegistrationTask = task{
 		"Apply, keep the new secret in the keychain, and read again", "Sign in with the app", "Check every customer's consent", "Consent and check again"},
 }
 
+var onboardTask = task{
+	title: "Onboard a customer",
+	what: "Brings one customer, an existing one or one that is not with you yet, to a working GDAP connection: " +
+		"one relationship request with the roles of the templates you choose, the approval link for their Global " +
+		"Administrator, a wait you can leave and resume, then your groups, the app's consent and a check that it all works.",
+	needs: "A signed-in account with the Admin agent role in Partner Center.",
+	steps: []string{"Choose the customer", "Choose the templates", "Send the request", "Wait for approval", "Set up groups and consent", "Check the connection"},
+}
+
 var gdapTask = task{
 	title: "GDAP relationships",
 	what: "Checks every customer's GDAP admin relationships: do they grant the roles your tools need, to " +

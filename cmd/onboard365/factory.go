@@ -13,6 +13,7 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/onboard"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
 	"github.com/onboard365/onboard365/ui"
@@ -31,6 +32,10 @@ type factory struct {
 	opts   sandbox.Options  // the sandboxes' clock and seed (the guide's pictures fix them)
 	clock  func() time.Time // the clock the tasks judge dates by; nil: the computer's
 	audit  audit.Recorder   // where every change is recorded; nil: the audit log of the cloud (recorder)
+	// sandboxDelay is how long the customers of the sandboxes it starts take to answer a GDAP
+	// request (sandbox.Options.ApprovalDelay), unless opts says; 0: they answer only when the
+	// window's "Approve as the customer's administrator" or a command opens the link.
+	sandboxDelay time.Duration
 
 	useSandbox bool
 	scenario   string
@@ -107,6 +112,9 @@ func (f *factory) cloud(ctx context.Context) (cloud.Cloud, error) {
 func (f *factory) startSandbox(context.Context) (cloud.Cloud, error) {
 	opts := f.opts
 	opts.Scenario = f.scenario
+	if opts.ApprovalDelay == 0 {
+		opts.ApprovalDelay = f.sandboxDelay
+	}
 	srv, err := sandbox.Start(opts)
 	if err != nil {
 		return cloud.Cloud{}, err
@@ -212,11 +220,32 @@ func signIn(ctx context.Context, user string, stderr io.Writer, do func(ctx cont
 	return err
 }
 
-// services are what the window does with an account.
+// services are what the window does with an account. The invitation ledger and the audit trail
+// are the user's own files, the sandbox's apart from the real ones.
 func services(a *app.Account) ui.Services {
-	return ui.Services{SignIn: a, Keychain: a, GDAP: app.NewGDAP(a), Authenticator: app.NewAuthenticator(a),
+	sandboxed := a.Cloud().Sandbox
+	ledger, _ := onboard.DefaultLedger(sandboxed) // nil when this computer has no settings folder: the page says so
+	g := app.NewGDAP(a)
+	g.Ledger = ledger
+	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: app.NewAuthenticator(a),
 		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a),
-		Health: healthOf(a), Audit: app.NewAuditTrail(a)}
+		Onboard: app.NewOnboard(a, ledger, a.Recorder()),
+		Health:  healthOf(a), Audit: app.NewAuditTrail(a)}
+}
+
+// sandboxOf is the sandbox this process runs for an account's cloud, or nil (a real cloud, or a
+// sandbox in another process): only then can the window act as the sandbox's customer.
+func (f *factory) sandboxOf(a *app.Account) *sandbox.Server {
+	c := a.Cloud()
+	if !c.Sandbox {
+		return nil
+	}
+	for _, srv := range f.running {
+		if srv.Cloud().AuthorityHost == c.AuthorityHost {
+			return srv
+		}
+	}
+	return nil
 }
 
 // healthOf is the health check of an account, for Home, check all and the watch alike: the one

@@ -38,7 +38,17 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	// The tests keep what the app writes in the user's settings folder (profiles, the invitation
+	// ledger, the audit trail) in a folder of their own, never the person's running them.
+	config, err := os.MkdirTemp("", "onboard365-test-config-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CONFIG_HOME", config)
+	code := m.Run()
+	os.RemoveAll(config)
+	os.Exit(code)
 }
 
 func TestCheckGLVersion(t *testing.T) {

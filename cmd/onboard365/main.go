@@ -15,6 +15,7 @@
 //	onboard365 watch ...        the scheduled watch: install, uninstall, status, run (watchcmd.go)
 //	onboard365 audit [verify]   the audit trail of every change (auditcmd.go)
 //	onboard365 token            an access token for the MSP's own scripts (tokencmd.go)
+//	onboard365 onboard          one customer onboarded end to end; onboard status lists the invitations (onboard.go)
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/cloud"
 	"github.com/onboard365/onboard365/ui"
 	"github.com/onboard365/onboard365/ui/screenshot"
@@ -54,9 +56,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if code, ok := runTool(ctx, args, stdout, stderr); ok { // token, audit, watch (tools.go)
 		return code
 	}
+	if len(args) > 0 && args[0] == "onboard" {
+		return runOnboard(ctx, args[1:], stdout, stderr) // onboard.go
+	}
 	fs := flag.NewFlagSet("onboard365", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f := &factory{stderr: stderr}
+	f := &factory{stderr: stderr, sandboxDelay: sandboxApprovalDelay}
 	f.register(fs, flags{window: true, clientID: true})
 	shotsDir := fs.String("screenshot", "", "render every page to PNG files in this `folder` and exit (no display needed)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -116,17 +121,27 @@ func (f *factory) windowOptions(ctx context.Context) (ui.Options, error) {
 		Version:         version,
 		About:           aboutThisBuild(),
 		CheckConnection: func(ctx context.Context, c cloud.Cloud) error { return c.Check(ctx) },
-		Services:        services(a),
+		Services:        f.windowServices(a),
 		Connect: func(c cloud.Cloud) ui.Services { // the services of a cloud the window switches to (Try the sandbox)
 			a, err := f.account(c)
 			if err != nil {
 				return ui.Services{}
 			}
-			return services(a)
+			return f.windowServices(a)
 		},
 	}
 	if !c.Sandbox {
 		opts.TrySandbox = f.startSandbox
 	}
 	return opts, nil
+}
+
+// windowServices are the window's services on an account; on a sandbox of this process the
+// onboarding page can also act as the sandbox's customer.
+func (f *factory) windowServices(a *app.Account) ui.Services {
+	s := services(a)
+	if srv := f.sandboxOf(a); srv != nil {
+		s.SandboxCustomer = srv
+	}
+	return s
 }

@@ -66,11 +66,11 @@ func TestScreenshotCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const pages, sizes, themes = 7, 2, 2
+	const pages, sizes, themes = 8, 2, 2
 	if len(files) != pages*sizes*themes {
 		t.Fatalf("%d screenshots, want %d: %v", len(files), pages*sizes*themes, files)
 	}
-	if !strings.Contains(stdout.String(), "Wrote 28 screenshots") {
+	if !strings.Contains(stdout.String(), "Wrote 32 screenshots") {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 	for _, f := range files {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/onboard365/onboard365/internal/sandbox"
 )
@@ -33,6 +34,8 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	malformedRate := flags.Float64("malformed-rate", 0, "answer this `fraction` of Graph and Partner Center GET requests with a cut-off JSON body")
 	tracePath := flags.String("trace", "", "write one JSON line per request to this `file`")
 	cloudOut := flags.String("cloud-out", "", "also write the cloud description to this `file`, for onboard365 --cloud")
+	approvalDelay := flags.Duration("approval-delay", 5*time.Second, "how `long` a customer's administrator takes to answer a GDAP request once it is sent for approval (0: never on their own)")
+	answer := flags.String("customer-answer", "", "how every customer's administrator answers: `approve`, decline or never (default: each as the scenario says: the customers and Fourth Coffee approve, Margie's Travel declines, Coho Winery never answers)")
 	if err := flags.Parse(args[1:]); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -46,7 +49,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	faults := sandbox.Faults{Latency: *latency, Dropped: *dropRate, Malformed: *malformedRate}.Rate(*faultRate)
-	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: faults}
+	opts := sandbox.Options{Scenario: *scenario, Customers: *customers, Faults: faults, ApprovalDelay: *approvalDelay, Answer: *answer}
 	if err := opts.Validate(); err != nil {
 		fmt.Fprintln(stderr, "onboard365 sandbox serve:", err)
 		return 2

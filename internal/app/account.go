@@ -93,6 +93,9 @@ func NewAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*Acc
 	return a, nil
 }
 
+// Cloud is the cloud the account signs in to.
+func (a *Account) Cloud() cloud.Cloud { return a.cloud }
+
 // tell tells the page of the sign-in in progress where its page opened.
 func (a *Account) tell(l Launch) {
 	a.mu.Lock()

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/onboard"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/words"
@@ -21,6 +23,9 @@ type GDAP struct {
 	partner func(ctx context.Context) (*graph.Client, error)
 	now     func() time.Time
 	store   *roles.ProfileStore // the user's own profiles; nil means none can be kept
+	// Ledger, when set, keeps every relationship request the fixes send, as the onboarding
+	// wizard keeps its own: the same list of invitations, resumed and renewed there.
+	Ledger *onboard.Ledger
 }
 
 // NewGDAP is the GDAP task on an account's partner tenant.
@@ -49,6 +54,7 @@ type GDAPResult struct {
 // GDAPVerdict is the outcome for one customer.
 type GDAPVerdict struct {
 	Customer string
+	TenantID string // the customer's tenant
 	Status   plan.Status
 	Sentence string   // what is wrong (or right), in plain words
 	Problems []string // one sentence per problem
@@ -82,7 +88,7 @@ func (g *GDAP) Check(ctx context.Context, req GDAPRequest, progress func(done, t
 	verdicts := gdap.Evaluate(inv, p, g.now())
 	r := GDAPResult{Profile: p.Name, CheckedAt: inv.ReadAt, profile: p, verdicts: verdicts}
 	for _, v := range verdicts {
-		gv := GDAPVerdict{Customer: v.Customer.Name, Status: v.Status, Sentence: v.Sentence}
+		gv := GDAPVerdict{Customer: v.Customer.Name, TenantID: v.Customer.TenantID, Status: v.Status, Sentence: v.Sentence}
 		if gv.Customer == "" {
 			gv.Customer = v.Customer.TenantID
 		}
@@ -111,7 +117,10 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	if err == nil {
 		var c *graph.Client
 		if c, err = g.partner(ctx); err == nil {
-			return g.a.recordPlan(ctx, "gdap", p, gdapOutcomes(gdap.Apply(ctx, c, fixes, progress)))
+			results := gdap.Apply(ctx, c, fixes, progress)
+			out := g.a.recordPlan(ctx, "gdap", p, gdapOutcomes(results))
+			g.keep(ctx, results, out)
+			return out
 		}
 	}
 	out := make([]plan.Outcome, len(p.Fixes))
@@ -119,6 +128,39 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
 	}
 	return words.Cleaned(out)
+}
+
+// keep records in the ledger every relationship request the fixes sent (for the onboarding
+// wizard's list of invitations); an outcome says when its request could not be kept.
+func (g *GDAP) keep(ctx context.Context, results []gdap.FixResult, out []plan.Outcome) {
+	if g.Ledger == nil {
+		return
+	}
+	for i, r := range results {
+		if !r.Done || r.RelationshipID == "" || r.ApprovalLink == "" {
+			continue
+		}
+		f := r.Fix
+		if f.Kind != gdap.RequestNewRelationship && f.Fallback != nil {
+			f = *f.Fallback
+		}
+		inv := onboard.Invitation{RelationshipID: r.RelationshipID, RelationshipName: f.RelationshipName,
+			Customer: onboard.Customer{TenantID: f.Customer.TenantID, Name: f.Customer.Name}, Roles: f.Roles, Duration: f.Duration,
+			ApprovalLink: r.ApprovalLink, Sent: g.now(), Phase: onboard.AwaitingApproval, Checked: g.now()}
+		if f.Profile != "" {
+			inv.Templates = []string{f.Profile}
+		}
+		if err := g.Ledger.Update(ctx, func(invs []onboard.Invitation) ([]onboard.Invitation, error) {
+			for _, have := range invs {
+				if strings.EqualFold(have.RelationshipID, inv.RelationshipID) {
+					return invs, nil // known already (a request that waited, whose link was given again)
+				}
+			}
+			return append(invs, inv), nil
+		}); err != nil {
+			out[i].Sentence += " It could not be kept in the list of invitations: " + words.Clean(err.Error())
+		}
+	}
 }
 
 func gdapOutcomes(results []gdap.FixResult) []plan.Outcome {

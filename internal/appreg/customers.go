@@ -124,6 +124,12 @@ func ReadCustomers(ctx context.Context, pc CustomerLister, probe Probe, n permis
 	return out, nil
 }
 
+// CheckCustomer checks the app's consent in one customer, as ReadCustomers checks each (the
+// onboarding wizard's consent step).
+func CheckCustomer(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Customer {
+	return check(ctx, c, probe, n)
+}
+
 func check(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Customer {
 	scopes, err := probe(ctx, c.TenantID)
 	switch {

@@ -308,6 +308,7 @@ func exercise(t *testing.T, h *harness) {
 	}
 
 	exerciseGDAPCheck(ctx, t, g)
+	exerciseOnboarding(ctx, t, h, pc)
 }
 
 // exerciseGDAPCheck makes the GDAP check's reads (gdap.Read) and every kind of fix it applies.

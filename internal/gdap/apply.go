@@ -127,6 +127,9 @@ func (a *applier) loadWaiting(ctx context.Context, fixes []Fix, todo []int) {
 
 // waitingFor finds a relationship that already waits for this customer with every role f asks.
 func (a *applier) waitingFor(f Fix) (Relationship, bool) {
+	if strings.TrimSpace(f.Customer.TenantID) == "" {
+		return Relationship{}, false // a request that names no customer is nobody's until approved
+	}
 	for _, r := range a.waiting {
 		if strings.EqualFold(r.Customer.TenantID, f.Customer.TenantID) && len(minus(f.Roles, roleSet(r))) == 0 {
 			return r, true

@@ -85,6 +85,10 @@ type Fix struct {
 	Duration           string // RequestNewRelationship: P730D
 	AutoExtendDuration string // RequestNewRelationship, SetAutoExtend: P180D or PT0S
 
+	// Profile is the role profile the fix serves (RequestNewRelationship: the invitation's
+	// template, as the onboarding ledger records it).
+	Profile string
+
 	// Fallback is made instead when Microsoft refuses this fix's change as not allowed (400):
 	// for SetAutoExtend, a new relationship with the profile's roles for the customer to approve.
 	Fallback *Fix
@@ -123,6 +127,18 @@ var reservedGroups = map[string]bool{"adminagents": true, "helpdeskagents": true
 // get no fix. Plan is pure: it reads inv and sends nothing. On an inventory read after the fixes
 // were applied it plans nothing for the problems they fixed.
 func Plan(verdicts []Verdict, inv Inventory, p roles.Profile, opts PlanOptions) []Fix {
+	pl := newPlanner(inv, p, opts)
+	for _, v := range verdicts {
+		for _, pr := range v.Problems {
+			pl.problem(v.Customer, pr)
+		}
+	}
+	return pl.finish()
+}
+
+// newPlanner is a planner on an inventory, with the options' defaults: it knows every
+// relationship's name (new ones must differ) and each customer's relationships.
+func newPlanner(inv Inventory, p roles.Profile, opts PlanOptions) *planner {
 	if opts.GroupPattern == "" {
 		opts.GroupPattern = DefaultGroupPattern
 	}
@@ -140,12 +156,7 @@ func Plan(verdicts []Verdict, inv Inventory, p roles.Profile, opts PlanOptions) 
 		key := strings.ToLower(ra.Relationship.Customer.TenantID)
 		pl.byCustomer[key] = append(pl.byCustomer[key], ra)
 	}
-	for _, v := range verdicts {
-		for _, pr := range v.Problems {
-			pl.problem(v.Customer, pr)
-		}
-	}
-	return pl.finish()
+	return pl
 }
 
 type planner struct {
@@ -381,33 +392,70 @@ func (pl *planner) newRelationship(c Customer) {
 	pl.fix(pl.newRelationshipFix(c))
 }
 
-// newRelationshipFix plans a relationship with the profile's roles for a customer.
+// newRelationshipFix plans a relationship with the profile's roles for a customer. A request that
+// already waits for the same customer's approval (approvalPending) but lacks some of the roles
+// gives its roles to the new one as well, so that the customer's admin approves one link, the
+// new one, and nothing they were asked for before is lost (roles cannot be added to a request
+// once it is sent).
 func (pl *planner) newRelationshipFix(c Customer) Fix {
 	rs := make([]string, 0, len(pl.p.Roles))
 	for _, r := range pl.p.Roles {
-		rs = append(rs, strings.ToLower(r))
+		if r = strings.ToLower(r); !containsFold(rs, r) {
+			rs = append(rs, r)
+		}
+	}
+	var older []Relationship
+	if strings.TrimSpace(c.TenantID) != "" {
+		for _, ra := range pl.byCustomer[strings.ToLower(c.TenantID)] {
+			if !strings.EqualFold(ra.Relationship.Status, "approvalPending") {
+				continue
+			}
+			older = append(older, ra.Relationship)
+			rs = append(rs, minus(sortedRoles(roleSet(ra.Relationship)), toSet(rs))...)
+		}
 	}
 	ext := autoExtend180
 	note := "It extends automatically by 180 days."
-	if pl.p.HasGlobalAdministrator() {
+	if containsFold(rs, roles.GlobalAdministrator) {
 		ext = noAutoExtend
 		note = "It includes Global Administrator, so Microsoft does not let it extend automatically."
 	}
 	name := pl.uniqueName(c)
-	f := Fix{ID: "relationship/" + strings.ToLower(c.TenantID), Kind: RequestNewRelationship, Customer: c, Roles: rs, RelationshipName: name,
-		Duration: pl.opts.Duration, AutoExtendDuration: ext}
-	f.Reason = fmt.Sprintf("Request a new relationship %q with %s that grants the %s %s needs (%s), for %s. Roles cannot be added to an existing relationship. %s "+
+	id := "relationship/" + strings.ToLower(c.TenantID)
+	if strings.TrimSpace(c.TenantID) == "" {
+		id = "relationship/new:" + strings.ToLower(strings.TrimSpace(c.Name))
+	}
+	f := Fix{ID: id, Kind: RequestNewRelationship, Customer: c, Roles: rs, RelationshipName: name,
+		Duration: pl.opts.Duration, AutoExtendDuration: ext, Profile: pl.p.Name}
+	needs := "that grants the " + words.Count(len(pl.p.Roles), "role") + " " + words.Name(pl.p.Name) + " needs"
+	if len(rs) > len(pl.p.Roles) {
+		needs = "that grants " + words.Count(len(rs), "role") + ", " + words.Count(len(pl.p.Roles), "role") + " for " + words.Name(pl.p.Name) + " and the rest from the request that already waits for them"
+	}
+	f.Reason = fmt.Sprintf("Request a new relationship %q with %s %s (%s), for %s. Roles cannot be added to an existing relationship. %s "+
 		"The customer's Global Administrator approves it with the link Onboard365 gives you; then run this check again to assign the roles to your groups.",
-		name, c.label(), words.Count(len(rs), "role"), words.Name(pl.p.Name), roleList(rs), durationWords(pl.opts.Duration), note)
+		name, c.label(), needs, roleList(rs), durationWords(pl.opts.Duration), note)
+	for _, r := range older {
+		f.Reason += fmt.Sprintf(" The request %q, which waits for their approval, lacks some of these roles: their admin needs to approve only the new link; the older one can be left to expire unused.", r.DisplayName)
+	}
 	f.Requests = requestsFor(f)
 	return f
+}
+
+// RequestFix plans one relationship request for a customer with a profile's roles, as the GDAP
+// check plans it for missing roles: the onboarding wizard's invitation. Its name is unique among
+// the inventory's relationships; a request that already waits for the customer adds its roles
+// (newRelationshipFix). A customer that is not with the partner yet has no tenant id: the
+// request then names no customer (Microsoft's create page lets customer be left out; the
+// relationship's customer is set when a customer approves it), and c.Name (its domain) names it.
+func RequestFix(c Customer, p roles.Profile, inv Inventory, opts PlanOptions) Fix {
+	return newPlanner(inv, p, opts).newRelationshipFix(c)
 }
 
 // lock plans sending a relationship that was created but never sent for approval.
 func (pl *planner) lock(c Customer, r Relationship) {
 	id := "relationship/" + strings.ToLower(c.TenantID) + "/" + r.ID
 	f, isNew := pl.fix(Fix{ID: id, Kind: RequestNewRelationship, Customer: c, RelationshipID: r.ID, RelationshipName: r.DisplayName,
-		Roles: sortedRoles(roleSet(r))})
+		Roles: sortedRoles(roleSet(r)), Profile: pl.p.Name})
 	if isNew {
 		f.Reason = fmt.Sprintf("Send the relationship %q with %s to the customer for approval (it was created but never sent), and give you the link for the customer.", r.DisplayName, c.label())
 	}
@@ -579,14 +627,20 @@ func assignmentBody(groupID string, rs []string) map[string]any {
 	}
 }
 
+// relationshipBody is a new relationship. For a customer that is not with the partner yet (no
+// tenant id) customer is left out, as tenantrelationship-post-delegatedadminrelationships allows:
+// Microsoft sets it when the customer approves.
 func relationshipBody(f Fix) map[string]any {
-	return map[string]any{
+	body := map[string]any{
 		"displayName":        f.RelationshipName,
 		"duration":           f.Duration,
 		"autoExtendDuration": f.AutoExtendDuration,
-		"customer":           map[string]any{"tenantId": f.Customer.TenantID, "displayName": f.Customer.Name},
 		"accessDetails":      unifiedRoles(f.Roles),
 	}
+	if strings.TrimSpace(f.Customer.TenantID) != "" {
+		body["customer"] = map[string]any{"tenantId": f.Customer.TenantID, "displayName": f.Customer.Name}
+	}
+	return body
 }
 
 var lockBody = map[string]any{"action": "lockForApproval"}

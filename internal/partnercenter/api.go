@@ -259,3 +259,35 @@ func validHeaderName(s string) bool {
 	}
 	return true
 }
+
+// RelationshipRequest is Partner Center's reseller relationship invitation: the link a customer
+// (or an organization that is not one yet) opens to make the partner its reseller.
+type RelationshipRequest struct {
+	URL string `json:"url"`
+}
+
+// GetRelationshipRequest reads the partner's reseller relationship invitation link
+// (GET /v1/customers/relationshiprequests, request-reseller-relationship.md; App+User only).
+// The link is the same for every customer: whoever accepts it becomes one. An answer without a
+// link is a *DecodeError.
+func (c *Client) GetRelationshipRequest(ctx context.Context) (RelationshipRequest, error) {
+	r := request{method: http.MethodGet, path: "/v1/customers/relationshiprequests"}
+	a, err := c.do(ctx, r)
+	if err != nil {
+		return RelationshipRequest{}, err
+	}
+	var rr RelationshipRequest
+	if err := decodeInto(r, a, &rr); err != nil {
+		return RelationshipRequest{}, err
+	}
+	if !httpsLink(rr.URL) {
+		return RelationshipRequest{}, &DecodeError{Service: service, Method: r.method, Path: r.shown(), Reason: "the answer holds no https link"}
+	}
+	return rr, nil
+}
+
+// httpsLink says whether s is an https address with a host: a link the person can open.
+func httpsLink(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	return err == nil && u.Scheme == "https" && u.Host != "" && !strings.ContainsAny(s, "\r\n\x00")
+}

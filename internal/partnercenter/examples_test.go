@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/reference/learn/learntest"
@@ -28,6 +29,12 @@ func TestMicrosoftsExampleAnswersDecode(t *testing.T) {
 			}
 			if next != nil {
 				t.Errorf("%s: the example has no next page, the reader finds %+v", a.Where(), next)
+			}
+		},
+		"partnercenter/developer/request-reseller-relationship.md": func(t *testing.T, a learntest.Answer) {
+			rr := learntest.Decodes[RelationshipRequest](t, a.Where(), a.Body)
+			if !strings.Contains(rr.URL, "invType=ResellerRelationship") {
+				t.Errorf("%s: the invitation reads without its link: %+v", a.Where(), rr)
 			}
 		},
 		// The page documents the consent calls without an example answer (201 Created for the

@@ -129,3 +129,23 @@ func FuzzDecodeCustomers(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRelationshipRequest: whatever Partner Center answers for the reseller invitation, the
+// client never panics and gives only an https link with a host.
+func FuzzRelationshipRequest(f *testing.F) {
+	f.Add([]byte(`{"url": "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=3b33e682-00c3-41ee-9dd2-a548adf56438&msppId=0&DAP=false#/BillingAccounts/partner-invitation", "attributes": {"objectType": "RelationshipRequest"}}`))
+	f.Add([]byte(`{"url": "javascript:alert(1)"}`))
+	f.Add([]byte(`{"url": "https://\n"}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r := request{method: "GET", path: "/v1/customers/relationshiprequests"}
+		var rr RelationshipRequest
+		if err := decodeInto(r, answer{body: body}, &rr); err != nil || !httpsLink(rr.URL) {
+			return
+		}
+		u, err := url.Parse(strings.TrimSpace(rr.URL))
+		if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(rr.URL, "\r\n") {
+			t.Fatalf("accepted %q", rr.URL)
+		}
+	})
+}

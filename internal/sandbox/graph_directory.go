@@ -12,6 +12,7 @@ import (
 func (s *Server) directoryRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1.0/me", s.endpoint(getMe))
 	s.handle(mux, "GET /v1.0/me/transitiveMemberOf", s.endpoint(myTransitiveGroups))
+	s.handle(mux, "GET /v1.0/users", s.endpoint(listUsers))
 	s.handle(mux, "GET /v1.0/groups", s.endpoint(listGroups))
 	s.handle(mux, "POST /v1.0/groups", s.endpoint(createGroup))
 	s.handle(mux, "GET /v1.0/groups/{groupId}/transitiveMembers", s.endpoint(groupTransitiveMembers))
@@ -67,6 +68,15 @@ func myTransitiveGroups(c *graphCall) {
 		}
 	}
 	c.collection("directoryObjects", items, 100, 999)
+}
+
+// listUsers lists the users of the tenant the token is for (user-list).
+func listUsers(c *graphCall) {
+	items := make([]map[string]any, 0, len(c.p.tenant.users))
+	for _, u := range c.p.tenant.users {
+		items = append(items, userJSON(u))
+	}
+	c.collection("users", items, 100, 999)
 }
 
 func (c *graphCall) userByIDOrUPN(key string) *user {

@@ -94,6 +94,7 @@ func listRelationships(c *graphCall) {
 	}
 	items := make([]map[string]any, 0, len(c.s.world.relationships))
 	for _, r := range c.s.world.relationships {
+		c.s.world.settleRelationship(r)
 		items = append(items, relationshipJSON(r))
 	}
 	c.collection("tenantRelationships/delegatedAdminRelationships", items, 100, 300)
@@ -106,6 +107,7 @@ func (c *graphCall) relationship() *relationship {
 	id := c.r.PathValue("relationshipId")
 	for _, r := range c.s.world.relationships {
 		if r.id == id {
+			c.s.world.settleRelationship(r)
 			return r
 		}
 	}
@@ -293,6 +295,7 @@ func requestRelationshipAction(c *graphCall) {
 	switch {
 	case body.Action == "lockForApproval" && r.status == "created":
 		r.status = "approvalPending"
+		c.s.world.locked(r) // scenario_onboard.go: the customer's administrator gets the link
 	case body.Action == "terminate" && (r.status == "active" || r.status == "expiring"):
 		r.status = "terminated"
 		r.ended = c.s.world.now()

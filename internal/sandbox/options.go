@@ -37,6 +37,14 @@ func (o Options) Validate() error {
 	if o.Customers < 0 || o.Customers > MaxCustomers {
 		return fmt.Errorf("a generated sandbox has from 1 to %d customers, not %d", MaxCustomers, o.Customers)
 	}
+	switch o.Answer {
+	case "", AnswerApprove, AnswerDecline, AnswerNever:
+	default:
+		return fmt.Errorf("the customers' administrators answer %q, %q or %q, not %q", AnswerApprove, AnswerDecline, AnswerNever, o.Answer)
+	}
+	if o.ApprovalDelay < 0 {
+		return fmt.Errorf("the customers' administrators cannot answer before they are asked: the approval delay must not be negative")
+	}
 	return o.Faults.Validate()
 }
 

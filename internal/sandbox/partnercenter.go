@@ -18,6 +18,7 @@ import (
 func (s *Server) partnerCenterRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /v1/profiles/organization", s.partnerCall(getOrganizationProfile))
 	s.handle(mux, "GET /v1/customers", s.partnerCall(listCustomers))
+	s.handle(mux, "GET /v1/customers/relationshiprequests", s.partnerCall(getRelationshipRequest))
 	s.handle(mux, "POST /v1/customers/{customerId}/applicationconsents", s.partnerCall(createApplicationConsent))
 	s.handle(mux, "DELETE /v1/customers/{customerId}/applicationconsents/{applicationId}", s.partnerCall(deleteApplicationConsent))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +56,7 @@ func (s *Server) partnerCall(h partnerHandler) http.HandlerFunc {
 		}
 		s.world.mu.Lock()
 		defer s.world.mu.Unlock()
+		s.world.settleCustomers() // reseller invitations accepted by now (scenario_onboard.go)
 		if p.tenant != s.world.partner {
 			writePartnerCenterError(w, http.StatusForbidden, "403", "Partner Center accepts tokens of the partner's own tenant only.")
 			return
@@ -130,13 +132,17 @@ func listCustomers(s *Server, w http.ResponseWriter, r *http.Request, p *princip
 	end := min(start+size, len(s.world.customers))
 	items := make([]any, 0, end-start)
 	for _, c := range s.world.customers[start:end] {
+		relationship := "reseller"
+		if s.world.side.adminOnly[c.id] { // scenario_onboard.go
+			relationship = "none"
+		}
 		items = append(items, map[string]any{
 			"id": c.id,
 			"companyProfile": map[string]any{
 				"tenantId": c.id, "domain": c.domain, "companyName": c.displayName,
 				"attributes": map[string]any{"objectType": "CustomerCompanyProfile"},
 			},
-			"relationshipToPartner": "reseller",
+			"relationshipToPartner": relationship,
 			"attributes":            map[string]any{"objectType": "Customer"},
 		})
 	}
@@ -155,6 +161,20 @@ func listCustomers(s *Server, w http.ResponseWriter, r *http.Request, p *princip
 		}}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// getRelationshipRequest answers the partner's reseller relationship invitation link, in the shape
+// of request-reseller-relationship.md: App+User only. Whoever accepts it becomes a customer
+// (scenario_onboard.go); the partnerId is the partner's tenant.
+func getRelationshipRequest(s *Server, w http.ResponseWriter, r *http.Request, p *principal) {
+	if p.user == nil {
+		writePartnerCenterError(w, http.StatusForbidden, "403", "The relationship request link needs App+User authentication.")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"url":        "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=" + s.world.partner.id + "&msppId=0&DAP=false#/BillingAccounts/partner-invitation",
+		"attributes": map[string]any{"objectType": "RelationshipRequest"},
+	})
 }
 
 type consentBody struct {

@@ -48,6 +48,16 @@ type Options struct {
 	// OperationPolls is how many reads a long-running operation (the 202 of PATCH of an access
 	// assignment) takes to succeed: 0 = one; negative = it never ends, as when Microsoft is slow.
 	OperationPolls int
+	// ApprovalDelay is how long a customer's administrator takes to answer a GDAP request once
+	// it reaches them (on this computer's clock): a request that names the customer reaches them
+	// when it is locked for approval, any link when OpenAsCustomer opens it. 0: a locked request
+	// waits until its link is opened, and an opened link is answered at once
+	// (scenario_onboard.go).
+	ApprovalDelay time.Duration
+	// Answer is how every customer's administrator answers: AnswerApprove, AnswerDecline or
+	// AnswerNever; "" for each one's own (the customers and Fourth Coffee approve, Margie's
+	// Travel declines, Coho Winery never answers).
+	Answer string
 	// Seed, when not 0, makes the ids and secrets of the objects the sandbox creates repeat from
 	// run to run (with a fixed Now, a whole session repeats: the user guide's pictures); 0 makes
 	// them random, as Microsoft's are.
@@ -91,6 +101,7 @@ func Start(opts Options) (*Server, error) {
 	w.now = now
 	w.ids = newIDSource(opts.Seed)
 	w.setUpAppreg(opts.Scenario, opts.AppReplication)
+	w.side.delay, w.side.answer = opts.ApprovalDelay, opts.Answer
 	w.operationPolls = opts.OperationPolls
 	if w.operationPolls == 0 {
 		w.operationPolls = defaultOperationPolls

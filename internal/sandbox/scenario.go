@@ -154,6 +154,7 @@ func contosoPartners(now time.Time) *world {
 		}
 	}
 	troubleshootCases(w, now) // scenario_troubleshoot.go
+	addProspects(w)           // scenario_onboard.go
 	return w
 }
 

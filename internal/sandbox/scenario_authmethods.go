@@ -26,6 +26,7 @@ const LargeTenantDomain = "fourthcoffee.onmicrosoft.com"
 // largeTenant builds ScenarioLargeTenant.
 func largeTenant(now time.Time) *world {
 	w := contosoPartners(now)
+	w.dropProspect(LargeTenantDomain) // here Fourth Coffee is a customer already
 	p := w.partner
 	adminAgents, appAdmins, userAdmins := p.groups[0].id, p.groups[2].id, p.groups[3].id
 	c := customerTenant("Fourth Coffee", "fourthcoffee", len(w.customers))

@@ -29,6 +29,8 @@ type world struct {
 	// operationPolls is how many reads a long-running operation takes to succeed (operation.go).
 	operationPolls int
 
+	side customerSide // the customers' and prospects' administrators (scenario_onboard.go)
+
 	now func() time.Time
 	ids *idSource // the ids and secrets of created objects
 }
@@ -107,6 +109,11 @@ type relationship struct {
 	assignments               []*accessAssignment
 	operations                []*operation // long-running operations (operation.go)
 	etag                      int
+	// The customer's side (scenario_onboard.go): when it was locked for approval, the answer
+	// on its way, and how many more reads show it activating.
+	locked     time.Time
+	answer     *answerState
+	activating int
 }
 
 type accessAssignment struct {
@@ -145,6 +152,7 @@ func newWorld(now func() time.Time) *world {
 	return &world{
 		tenants:  map[string]*tenant{},
 		consents: map[string]map[string][]applicationGrant{},
+		side:     customerSide{answers: map[string]string{}, adminOnly: map[string]bool{}, wall: time.Now},
 		now:      now,
 	}
 }
@@ -235,6 +243,7 @@ func (t *tenant) hasServicePlan(planID string) bool {
 func (w *world) activeRelationships(customerID string) []*relationship {
 	var out []*relationship
 	for _, r := range w.relationships {
+		w.settleRelationship(r)
 		if strings.EqualFold(r.customerID, customerID) && (r.status == "active" || r.status == "expiring") {
 			out = append(out, r)
 		}

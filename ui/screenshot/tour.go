@@ -26,6 +26,7 @@ type Action struct {
 	Choose string // the option to choose in Field
 	Wait   bool   // wait until the wizard's background work has ended
 	Idle   bool   // wait until no background work of the window is left
+	Text   string // wait until a label on screen holds this text (work still running may write it)
 	Shot   string // write the window to Shot + ".png"
 }
 
@@ -88,6 +89,13 @@ func Tour(dir string, opts ui.Options, size fyne.Size, actions []Action) ([]stri
 				return written, fmt.Errorf("tour step %d: %w", i+1, err)
 			}
 			e.(*widget.Entry).SetText(a.Type)
+		case a.Text != "":
+			if _, err := waitFor(shell, win, a.Text, func(o fyne.CanvasObject) bool {
+				l, ok := o.(*widget.Label)
+				return ok && strings.Contains(l.Text, a.Text)
+			}); err != nil {
+				return written, fmt.Errorf("tour step %d: %w", i+1, err)
+			}
 		case a.Idle:
 			if !shell.Settle(60 * time.Second) {
 				return written, fmt.Errorf("tour step %d: the window's work did not end within 60 s", i+1)

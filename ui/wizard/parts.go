@@ -35,8 +35,9 @@ func WithIcon(icon fyne.Resource, text string) fyne.CanvasObject {
 func Copyable(label, text string) fyne.CanvasObject {
 	entry := widget.NewMultiLineEntry()
 	entry.SetText(text)
-	entry.Wrapping = fyne.TextWrapWord
-	if !strings.Contains(text, "\n") {
+	if strings.Contains(text, "\n") {
+		entry.Wrapping = fyne.TextWrapWord // a single line cannot wrap (Fyne says so in its log)
+	} else {
 		entry.MultiLine = false
 	}
 	copyButton := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {

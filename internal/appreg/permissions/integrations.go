@@ -18,6 +18,9 @@ type Integration struct {
 	NeedsWebRedirect bool
 	RedirectFrom     string
 	Profile          string // the internal/roles profile of the GDAP roles it needs in customers
+	// OwnApp: the tool signs in with an app registration of its own, which it consents itself;
+	// it adds nothing to this one.
+	OwnApp bool
 }
 
 // Integrations lists the tools the wizard can set the app registration up for.
@@ -36,7 +39,7 @@ func Integrations() []Integration {
 				"DelegatedAdminRelationship.Read.All and the redirect address MSP Process shows you.",
 		},
 		{
-			Name: roles.ProfileLiongard, Profile: roles.ProfileLiongard,
+			Name: roles.ProfileLiongard, Profile: roles.ProfileLiongard, OwnApp: true,
 			Description: "Liongard's Microsoft 365 inspectors sign in with Liongard's own app, so they add nothing to this one. " +
 				"What they need is six roles bound to AdminAgents in every customer: check them in GDAP relationships.",
 		},

@@ -96,6 +96,7 @@ const (
 	FeatureGDAP          = "GDAP relationships"
 	FeatureAuthenticator = "Authenticator default method"
 	FeatureTroubleshoot  = `Troubleshoot "400" errors`
+	FeatureOnboard       = "Onboard a customer"
 )
 
 const gdapBase = "/v1.0/tenantRelationships/delegatedAdminRelationships"
@@ -157,6 +158,12 @@ func Requests() []Request {
 		g(FeatureTroubleshoot, "GET", "/beta/auditLogs/signIns", Both),
 		g(FeatureTroubleshoot, "GET", "/v1.0/identityProtection/riskyUsers", Partner),
 		g(FeatureTroubleshoot, "POST", "/v1.0/identityProtection/riskyUsers/dismiss", Partner),
+
+		// Onboard a customer (internal/onboard): besides the GDAP requests above and the consent
+		// below, a new customer's reseller invitation link, and the connection check's read of a
+		// customer's users (its other reads are the Troubleshoot and Authenticator rows).
+		pc(FeatureOnboard, "GET", "/v1/customers/relationshiprequests"),
+		g(FeatureOnboard, "GET", "/v1.0/users", Customers),
 
 		// App registration: customer consent through Partner Center, with the app's own sign-in.
 		pc(FeatureAppReg, "GET", "/v1/customers"),

@@ -72,11 +72,13 @@ var Readers = map[string]string{
 	"graph/api-reference/v1.0/api/tenantrelationship-post-delegatedadminrelationships.md":    "gdap",
 	"graph/api-reference/v1.0/api/user-get.md":                                               "gdap",
 	"graph/api-reference/v1.0/api/user-list-transitivememberof.md":                           "gdap",
+	"graph/api-reference/v1.0/api/user-list.md":                                              "onboard",
 	"graph/concepts/json-batching.md":                                                        "graph",
 	"lookup/delegatedadminrelationshipoperation-get.md":                                      "gdap",
 	"partnercenter/developer/control-panel-vendor-apis.md":                                   "partnercenter",
 	"partnercenter/developer/get-a-list-of-customers.md":                                     "partnercenter",
 	"partnercenter/developer/get-an-organization-profile.md":                                 "partnercenter",
+	"partnercenter/developer/request-reseller-relationship.md":                               "partnercenter",
 }
 
 // Dir is the folder of the example files.

@@ -81,6 +81,8 @@ func entries() []entry {
 	return []entry{
 		// The directory.
 		{service: learn.Graph, method: "GET", path: "/v1.0/me", page: v1api + "user-get.md", typ: "user"},
+		// Onboarding's check that the new access works: one read of a customer's users.
+		{service: learn.Graph, method: "GET", path: "/v1.0/users", page: v1api + "user-list.md", typ: "user"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/me/transitiveMemberOf", page: v1api + "user-list-transitivememberof.md", typ: "group"},
 		{service: learn.Graph, method: "GET", path: "/v1.0/groups", page: v1api + "group-list.md", typ: "group"},
 		{service: learn.Graph, method: "POST", path: "/v1.0/groups", page: v1api + "group-post-groups.md",
@@ -199,6 +201,9 @@ func entries() []entry {
 		{service: learn.PartnerCenter, method: "GET", path: "/v1/customers", page: pcDocs + "get-a-list-of-customers.md", fixed: pcUser([]string{"size", "seekOperation"})},
 		{service: learn.PartnerCenter, method: "POST", path: "/v1/customers/{id}/applicationconsents", page: pcDocs + "control-panel-vendor-apis.md", fixed: pcUser(nil)},
 		{service: learn.PartnerCenter, method: "DELETE", path: "/v1/customers/{id}/applicationconsents/{id}", page: pcDocs + "control-panel-vendor-apis.md", fixed: pcUser(nil)},
+		// Onboarding a new customer: the reseller relationship invitation link ("This scenario
+		// supports authentication with App+User credentials only").
+		{service: learn.PartnerCenter, method: "GET", path: "/v1/customers/relationshiprequests", page: pcDocs + "request-reseller-relationship.md", fixed: pcUser(nil)},
 	}
 }
 
