@@ -223,14 +223,20 @@ func signIn(ctx context.Context, user string, stderr io.Writer, do func(ctx cont
 // services are what the window does with an account. The invitation ledger and the audit trail
 // are the user's own files, the sandbox's apart from the real ones.
 func services(a *app.Account) ui.Services {
-	sandboxed := a.Cloud().Sandbox
-	ledger, _ := onboard.DefaultLedger(sandboxed) // nil when this computer has no settings folder: the page says so
+	on := onboardOf(a)
 	g := app.NewGDAP(a)
-	g.Ledger = ledger
+	g.Ledger = on.Ledger()
 	return ui.Services{SignIn: a, Keychain: a, GDAP: g, Authenticator: app.NewAuthenticator(a),
 		AppRegistration: app.NewAppRegistration(a), Troubleshoot: app.NewTroubleshoot(a),
-		Onboard: app.NewOnboard(a, ledger, a.Recorder()),
-		Health:  healthOf(a), Audit: app.NewAuditTrail(a)}
+		Onboard: on, Health: healthOf(a), Audit: app.NewAuditTrail(a)}
+}
+
+// onboardOf is the onboarding of an account, with the user's invitation ledger (the sandbox's
+// apart; none on a computer without a settings folder: the page says so) and the account's
+// audit trail.
+func onboardOf(a *app.Account) *app.Onboard {
+	ledger, _ := onboard.DefaultLedger(a.Cloud().Sandbox)
+	return app.NewOnboard(a, ledger, a.Recorder())
 }
 
 // sandboxOf is the sandbox this process runs for an account's cloud, or nil (a real cloud, or a
@@ -249,9 +255,13 @@ func (f *factory) sandboxOf(a *app.Account) *sandbox.Server {
 }
 
 // healthOf is the health check of an account, for Home, check all and the watch alike: the one
-// place where more parts of each customer's verdict plug in (internal/health's CustomerCheck:
-// h.Extra = append(h.Extra, ...), such as onboarding's invitations waiting and its verify step).
-func healthOf(a *app.Account) *app.Health { return app.NewHealth(a) }
+// place where more parts of each customer's verdict plug in (internal/health's CustomerCheck):
+// onboarding's invitations waiting and its verify step of the customers it onboarded.
+func healthOf(a *app.Account) *app.Health {
+	h := app.NewHealth(a)
+	h.Extra = append(h.Extra, onboardOf(a).HealthChecks()...)
+	return h
+}
 
 // close writes what the accounts renewed (only sign-ins the person kept) and stops the sandboxes.
 func (f *factory) close() {

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/onboard365/onboard365/internal/app"
+	"github.com/onboard365/onboard365/internal/audit"
 )
 
 // runOnboardJSON runs onboard365 with args and reads its JSON report.
@@ -130,5 +132,57 @@ func TestOnboardAgainFindsNothingToDo(t *testing.T) {
 	}
 	if strings.Contains(errs.String(), "Applying") {
 		t.Errorf("it changed something: %s", errs.String())
+	}
+}
+
+// TestOnboardIsAudited (issue 18): after onboard365 onboard --sandbox --customer "Northwind
+// Traders", onboard365 audit --sandbox --format json lists its changes with the technician and
+// the tenant, and audit verify finds the log whole; an edited entry is then detected.
+func TestOnboardIsAudited(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	if rep, code, stderr := runOnboardJSON(t, "onboard", "--sandbox", "--customer", "Northwind Traders", "--format", "json"); code != exitAllPass {
+		t.Fatalf("onboard: exit %d, %+v\n%s", code, rep, stderr)
+	}
+	var out, errs bytes.Buffer
+	if code := run([]string{"audit", "--sandbox", "--format", "json"}, &out, &errs); code != exitAllPass {
+		t.Fatalf("audit: exit %d: %s", code, errs.String())
+	}
+	var entries []struct {
+		Time, Technician, TenantID, TenantName, Change, Result, Source string
+	}
+	if err := json.Unmarshal(out.Bytes(), &entries); err != nil {
+		t.Fatalf("audit --format json: %v\n%s", err, out.String())
+	}
+	onboarded := 0
+	for _, e := range entries {
+		if e.Source != "onboard" {
+			continue
+		}
+		onboarded++
+		if e.Technician != app.SandboxTechnician || e.TenantID == "" || e.TenantName == "" || e.Change == "" || e.Result != "succeeded" || e.Time == "" {
+			t.Errorf("an onboarding entry without its facts: %+v", e)
+		}
+	}
+	if onboarded < 2 {
+		t.Fatalf("%d onboarding entries in the audit trail:\n%s", onboarded, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"audit", "verify", "--sandbox"}, &out, &errs); code != exitAllPass {
+		t.Errorf("audit verify of an untouched log: exit %d: %s %s", code, out.String(), errs.String())
+	}
+	path, err := audit.DefaultPath(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Replace(b, []byte("Northwind Traders"), []byte("Northwind Traderz"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run([]string{"audit", "verify", "--sandbox"}, &out, &errs); code != 1 || !strings.Contains(out.String(), "was changed after it was written") {
+		t.Errorf("audit verify of an edited log: exit %d: %s", code, out.String())
 	}
 }

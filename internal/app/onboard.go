@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/onboard365/onboard365/internal/health"
 	"sort"
 	"strings"
 	"sync"
@@ -471,4 +472,40 @@ func (inv Invitation) RequestFor() OnboardRequest {
 		r.Customer = i.Customer.Domain
 	}
 	return r
+}
+
+// Ledger is the invitation ledger the onboarding keeps (nil when this computer has no settings
+// folder), for the GDAP wizard to keep the requests it sends in the same list.
+func (o *Onboard) Ledger() *onboard.Ledger { return o.ledger }
+
+// HealthChecks are onboarding's parts of the health check (internal/onboard's HealthChecks):
+// the open invitations, and the verify step again for every customer it onboarded. Without a
+// ledger there is nothing to say, and they find nothing.
+func (o *Onboard) HealthChecks() []health.CustomerCheck {
+	return []health.CustomerCheck{onboardCheck{o, health.Invitations}, onboardCheck{o, health.Connection}}
+}
+
+// onboardCheck is one of internal/onboard's health checks, on the environment of the moment
+// (the sign-in the health check runs with).
+type onboardCheck struct {
+	o    *Onboard
+	kind health.Kind
+}
+
+func (c onboardCheck) Kind() health.Kind { return c.kind }
+
+func (c onboardCheck) Check(ctx context.Context, customers []health.Tenant) ([]health.Finding, error) {
+	if c.o.ledger == nil {
+		return nil, nil
+	}
+	env, err := c.o.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, chk := range onboard.HealthChecks(env) {
+		if chk.Kind() == c.kind {
+			return chk.Check(ctx, customers)
+		}
+	}
+	return nil, nil
 }

@@ -50,6 +50,7 @@ const (
 	EntraP1           Kind = "entraIdP1"         // Entra ID P1, which Conditional Access and its sign-in log need
 	RelationshipEnd   Kind = "relationshipEnd"   // no relationship ends soon without extending itself
 	Invitations       Kind = "invitations"       // no relationship (or invitation) waits for the customer
+	Connection        Kind = "connection"        // an onboarded customer still reads through GDAP as the template grants (onboarding's verify)
 )
 
 // The parts of the partner's verdict.
@@ -78,6 +79,8 @@ func (k Kind) Title() string {
 		return "Relationship end"
 	case Invitations:
 		return "Invitations waiting"
+	case Connection:
+		return "Verified connection"
 	case KeptSignIn:
 		return "Kept sign-in"
 	case AppSecret:
