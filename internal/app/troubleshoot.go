@@ -306,13 +306,15 @@ func (a *Account) customerAdminSignIn(ctx context.Context, tenantID string, laun
 			users = []string{sandbox.CustomerAdmin(domain)}
 		}
 	}
+	e := newEnding(ctx)
+	defer e.end(nil)
 	admin, err := auth.New(auth.Config{Cloud: a.cloud, ClientID: clientID, Tenant: tenantID, SignInScope: auth.GraphScope,
-		OpenURL: a.launcher(users, launched)})
+		OpenURL: a.launcher(users, launched, e.End)})
 	if err != nil {
 		return nil, err
 	}
-	res, err := admin.SignIn(ctx, "")
-	if err != nil {
+	res, err := admin.SignIn(e.ctx, "")
+	if err = e.result(err); err != nil {
 		return nil, err
 	}
 	if err := troubleshoot.CustomerAdminProblem(res.Claims, tenantID); err != nil {
