@@ -24,6 +24,9 @@ import (
 type AppRegistration interface {
 	// Integrations lists the tools the app registration can serve; Onboard365 itself first.
 	Integrations() []AppIntegration
+	// CheckChoice says what is wrong with what was typed on the first step (a redirect address,
+	// the administrator account), so that step says it, not the sign-in after it.
+	CheckChoice(choice AppChoice, account string) error
 	// SignInAdmin signs an administrator in to manage the app registration. That sign-in is
 	// kept in memory only, in the AppAdmin, for this wizard.
 	SignInAdmin(ctx context.Context, choice AppChoice, loginHint string, launched func(Launch)) (AppAdmin, error)
@@ -116,6 +119,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.redirect.SetPlaceHolder("https://… (the address the tool shows you)")
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
+	st.launch.note = "This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "App registration",
 		Steps: []wizard.Step{
@@ -133,7 +137,9 @@ func (st *appRegState) wizard() *wizard.Wizard {
 							return fmt.Errorf("%s needs its redirect address: copy it from %s and paste it here", in.Name, in.RedirectFrom)
 						}
 					}
-					return nil
+					// Everything the sign-in on the next step would refuse, said here, where it
+					// was typed and can be corrected.
+					return st.svc.CheckChoice(st.choice(), st.account.Text)
 				},
 				NextLabel: "Sign in as an administrator",
 			},
@@ -150,9 +156,10 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					st.admin = AppAdmin{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
+					st.launch.hint = strings.TrimSpace(st.account.Text)
 					admin, err := st.svc.SignInAdmin(ctx, st.choice(), strings.TrimSpace(st.account.Text), func(l Launch) {
 						st.launch.show(l)
-						report(wizard.Progress{Message: launchMessage(l)})
+						report(wizard.Progress{Message: "Waiting for the administrator's sign-in to finish…"})
 					})
 					if err != nil {
 						return err
@@ -215,9 +222,10 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					st.signIn = AppSignIn{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
+					st.launch.hint = ""
 					si, err := st.svc.SignInWithApp(ctx, st.outcome.AppID, "", func(l Launch) {
 						st.launch.show(l)
-						report(wizard.Progress{Message: launchMessage(l)})
+						report(wizard.Progress{Message: "Waiting for the sign-in to finish…"})
 					})
 					if err != nil {
 						return err
@@ -493,88 +501,13 @@ func (st *appRegState) summary() fyne.CanvasObject {
 	return lines
 }
 
-// launchPanel shows where a sign-in opened and, for the sandbox, asks for the account in the
-// page itself. show may be called from any goroutine; the rest on the UI goroutine.
-type launchPanel struct {
-	shell  *Shell
-	box    *fyne.Container
-	status *widget.Label
-}
-
-func newLaunchPanel(s *Shell) *launchPanel {
-	p := &launchPanel{shell: s, status: paragraph("")}
-	p.box = container.NewVBox(p.status)
-	return p
-}
-
-func (p *launchPanel) object() fyne.CanvasObject { return p.box }
-
-// reset empties the panel; it runs on the UI goroutine.
-func (p *launchPanel) reset() {
-	p.status.SetText("")
-	p.box.Objects = []fyne.CanvasObject{p.status}
-	p.box.Refresh()
-}
-
-// show is called (from the sign-in's goroutine) once the sign-in page has been opened.
-func (p *launchPanel) show(l Launch) {
-	p.shell.later(func() {
-		p.status.SetText(launchMessage(l))
-		objs := []fyne.CanvasObject{p.status}
-		switch {
-		case l.InApp != nil:
-			objs = append(objs, p.sandboxForm(l))
-		case l.URL != "":
-			address := widget.NewEntry()
-			address.SetText(l.URL)
-			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
-				fyne.CurrentApp().Clipboard().SetContent(l.URL)
-			})
-			objs = append(objs, container.NewBorder(nil, nil, nil, copyButton, address))
-		}
-		p.box.Objects = objs
-		p.box.Refresh()
-	})
-}
-
-// sandboxForm stands in for Microsoft's sign-in page in the sandbox.
-func (p *launchPanel) sandboxForm(l Launch) fyne.CanvasObject {
-	user := widget.NewSelect(l.InAppUsers, nil)
-	if len(l.InAppUsers) > 0 {
-		user.SetSelected(l.InAppUsers[0])
-	}
-	password := widget.NewPasswordEntry()
-	password.SetText("sandbox")
-	approve := widget.NewCheck("Approve the MFA request", nil)
-	approve.SetChecked(true)
-	var signIn *widget.Button
-	signIn = widget.NewButtonWithIcon("Sign in to the sandbox", theme.LoginIcon(), func() {
-		signIn.Disable()
-		name, pw, yes := user.Selected, password.Text, approve.Checked
-		p.status.SetText("Signing in as " + name + "…")
-		go func() {
-			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
-				p.shell.later(func() {
-					p.status.SetText(explain.Sentence(err))
-					signIn.Enable()
-				})
-			}
-		}()
-	})
-	signIn.Importance = widget.HighImportance
-	return container.NewVBox(
-		paragraph("This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."),
-		widget.NewForm(widget.NewFormItem("Account", user), widget.NewFormItem("Password", password)),
-		approve,
-		container.NewHBox(signIn),
-	)
-}
-
 // rotateSecret is Settings' "Rotate the secret": an administrator signs in, a new secret is
 // made, proven, kept, and only then is the old one removed.
 func (s *Shell) rotateSecret() fyne.CanvasObject {
 	svc := s.opts.AppRegistration
 	panel := newLaunchPanel(s)
+	panel.cancel = true // no wizard here: the panel offers its own Cancel
+	panel.note = "This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	result := container.NewVBox()
 	var button *widget.Button
 	button = widget.NewButtonWithIcon("Rotate the secret", theme.ViewRefreshIcon(), func() {

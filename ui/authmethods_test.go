@@ -235,7 +235,7 @@ func TestAuthenticatorWizardStopsWithoutP1(t *testing.T) {
 	wait()
 	test.Tap(button(t, win, "Read the users"))
 	got := texts(win)
-	if !strings.Contains(got, "Step 1 of 4: Choose the tenant") || strings.Count(got, "Lamna Healthcare has no Microsoft Entra ID P1 licence.") != 2 {
+	if !strings.Contains(got, "Step 1 of 5: Choose the tenant") || strings.Count(got, "Lamna Healthcare has no Microsoft Entra ID P1 licence.") != 2 {
 		t.Errorf("the wizard must stay on step 1 and give the reason, on the page and for Next:\n%s", got)
 	}
 	if strings.Contains(got, "[Open GDAP relationships]") {

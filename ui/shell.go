@@ -217,9 +217,18 @@ func (s *Shell) Settle(limit time.Duration) bool {
 // wizardConfig connects a wizard to the shell: its page updates go through onUI (so that Headless
 // and Settle cover them), its work counts as pending until it has ended and then tells
 // OnWorkDone, and leaving it goes back to the home page.
+//
+// Leaving a wizard (Cancel, or Close on its summary) throws its page away: the next visit starts
+// afresh on step 1, with nothing ticked, as Cancel's "the choices will be lost" says. Choosing
+// another task on the left keeps it, so that a check in progress survives a look elsewhere.
 func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
-	if cfg.OnClose == nil {
-		cfg.OnClose = func() { s.Show(PageHome) }
+	leave := cfg.OnClose
+	if leave == nil {
+		leave = func() { s.Show(PageHome) }
+	}
+	cfg.OnClose = func() {
+		s.forget(s.current)
+		leave()
 	}
 	if cfg.AfterWork == nil {
 		cfg.AfterWork = func(int, error) { s.asyncDone() }
@@ -280,9 +289,17 @@ func (s *Shell) showIndex(i int) {
 	s.content.Refresh()
 }
 
-// rebuild forgets every kept page, after something they depend on changed (the cloud).
+// rebuild forgets every kept page, after something they depend on changed (the cloud, or what
+// the keychain keeps): each is built afresh when it is shown next.
 func (s *Shell) rebuild() {
 	for i := range s.pages {
+		s.pages[i].built = nil
+	}
+}
+
+// forget throws page i away, so that it is built afresh when it is shown next.
+func (s *Shell) forget(i int) {
+	if i >= 0 && i < len(s.pages) {
 		s.pages[i].built = nil
 	}
 }

@@ -393,21 +393,28 @@ func checksView(c TroubleshootChecklist) fyne.CanvasObject {
 // signInAdmin signs one of a blocked customer's own administrators in, in the customer's row,
 // then shows the customer's checks read with that sign-in.
 func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container, button *widget.Button) {
-	status := paragraph("Opening the sign-in for " + customer + "'s administrator…")
+	launch := newLaunchPanel(st.shell)
+	launch.cancel = true // this sign-in runs outside a wizard step: it needs a Cancel of its own
+	launch.note = "In the sandbox, every customer's administrator is admin@ and the customer's domain, for example " +
+		"admin@litware.onmicrosoft.com, with the password \"sandbox\"."
+	launch.status.SetText("Opening the sign-in for " + customer + "'s administrator…")
 	panel.Objects = []fyne.CanvasObject{
 		withIcon(theme.LoginIcon(), "Sign in with an account of "+customer+" itself: a Global Administrator, Conditional Access "+
 			"Administrator or Security Administrator of "+customer+". Your partner account cannot: "+customer+"'s policy blocks it. "+
 			"Onboard365 keeps this sign-in for this run only, never in the keychain."),
-		status,
+		launch.object(),
 	}
 	panel.Refresh()
 	st.shell.background(10*time.Minute, func(ctx context.Context) func() {
-		r, err := st.svc.SignInAsAdmin(ctx, st.result, customer, func(l Launch) {
-			st.shell.onUI(func() { showAdminLaunch(st.shell, panel, status, l) })
-		})
+		r, err := st.svc.SignInAsAdmin(ctx, st.result, customer, launch.show)
 		return func() {
 			if err != nil {
-				status.SetText(explain.Sentence(err))
+				// Said here, beside the button that tries again, in the colour of a problem.
+				launch.reset()
+				panel.Objects = []fyne.CanvasObject{problemLine(
+					"The sign-in of "+customer+"'s administrator did not work. "+explain.Sentence(err),
+					"Press the button above to sign in again as "+customer+"'s administrator.")}
+				panel.Refresh()
 				button.Enable()
 				return
 			}
@@ -416,49 +423,6 @@ func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container,
 			st.drawTable()
 		}
 	})
-}
-
-// showAdminLaunch says where the administrator's sign-in opened; on the sandbox it asks for the
-// account in the page.
-func showAdminLaunch(s *Shell, panel *fyne.Container, status *widget.Label, l Launch) {
-	status.SetText(launchMessage(l))
-	if l.InApp == nil {
-		if l.URL != "" {
-			address := widget.NewEntry()
-			address.SetText(l.URL)
-			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
-				fyne.CurrentApp().Clipboard().SetContent(l.URL)
-			})
-			panel.Add(container.NewBorder(nil, nil, nil, copyButton, address))
-		}
-		return
-	}
-	account := widget.NewEntry()
-	account.SetPlaceHolder("admin@customer.onmicrosoft.com")
-	if len(l.InAppUsers) > 0 {
-		account.SetText(l.InAppUsers[0])
-	}
-	password := widget.NewPasswordEntry()
-	password.SetText("sandbox")
-	var signIn *widget.Button
-	signIn = widget.NewButtonWithIcon("Sign in to the sandbox", theme.LoginIcon(), func() {
-		signIn.Disable()
-		user, pw := strings.TrimSpace(account.Text), password.Text
-		status.SetText("Signing in as " + user + "…")
-		go func() {
-			if err := l.InApp(context.Background(), user, pw, true); err != nil {
-				s.onUI(func() {
-					status.SetText(explain.Sentence(err))
-					signIn.Enable()
-				})
-			}
-		}()
-	})
-	signIn.Importance = widget.HighImportance
-	panel.Add(paragraph("This stands in for Microsoft's sign-in page. In the sandbox, every customer's administrator is " +
-		"admin@ and the customer's domain, for example admin@litware.onmicrosoft.com, with the password \"sandbox\"."))
-	panel.Add(widget.NewForm(widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)))
-	panel.Add(container.NewHBox(signIn))
 }
 
 func (st *troubleshootState) summary() fyne.CanvasObject {

@@ -80,7 +80,7 @@ func (f *fakeTroubleshoot) SignInAsAdmin(ctx context.Context, _ TroubleshootResu
 		return TroubleshootResult{}, errors.New("only Litware blocks")
 	}
 	signedIn := make(chan string, 1)
-	launched(Launch{URL: "https://127.0.0.1:1/authorize", InAppUsers: []string{"admin@litware.onmicrosoft.com"},
+	launched(Launch{URL: "https://127.0.0.1:1/authorize", InAppUsers: []string{"admin@litware.onmicrosoft.com"}, End: func(error) {},
 		InApp: func(ctx context.Context, user, password string, approve bool) error {
 			if password != "sandbox" || !approve {
 				return errors.New("wrong password")
@@ -189,12 +189,12 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	test.Tap(button(t, win, "Sign in as Litware's administrator…"))
 	wait() // the sign-in page opened: the form is shown
 	got = texts(win)
-	if !strings.Contains(got, "Sign in to the sandbox in the window that opened in Onboard365.") || !strings.Contains(got, "Your partner account cannot") {
+	if !strings.Contains(got, "Sign in to the sandbox below") || !strings.Contains(got, "Your partner account cannot") || !strings.Contains(got, "[Cancel the sign-in]") {
 		t.Fatalf("no sign-in form:\n%s", got)
 	}
-	var admin *widget.Entry
+	var admin *widget.SelectEntry
 	for _, o := range visible(win.Content()) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "admin@customer.onmicrosoft.com" {
+		if e, ok := o.(*widget.SelectEntry); ok {
 			admin = e
 		}
 	}

@@ -147,7 +147,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	chooseTenant(t, win, "Lamna Healthcare")
 	settle()
 	tapButton(t, win, "Read the users")
-	mustSay(t, win, "Step 1 of 4: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
+	mustSay(t, win, "Step 1 of 5: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
 }
 
 // TestCheckAuthenticatorOnTheSandbox runs "onboard365 check authenticator" on the sandbox: a

@@ -137,9 +137,9 @@ func TestTroubleshootPageOnTheSandbox(t *testing.T) {
 		}
 		shell.Settle(100 * time.Millisecond)
 	}
-	var account *widget.Entry
+	var account *widget.SelectEntry
 	for _, o := range visibleObjects(win.Content()) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "admin@customer.onmicrosoft.com" {
+		if e, ok := o.(*widget.SelectEntry); ok {
 			account = e
 		}
 	}

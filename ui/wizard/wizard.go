@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -45,6 +46,10 @@ type Step struct {
 	// Unsaved, when set and true while this step is shown, makes Cancel (and Escape) ask before
 	// leaving, as Config.Unsaved does for the whole wizard (a Review step sets it).
 	Unsaved func() bool
+	// Ready, when set, says whether the person may go on from this step as it shows now (after
+	// its Work has ended): false keeps Next off, for a step whose content already says why
+	// there is no going on (a sign-in whose verdict is NO). Nil: Next is on.
+	Ready func() bool
 }
 
 // Config describes a whole wizard.
@@ -68,6 +73,19 @@ type Config struct {
 	Busy func(bool)
 }
 
+// The frame every wizard gets, whatever its steps (the headless tests in ui/ hold it for each):
+//
+//   - A new page starts at its top: every step change, and every redraw after a step's work,
+//     scrolls the body back up, so the new content is on screen.
+//   - One count: the numbered strip has one circle per step plus the summary, and the heading
+//     says "Step N of M" with the same M (the summary is the last one).
+//   - The spinner always stops: when the work ends, with or without an error, and when the
+//     person stops it (Stop, Escape, or Stop called by the page, as a sign-in dialog's Cancel
+//     does). After an error the step's content is drawn again, so it never shows a stale answer.
+//   - The body scrolls with the mouse wheel wherever the pointer is (read-only texts are
+//     labels, not fields: see Copyable), and the scroll bar has a lane of its own, so it never
+//     covers a button at the right edge (Copy, Export).
+
 // Wizard is a running stepper. Build it with New and place Object() in a window.
 type Wizard struct {
 	cfg     Config
@@ -79,6 +97,7 @@ type Wizard struct {
 	heading  *widget.Label
 	intro    *widget.Label
 	body     *fyne.Container
+	scroll   *container.Scroll
 	progress *widget.ProgressBar
 	spinner  *widget.ProgressBarInfinite
 	status   *widget.Label
@@ -131,7 +150,10 @@ func New(cfg Config) *Wizard {
 	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, container.NewCenter(w.retry), w.problems))
 	buttons := container.NewBorder(nil, nil, w.cancel, container.NewHBox(w.back, w.next))
 	bottom := container.NewVBox(activity, widget.NewSeparator(), w.confirm, buttons)
-	w.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(w.body))
+	// The body keeps a lane free at its right edge for the scroll bar, which Fyne draws over
+	// the content: so the bar never covers a button there.
+	w.scroll = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, scrollLane()), w.body))
+	w.root = container.NewBorder(top, bottom, nil, nil, w.scroll)
 	w.view = newView(w, w.root)
 	w.show(0)
 	return w
@@ -169,12 +191,7 @@ func (w *Wizard) Back() {
 // Config.Unsaved says there are choices to lose.
 func (w *Wizard) Cancel() {
 	if w.running {
-		w.cancel.Disable()
-		w.status.SetText("Stopping… the step ends as soon as the current request returns.")
-		// Cancel last: the work may end at once, and its result must find the widgets settled.
-		if w.stopWork != nil {
-			w.stopWork()
-		}
+		w.Stop()
 		return
 	}
 	if w.unsaved() {
@@ -185,6 +202,31 @@ func (w *Wizard) Cancel() {
 		w.cfg.OnClose()
 	}
 }
+
+// Stop stops the step's work in flight, as the Stop button does; with nothing running it does
+// nothing. A page calls it when the person gives up on the step somewhere else (the Cancel of
+// a sign-in dialog). It runs on the UI goroutine.
+func (w *Wizard) Stop() {
+	if !w.running {
+		return
+	}
+	w.cancel.Disable()
+	w.status.SetText("Stopping… the step ends as soon as the current request returns.")
+	// Cancel last: the work may end at once, and its result must find the widgets settled.
+	if w.stopWork != nil {
+		w.stopWork()
+	}
+}
+
+// Running says whether a step's work is in flight (the spinner or the progress bar is on).
+func (w *Wizard) Running() bool { return w.running }
+
+// Heading is the step's heading as shown: "Step 2 of 5: Sign in", or "Step 5 of 5: Summary".
+func (w *Wizard) Heading() string { return w.heading.Text }
+
+// Steps is how many pages the wizard has: its steps and the summary. The strip shows one
+// circle for each, and Heading counts to it.
+func (w *Wizard) Steps() int { return len(w.cfg.Steps) + 1 }
 
 // unsaved says whether leaving now would throw away choices the person made.
 func (w *Wizard) unsaved() bool {
@@ -217,7 +259,7 @@ func (w *Wizard) show(i int) {
 		return
 	}
 	s := w.cfg.Steps[i]
-	w.heading.SetText(fmt.Sprintf("Step %d of %d: %s", i+1, len(w.cfg.Steps), s.Title))
+	w.heading.SetText(w.stepHeading(i, s.Title))
 	w.intro.SetText(s.Intro)
 	w.setBody(s.Content)
 	w.back.Enable()
@@ -236,13 +278,28 @@ func (w *Wizard) show(i int) {
 		w.next.SetText("Next")
 	}
 	w.next.Enable()
+	w.gateNext()
 	if s.Work != nil {
 		w.startWork()
 	}
 }
 
+// stepHeading is the heading of page i: the same count as the strip's circles (Steps).
+func (w *Wizard) stepHeading(i int, title string) string {
+	return fmt.Sprintf("Step %d of %d: %s", i+1, w.Steps(), title)
+}
+
+// gateNext turns Next off when the step says the person cannot go on from what it shows.
+func (w *Wizard) gateNext() {
+	if w.current < len(w.cfg.Steps) {
+		if ready := w.cfg.Steps[w.current].Ready; ready != nil && !ready() {
+			w.next.Disable()
+		}
+	}
+}
+
 func (w *Wizard) showSummary() {
-	w.heading.SetText("Summary")
+	w.heading.SetText(w.stepHeading(len(w.cfg.Steps), "Summary"))
 	w.intro.SetText("Here is what this wizard did. You can close it, or start again to check that everything is still right.")
 	if w.cfg.Summary != nil {
 		w.setBody(w.cfg.Summary)
@@ -272,6 +329,12 @@ func (w *Wizard) setBody(content func() fyne.CanvasObject) {
 		w.submitsNext(w.body.Objects[0])
 	}
 	w.body.Refresh()
+	w.scroll.ScrollToTop() // new content starts at its top, never where the last page was scrolled
+}
+
+// scrollLane is the width kept free at the body's right edge for the scroll bar.
+func scrollLane() float32 {
+	return theme.Size(theme.SizeNameScrollBar) + theme.Padding()
 }
 
 // stripBudget is how many characters of step titles fit in the numbered strip of a 1024-pixel
@@ -394,13 +457,16 @@ func (w *Wizard) finishWork(err error) {
 	if w.current > 0 {
 		w.back.Enable()
 	}
+	// The content is drawn again after an error too: the work reset what the step had shown
+	// before, so the old content would be a stale answer (a sign-in "answered" that was stopped).
+	w.setBody(w.cfg.Steps[w.current].Content)
 	if err != nil {
 		w.showProblem(explain.Sentence(err), true)
 		w.next.Disable()
 		return
 	}
-	w.setBody(w.cfg.Steps[w.current].Content)
 	w.next.Enable()
+	w.gateNext()
 }
 
 func (w *Wizard) showProblem(sentence string, canRetry bool) {
