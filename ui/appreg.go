@@ -74,7 +74,7 @@ func (s *Shell) appRegPage() fyne.CanvasObject {
 		return taskPage(appRegistrationTask)
 	}
 	st := &appRegState{svc: s.opts.AppRegistration, shell: s}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 type appRegState struct {
@@ -119,7 +119,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.redirect.SetPlaceHolder("https://… (the address the tool shows you)")
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
-	st.launch.note = "This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
+	st.launch.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "App registration",
 		Steps: []wizard.Step{
@@ -146,10 +146,10 @@ func (st *appRegState) wizard() *wizard.Wizard {
 			{
 				Title: "Administrator sign-in",
 				Intro: "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
+				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.admin.Account == "" {
-						st.launch.reset()
-						return st.launch.object()
+						return nil
 					}
 					return withIcon(theme.ConfirmIcon(), "Signed in as "+st.admin.Account+". Press Next to read what exists.")
 				},
@@ -212,10 +212,10 @@ func (st *appRegState) wizard() *wizard.Wizard {
 			{
 				Title: "Sign in with the app",
 				Intro: "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
+				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.signIn.Account == "" {
-						st.launch.reset()
-						return st.launch.object()
+						return nil
 					}
 					return st.signInBody()
 				},
@@ -287,6 +287,13 @@ func (st *appRegState) wizard() *wizard.Wizard {
 		},
 		Summary: st.summary,
 	}))
+}
+
+// launchDuring is a sign-in step's body while it waits: where the sign-in opened, or the
+// sandbox's form.
+func (st *appRegState) launchDuring() fyne.CanvasObject {
+	st.launch.reset()
+	return st.launch.object()
 }
 
 func (st *appRegState) chooseBody() fyne.CanvasObject {
@@ -484,20 +491,32 @@ func (st *appRegState) summary() fyne.CanvasObject {
 	if len(st.outcome.Remaining) > 0 {
 		changes += fmt.Sprintf(" %d still to do: start this wizard again once they are fixed.", len(st.outcome.Remaining))
 	}
-	done, failed := 0, 0
+	var refused []CustomerConsent
+	done := 0
 	for _, r := range st.results {
 		if r.Done {
 			done++
 		} else {
-			failed++
+			refused = append(refused, r)
 		}
 	}
-	lines := container.NewVBox(
-		paragraph(changes),
-		paragraph("Signed in with the app as "+st.signIn.Account+"; the sign-in is kept in this computer's keychain."),
-		paragraph(fmt.Sprintf("Customers: consent made in %d, refused in %d (each with its reason above).", done, failed)),
-		paragraph("Running this wizard again is safe: it changes only what is missing. The secret can be replaced any time in Settings (Rotate the secret)."),
-	)
+	signedIn := "Signed in with the app as " + st.signIn.Account + "; the sign-in is kept in this computer's keychain."
+	if !st.signIn.Kept {
+		signedIn = "Signed in with the app as " + st.signIn.Account + "."
+	}
+	lines := container.NewVBox(paragraph(changes), paragraph(signedIn))
+	switch {
+	case len(st.results) == 0:
+		lines.Add(paragraph("Customers: none was ticked, so Partner Center was not asked for consent in any."))
+	case len(refused) == 0:
+		lines.Add(paragraph(fmt.Sprintf("Customers: consent made in %s.", words.Count(done, "customer"))))
+	default:
+		lines.Add(paragraph(fmt.Sprintf("Customers: consent made in %d, refused in %d:", done, len(refused))))
+		for _, r := range refused { // the reasons, here: the page that showed them is behind
+			lines.Add(withIcon(theme.ErrorIcon(), r.Customer+": "+r.Sentence))
+		}
+	}
+	lines.Add(paragraph("Running this wizard again is safe: it changes only what is missing. The secret can be replaced any time in Settings (Rotate the secret)."))
 	return lines
 }
 
@@ -507,7 +526,7 @@ func (s *Shell) rotateSecret() fyne.CanvasObject {
 	svc := s.opts.AppRegistration
 	panel := newLaunchPanel(s)
 	panel.cancel = true // no wizard here: the panel offers its own Cancel
-	panel.note = "This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
+	panel.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	result := container.NewVBox()
 	var button *widget.Button
 	button = widget.NewButtonWithIcon("Rotate the secret", theme.ViewRefreshIcon(), func() {

@@ -72,7 +72,7 @@ func (s *Shell) authenticatorPage() fyne.CanvasObject {
 		return taskPage(authenticatorTask)
 	}
 	st := &authState{svc: s.opts.Authenticator, shell: s, show: showAttention}
-	obj := readable(st.wizard().Object())
+	obj := wide(st.wizard().Object())
 	st.loadTenants()
 	return obj
 }
@@ -165,7 +165,7 @@ func (st *authState) wizard() *wizard.Wizard {
 				Validate: func() error {
 					if len(st.tickedIDs()) == 0 {
 						if st.countFixable() == 0 {
-							return errors.New("there is nobody Onboard365 can switch: everyone listed already uses Authenticator or must act themselves (see the instructions)")
+							return wizard.Note("there is nobody Onboard365 can switch: everyone listed already uses Authenticator or must act themselves (see the instructions)")
 						}
 						return errors.New("tick at least one user to switch, or press Cancel to leave everything as it is")
 					}
@@ -314,6 +314,8 @@ func (st *authState) validateStep1() error {
 		return errors.New(strings.TrimSuffix(strings.Join(st.check.Stops, " "), "."))
 	case st.onlyNamed && strings.TrimSpace(st.names) == "":
 		return errors.New("type the sign-in name of at least one user, such as pat@contoso.com, or choose every user in the tenant")
+	case st.onlyNamed:
+		return app.CheckSignInNames("the user", st.names) // said here, where the names were typed
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -53,7 +54,7 @@ func (s *Shell) signInPage() fyne.CanvasObject {
 		return taskPage(signInTask)
 	}
 	st := &signInState{svc: s.opts.SignIn, shell: s}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 // signInState is what the Sign in wizard has learned so far.
@@ -69,6 +70,7 @@ type signInState struct {
 	useCode  bool
 	launch   *launchPanel // where the sign-in opened, and the sandbox's form
 	failed   error        // why the last sign-in did not finish
+	forRun   error        // the sign-in is kept in memory for this run only (the sandbox, without a keychain)
 }
 
 func (st *signInState) wizard() *wizard.Wizard {
@@ -101,11 +103,18 @@ func (st *signInState) wizard() *wizard.Wizard {
 					}
 					return app.CheckSignInName("the account", st.hint.Text)
 				},
+				// Without an app registration there is nothing to sign in with: the card above
+				// leads to App registration, and Sign in stays off.
+				Ready:     func() bool { return !st.svc.NeedsApp() },
 				NextLabel: "Sign in",
 			},
 			{
 				Title:   "Sign in",
 				Intro:   "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
+				During: func() fyne.CanvasObject {
+					st.launch.reset()
+					return st.launch.object()
+				},
 				Content: func() fyne.CanvasObject { return st.signInBody() },
 				Work:    st.signIn,
 			},
@@ -144,14 +153,24 @@ func (st *signInState) wizard() *wizard.Wizard {
 				Intro: "The sign-in is stored in this computer's keychain, never in a file, so your tools' wizards can use it.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					report(wizard.Progress{Message: "Storing the sign-in in the keychain…"})
-					if err := st.svc.Keep(ctx); err != nil {
-						return err
+					st.forRun = nil
+					err := st.svc.Keep(ctx)
+					var run *app.KeptForThisRun
+					if errors.As(err, &run) {
+						st.stored, st.forRun = true, run // the sandbox goes on, with the sign-in in memory
+						return nil
+					}
+					if err != nil {
+						return fmt.Errorf("%w Until then the sign-in works in this window, until you close Onboard365; press Try again once the keychain is unlocked", err)
 					}
 					st.stored = true
 					return nil
 				},
 				Content: func() fyne.CanvasObject {
-					if !st.stored {
+					switch {
+					case st.forRun != nil:
+						return withIcon(theme.WarningIcon(), explain.Sentence(st.forRun))
+					case !st.stored:
 						return paragraph("")
 					}
 					return paragraph("Stored in this computer's keychain. Settings shows what is kept and can remove it.")
@@ -184,7 +203,6 @@ func (st *signInState) needsApp() fyne.CanvasObject {
 // shows it. Anything from a sign-in that fails the checks is discarded at once.
 func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress)) error {
 	st.evidence, st.pcErr, st.pcAsked, st.stored, st.failed = Evidence{}, nil, false, false, nil
-	st.shell.duringWork(st.launch.reset)
 	st.launch.hint = strings.TrimSpace(st.hint.Text)
 	var (
 		ev  Evidence
@@ -217,17 +235,17 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	return nil
 }
 
+// signInBody is the sign-in step once the sign-in has ended: for whom Microsoft answered, or,
+// when it failed for want of an app registration, the way there (the failure itself is the
+// step's problem line).
 func (st *signInState) signInBody() fyne.CanvasObject {
 	switch {
 	case st.evidence.Account != "":
 		return paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")
 	case st.failed != nil && st.svc.NeedsApp():
-		st.launch.reset()
 		return st.needsApp()
-	case st.failed != nil:
-		st.launch.reset()
 	}
-	return st.launch.object()
+	return nil
 }
 
 func (st *signInState) verdictBody() fyne.CanvasObject {

@@ -16,6 +16,7 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -52,7 +53,7 @@ func (s *Shell) troubleshootPage() fyne.CanvasObject {
 		return taskPage(troubleshootTask)
 	}
 	st := &troubleshootState{svc: s.opts.Troubleshoot, shell: s, all: true}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 type troubleshootState struct {
@@ -67,7 +68,7 @@ type troubleshootState struct {
 	result    TroubleshootResult
 	before    TroubleshootResult
 	review    *wizard.Review
-	filter    string
+	view      tableView // how the person sorts and narrows the table
 
 	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
 }
@@ -138,7 +139,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 				Content: func() fyne.CanvasObject { return st.resultView() },
 				Validate: func() error {
 					if len(st.result.Plan.Applicable()) == 0 {
-						return errors.New("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
+						return wizard.Note("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
 					}
 					return nil
 				},
@@ -225,9 +226,8 @@ func (st *troubleshootState) choice() fyne.CanvasObject {
 }
 
 func (st *troubleshootState) validateChoice() error {
-	a := strings.TrimSpace(st.req.ServiceAccount)
-	if a != "" && (!strings.Contains(a, "@") || strings.ContainsAny(a, " \t")) {
-		return errors.New("the integration's account must look like name@domain, for example inspector@contoso.onmicrosoft.com; or leave it empty")
+	if err := app.CheckSignInName("the integration's account", st.req.ServiceAccount); err != nil {
+		return err
 	}
 	st.req.Customer = ""
 	if !st.all {
@@ -248,100 +248,59 @@ func checklistSummary(r TroubleshootResult) plan.Summary {
 	return s
 }
 
-// resultView is the partner tenant's checklist, then every customer's in one table, worst first,
-// with a filter, the export buttons, and where a customer blocks the technician, the sign-in of
-// its own administrator.
+// resultView is the partner tenant's checklist, then every customer in one table (ui/table.go):
+// worst first, sortable, narrowed to the failing ones or by name, each line opening to its whole
+// checklist; where a customer blocks the technician, the sign-in of its own administrator.
 func (st *troubleshootState) resultView() fyne.CanvasObject {
 	st.table = container.NewVBox()
-	filter := widget.NewEntry()
-	filter.SetPlaceHolder("Filter by customer name")
-	filter.SetText(st.filter)
-	filter.OnChanged = func(text string) { st.filter = text; st.drawTable() }
 	st.drawTable()
 	return container.NewVBox(
 		subheading("Your partner tenant"),
 		checklistView(st.result.Partner),
 		widget.NewSeparator(),
 		subheading("Your customers"),
-		container.NewBorder(nil, nil, nil, st.exportButtons(), filter),
 		st.table,
 	)
 }
-
-// openAtMost is how many customers the table shows with every check open; past it, each row is a
-// line of its own that opens on demand, so a long list stays quick to draw and to read.
-const openAtMost = 20
 
 func (st *troubleshootState) drawTable() {
 	if st.table == nil {
 		return
 	}
-	st.table.RemoveAll()
 	r := st.result
-	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), counts(checklistSummary(r)))))
-	var shown []TroubleshootChecklist
+	rows := make([]tableRow, 0, len(r.Customers))
 	for _, c := range r.Customers {
-		if st.filter == "" || strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
-			shown = append(shown, c)
+		c := c
+		row := tableRow{Name: c.Name, Status: c.Status, Line: checksInBrief(c), Fix: fixFor(r.Plan, c.Name),
+			Detail: func() fyne.CanvasObject { return checksView(c) }}
+		below := container.NewVBox()
+		if c.NeedsAdmin {
+			if row.Fix == "" {
+				row.Fix = "Sign in as " + c.Name + "'s administrator to read its policies"
+			}
+			panel := container.NewVBox()
+			var b *widget.Button
+			b = widget.NewButtonWithIcon("Sign in as "+c.Name+"'s administrator…", theme.LoginIcon(), func() {
+				b.Disable()
+				st.signInAdmin(c.Name, panel, b)
+			})
+			below.Add(container.NewHBox(b))
+			below.Add(panel)
 		}
-	}
-	for i, c := range shown {
-		if i == maxRows {
-			st.table.Add(paragraph(fmt.Sprintf("Showing %d of %d customers, the worst first; type a name in the filter to find the others. The export holds them all.", maxRows, len(shown))))
-			break
+		if c.AdminSignedIn {
+			below.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
 		}
-		st.table.Add(st.customerRow(c, len(shown) <= openAtMost))
-		st.table.Add(widget.NewSeparator())
+		if len(below.Objects) > 0 {
+			row.Below = below
+		}
+		rows = append(rows, row)
 	}
-	if len(shown) == 0 && len(r.Customers) > 0 {
-		st.table.Add(paragraph("No customer matches the filter."))
+	table := newCheckTable("customers", rows, &st.view, st.exportButtons())
+	st.table.Objects = []fyne.CanvasObject{
+		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(r.Customers), "customer"), counts(checklistSummary(r)))),
+		table.object(),
 	}
 	st.table.Refresh()
-}
-
-// customerRow is one customer: its status, name and which checks do not pass, then its whole
-// checklist (open at once, or behind a button on a long list).
-func (st *troubleshootState) customerRow(c TroubleshootChecklist, open bool) fyne.CanvasObject {
-	status := widget.NewLabelWithStyle(c.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	status.Importance = statusImportance(c.Status)
-	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	head := container.NewHBox(widget.NewIcon(statusIcon(c.Status)), status, name)
-	details := container.NewVBox()
-	row := container.NewVBox(head, paragraph(checksInBrief(c)))
-	show := func() { details.Objects = []fyne.CanvasObject{checksView(c)}; details.Refresh() }
-	if open {
-		show()
-	} else {
-		var toggle *widget.Button
-		toggle = widget.NewButton("Show the checks", func() {
-			if len(details.Objects) == 0 {
-				show()
-				toggle.SetText("Hide the checks")
-				return
-			}
-			details.Objects = nil
-			details.Refresh()
-			toggle.SetText("Show the checks")
-		})
-		toggle.Importance = widget.LowImportance
-		head.Add(toggle)
-	}
-	if c.NeedsAdmin {
-		customer := c.Name
-		panel := container.NewVBox()
-		var b *widget.Button
-		b = widget.NewButtonWithIcon("Sign in as "+customer+"'s administrator…", theme.LoginIcon(), func() {
-			b.Disable()
-			st.signInAdmin(customer, panel, b)
-		})
-		row.Add(container.NewHBox(b))
-		row.Add(panel)
-	}
-	if c.AdminSignedIn {
-		row.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
-	}
-	row.Add(details)
-	return row
 }
 
 // checksInBrief names the checks that do not pass, by outcome.

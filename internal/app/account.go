@@ -207,12 +207,31 @@ func (a *Account) keptTenants(ctx context.Context) []string {
 	return out
 }
 
+// KeptForThisRun is what Keep says on the sandbox when the keychain cannot be used (locked,
+// missing): the sign-in stays in memory and works until Onboard365 is closed, so the sandbox can
+// be walked through anyway. Keychain is the keychain's own sentence (how to unlock it).
+type KeptForThisRun struct{ Keychain error }
+
+func (e *KeptForThisRun) Error() string {
+	return "The sign-in is kept in memory for this run of the sandbox only, and works until you close Onboard365: " +
+		"the keychain could not be used. " + e.Keychain.Error()
+}
+
+func (e *KeptForThisRun) Unwrap() error { return e.Keychain }
+
 // Keep writes the sign-in to the keychain: only one whose final verdict is YES (auth.Keepable).
+// When the keychain cannot be used, the sign-in stays in memory for this run and works there
+// until the app closes; the error says how to make the keychain usable (vault's sentence for
+// each system), and on the sandbox it is a *KeptForThisRun.
 func (a *Account) Keep(ctx context.Context) error {
 	if err := a.authn().Keepable(); err != nil {
 		return err
 	}
 	if err := a.cache.Flush(ctx); err != nil {
+		var unavailable *vault.UnavailableError
+		if a.cloud.Sandbox && errors.As(err, &unavailable) {
+			return &KeptForThisRun{Keychain: err}
+		}
 		return err
 	}
 	a.mu.Lock()

@@ -134,7 +134,7 @@ func check(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Cu
 		why := strings.TrimSpace(err.Error())
 		var te *auth.TokenError
 		if errors.As(err, &te) {
-			why = strings.TrimSpace(te.Explanation.String()) // without the tenant id the error names
+			why = strings.TrimSpace(te.Explained.String()) // without the tenant id the error names
 		}
 		c.Sentence = "Onboard365 could not check " + c.Name + ". " + why
 	default:

@@ -181,12 +181,35 @@ func JoinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// Count is a number with its noun: "1 day", "3 days" (the plural adds an s).
+// Count is a number with its noun: "1 day", "3 days", "2 fixes", "4 policies" (the plural of
+// the noun's last word, as PluralOf makes it).
 func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, PluralOf(noun))
+}
+
+// PluralOf is a noun's plural, its last word made plural the regular English way: "fix" gives
+// "fixes", "policy" "policies", "day" "days", "more fix" "more fixes". The app's few irregular
+// nouns are written out ("person" "people").
+func PluralOf(noun string) string {
+	head, last := "", noun
+	if i := strings.LastIndexByte(noun, ' '); i >= 0 {
+		head, last = noun[:i+1], noun[i+1:]
+	}
+	low := strings.ToLower(last)
+	switch {
+	case low == "person":
+		return head + last[:len(last)-6] + "people"
+	case low == "":
+	case strings.HasSuffix(low, "s") || strings.HasSuffix(low, "x") || strings.HasSuffix(low, "z") ||
+		strings.HasSuffix(low, "ch") || strings.HasSuffix(low, "sh"):
+		return noun + "es"
+	case strings.HasSuffix(low, "y") && len(low) > 1 && !strings.ContainsRune("aeiou", rune(low[len(low)-2])):
+		return head + last[:len(last)-1] + "ies"
+	}
+	return noun + "s"
 }
 
 // Plural is one when n is 1, else many: "it" or "them", "is" or "are".

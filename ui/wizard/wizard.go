@@ -8,6 +8,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Progress is what long work reports while it runs.
@@ -31,9 +33,15 @@ type Step struct {
 	Title string
 	// Intro is one plain sentence: what happens on this step and why.
 	Intro string
-	// Content builds the body of the step. It is called when the step is shown and again after
-	// its Work succeeds, so it can show what the work found. Nil shows the intro alone.
+	// Content builds the body of the step. For a step without Work it is called when the step is
+	// shown; for a step with Work, each time the work has ended (also after an error), so that it
+	// shows what the work found and never, beside the progress bar, an outcome the work has not
+	// reached yet. Nil shows the intro alone.
 	Content func() fyne.CanvasObject
+	// During, when set, is the body while the step's Work runs: what the person must see or do
+	// meanwhile (where a sign-in opened, the sandbox's sign-in form). Nil: the intro and the
+	// progress alone.
+	During func() fyne.CanvasObject
 	// Validate runs when the user presses Next. An error keeps the user on this step and is shown
 	// in plain words.
 	Validate func() error
@@ -92,24 +100,25 @@ type Wizard struct {
 	current int // index into cfg.Steps; len(cfg.Steps) means the summary page
 
 	// widgets
-	root     *fyne.Container
-	strip    *fyne.Container
-	heading  *widget.Label
-	intro    *widget.Label
-	body     *fyne.Container
-	scroll   *container.Scroll
-	progress *widget.ProgressBar
-	spinner  *widget.ProgressBarInfinite
-	status   *widget.Label
-	problem  *widget.Label
-	retry    *Button
-	problems *fyne.Container
-	back     *Button
-	next     *Button
-	cancel   *Button
-	confirm  *fyne.Container // "leave without applying?", shown by Cancel when Unsaved says so
-	leave    *Button
-	view     *view // the root as a widget, so that Find can tell a wizard in a window
+	root        *fyne.Container
+	strip       *fyne.Container
+	heading     *widget.Label
+	intro       *widget.Label
+	body        *fyne.Container
+	scroll      *container.Scroll
+	progress    *widget.ProgressBar
+	spinner     *widget.ProgressBarInfinite
+	status      *widget.Label
+	problem     *widget.Label
+	problemIcon *widget.Icon
+	retry       *Button
+	problems    *fyne.Container
+	back        *Button
+	next        *Button
+	cancel      *Button
+	confirm     *fyne.Container // "leave without applying?", shown by Cancel when Unsaved says so
+	leave       *Button
+	view        *view // the root as a widget, so that Find can tell a wizard in a window
 
 	// work in flight; touched only on the UI goroutine
 	running   bool
@@ -136,7 +145,8 @@ func New(cfg Config) *Wizard {
 	w.problem.Wrapping = fyne.TextWrapWord
 	w.problem.Importance = widget.DangerImportance
 	w.retry = newButton("Try again", theme.ViewRefreshIcon(), w.startWork, w.escape)
-	w.problems = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.problem)
+	w.problemIcon = widget.NewIcon(theme.ErrorIcon())
+	w.problems = container.NewBorder(nil, nil, w.problemIcon, nil, w.problem)
 	w.back = newButton("Back", theme.NavigateBackIcon(), w.Back, w.escape)
 	w.next = newButton("Next", theme.NavigateNextIcon(), w.Next, w.escape)
 	w.next.Importance = widget.HighImportance
@@ -172,6 +182,11 @@ func (w *Wizard) Next() {
 	}
 	if v := w.cfg.Steps[w.current].Validate; v != nil {
 		if err := v(); err != nil {
+			var n *note
+			if errors.As(err, &n) {
+				w.showNote(n.text)
+				return
+			}
 			w.showProblem(explain.Sentence(err), false)
 			return
 		}
@@ -261,7 +276,9 @@ func (w *Wizard) show(i int) {
 	s := w.cfg.Steps[i]
 	w.heading.SetText(w.stepHeading(i, s.Title))
 	w.intro.SetText(s.Intro)
-	w.setBody(s.Content)
+	if s.Work == nil {
+		w.setBody(s.Content)
+	}
 	w.back.Enable()
 	if i == 0 {
 		w.back.Disable()
@@ -322,11 +339,12 @@ func (w *Wizard) setBody(content func() fyne.CanvasObject) {
 		w.back.SetIcon(theme.NavigateBackIcon())
 		w.back.OnTapped = w.Back
 	}
-	if content == nil {
-		w.body.Objects = nil
-	} else {
-		w.body.Objects = []fyne.CanvasObject{content()}
-		w.submitsNext(w.body.Objects[0])
+	w.body.Objects = nil
+	if content != nil {
+		if o := content(); o != nil { // a step may have nothing to show (yet)
+			w.body.Objects = []fyne.CanvasObject{o}
+			w.submitsNext(o)
+		}
 	}
 	w.body.Refresh()
 	w.scroll.ScrollToTop() // new content starts at its top, never where the last page was scrolled
@@ -387,6 +405,7 @@ func (w *Wizard) startWork() {
 	round := w.workRound
 
 	w.hideActivity()
+	w.setBody(s.During) // never the outcome of a run that has not ended
 	w.spinner.Show()
 	w.spinner.Start()
 	w.status.SetText("Working…")
@@ -469,7 +488,26 @@ func (w *Wizard) finishWork(err error) {
 	w.gateNext()
 }
 
+// Note is what a step's Validate returns when there is no going on, but nothing is wrong: there
+// is nothing to fix, nobody to switch. It is shown as information, in the page's own colour,
+// not as a problem in red.
+func Note(sentence string) error { return &note{text: words.Sentence(sentence)} }
+
+type note struct{ text string }
+
+func (n *note) Error() string { return n.text }
+
+func (w *Wizard) showNote(sentence string) {
+	w.problemIcon.SetResource(theme.InfoIcon())
+	w.problem.Importance = widget.MediumImportance
+	w.problem.SetText(sentence)
+	w.problems.Show()
+	w.retry.Hide()
+}
+
 func (w *Wizard) showProblem(sentence string, canRetry bool) {
+	w.problemIcon.SetResource(theme.ErrorIcon())
+	w.problem.Importance = widget.DangerImportance
 	w.problem.SetText(sentence)
 	w.problems.Show()
 	if canRetry {

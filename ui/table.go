@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
+)
+
+// The table every check shows its customers in (GDAP relationships, Troubleshoot): one line per
+// customer (its name, its status, what is wrong in one line, and the fix Onboard365 plans for
+// it), sorted by status or by name, narrowed to the failing ones or by a filter, each line
+// opening on demand to the whole paragraph. A screen holds some fifteen customers, not three.
+
+// tableRow is one customer of a checkTable.
+type tableRow struct {
+	Name   string
+	Status plan.Status
+	Line   string // what is wrong (or right), in one line
+	Fix    string // the fix planned for it, in one line; "" when there is none
+	// Detail is the whole paragraph, built when the person opens the line.
+	Detail func() fyne.CanvasObject
+	// Below, when set, is always shown under the line (a customer administrator's sign-in).
+	Below fyne.CanvasObject
+}
+
+// Sort orders of a checkTable.
+const (
+	sortWorstFirst = "status"
+	sortByName     = "name"
+	sortByFix      = "fix"
+)
+
+// checkTable is the table and its controls. Its state (sort, filter, which lines are open)
+// lives in the page's state, so that it survives the table being drawn again.
+type checkTable struct {
+	what   string // "customers"
+	rows   []tableRow
+	view   *tableView
+	box    *fyne.Container
+	export fyne.CanvasObject
+}
+
+// tableView is what the person chose about a table: kept by the page across redraws.
+type tableView struct {
+	sort        string // sortWorstFirst (default), sortByName, sortByFix
+	failingOnly bool
+	filter      string
+	open        map[string]bool
+}
+
+func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.CanvasObject) *checkTable {
+	if view.open == nil {
+		view.open = map[string]bool{}
+	}
+	t := &checkTable{what: what, rows: rows, view: view, box: container.NewVBox(), export: export}
+	return t
+}
+
+// object is the table with its controls: filter, failing only, export, then the lines.
+func (t *checkTable) object() fyne.CanvasObject {
+	filter := widget.NewEntry()
+	filter.SetPlaceHolder("Filter by customer name")
+	filter.SetText(t.view.filter)
+	filter.OnChanged = func(text string) { t.view.filter = text; t.draw() }
+	failing := widget.NewCheck("Only those that do not pass", func(on bool) { t.view.failingOnly = on; t.draw() })
+	failing.SetChecked(t.view.failingOnly)
+	controls := container.NewBorder(nil, nil, nil, container.NewHBox(failing, t.export), filter)
+	t.draw()
+	return container.NewVBox(controls, t.box)
+}
+
+// columns are the table's column widths, as parts of its width.
+var columns = []float32{0.22, 0.13, 0.37, 0.28}
+
+func (t *checkTable) header() fyne.CanvasObject {
+	head := func(label, order string) fyne.CanvasObject {
+		text := label
+		if t.view.sort == order || (order == sortWorstFirst && t.view.sort == "") {
+			text += " ▼"
+		}
+		b := widget.NewButton(text, func() { t.view.sort = order; t.draw() })
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	line := widget.NewLabelWithStyle("In one line", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.New(columnLayout{columns}, head("Customer", sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix))
+}
+
+func (t *checkTable) sorted() []tableRow {
+	out := append([]tableRow(nil), t.rows...)
+	byName := func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) }
+	sort.SliceStable(out, func(i, j int) bool {
+		switch t.view.sort {
+		case sortByName:
+			return byName(i, j)
+		case sortByFix:
+			if (out[i].Fix != "") != (out[j].Fix != "") {
+				return out[i].Fix != ""
+			}
+		}
+		if ri, rj := out[i].Status.Rank(), out[j].Status.Rank(); ri != rj {
+			return ri < rj
+		}
+		return byName(i, j)
+	})
+	return out
+}
+
+func (t *checkTable) shown(r tableRow) bool {
+	if t.view.failingOnly && r.Status == plan.Pass {
+		return false
+	}
+	q := strings.ToLower(strings.TrimSpace(t.view.filter))
+	return q == "" || strings.Contains(strings.ToLower(r.Name), q)
+}
+
+func (t *checkTable) draw() {
+	t.box.RemoveAll()
+	t.box.Add(t.header())
+	t.box.Add(widget.NewSeparator())
+	shown, matching := 0, 0
+	for _, r := range t.sorted() {
+		if !t.shown(r) {
+			continue
+		}
+		if matching++; shown == maxRows {
+			continue
+		}
+		shown++
+		t.box.Add(t.line(r))
+	}
+	switch {
+	case len(t.rows) == 0:
+		t.box.Add(paragraph("No " + t.what + " were checked."))
+	case matching == 0 && t.view.failingOnly && t.view.filter == "":
+		t.box.Add(withIcon(theme.ConfirmIcon(), "Every one passes."))
+	case matching == 0:
+		t.box.Add(paragraph("No customer matches the filter."))
+	case matching > shown:
+		t.box.Add(paragraph(fmt.Sprintf("Showing %d of %d %s; type a name in the filter to find the others. The export holds them all.", shown, matching, t.what)))
+	}
+	t.box.Refresh()
+}
+
+// line is one customer: a toggle, its name, status, one line and fix, then what is always below
+// it and, when open, the whole paragraph.
+func (t *checkTable) line(r tableRow) fyne.CanvasObject {
+	name := oneLine(r.Name, true)
+	status := container.NewHBox(widget.NewIcon(statusIcon(r.Status)), statusLabel(r.Status))
+	fix := r.Fix
+	if fix == "" {
+		fix = "—"
+	}
+	open := t.view.open[r.Name]
+	label, icon := "Details", theme.MenuExpandIcon()
+	if open {
+		label, icon = "Hide", theme.MenuDropUpIcon()
+	}
+	toggle := widget.NewButtonWithIcon(label, icon, func() { t.view.open[r.Name] = !t.view.open[r.Name]; t.draw() })
+	toggle.Importance = widget.LowImportance
+	row := container.NewBorder(nil, nil, toggle, nil,
+		container.New(columnLayout{columns}, name, status, oneLine(r.Line, false), oneLine(fix, false)))
+	out := container.NewVBox(row)
+	if r.Below != nil {
+		out.Add(container.NewPadded(r.Below))
+	}
+	if open && r.Detail != nil {
+		out.Add(container.NewPadded(r.Detail()))
+	}
+	out.Add(widget.NewSeparator())
+	return out
+}
+
+func statusLabel(s plan.Status) *widget.Label {
+	l := widget.NewLabelWithStyle(s.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = statusImportance(s)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// oneLine is a text cut to one line of its column, with an ellipsis where it is cut.
+func oneLine(s string, bold bool) *widget.Label {
+	l := widget.NewLabelWithStyle(words.OneLine(s), fyne.TextAlignLeading, fyne.TextStyle{Bold: bold})
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// columnLayout lays its objects side by side, each given its part of the width.
+type columnLayout struct{ parts []float32 }
+
+func (l columnLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	x := float32(0)
+	pad := theme.Padding()
+	for i, o := range objects {
+		w := size.Width * l.part(i)
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(w-pad, h))
+		x += w
+	}
+}
+
+func (l columnLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		m := o.MinSize()
+		s.Height = max(s.Height, m.Height)
+		s.Width += min(m.Width, 120) // a cut text may be narrower than it is long
+	}
+	return s
+}
+
+func (l columnLayout) part(i int) float32 {
+	if i < len(l.parts) {
+		return l.parts[i]
+	}
+	return 0
+}
+
+// fixFor is the first fix a plan has for who, in one line, and how many more: "" when none.
+func fixFor(p plan.Plan, who string) string {
+	var first string
+	n := 0
+	for _, f := range p.Fixes {
+		if f.Who != who {
+			continue
+		}
+		if n == 0 {
+			first = f.What
+			if f.Blocked != "" {
+				first = "Cannot be applied now: " + f.Blocked
+			}
+		}
+		n++
+	}
+	if n > 1 {
+		first += fmt.Sprintf(" (and %s)", words.Count(n-1, "more fix"))
+	}
+	return first
+}
