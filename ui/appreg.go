@@ -144,8 +144,8 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				NextLabel: "Sign in as an administrator",
 			},
 			{
-				Title: "Administrator sign-in",
-				Intro: "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
+				Title:  "Administrator sign-in",
+				Intro:  "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
 				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.admin.Account == "" {
@@ -210,8 +210,8 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				NextLabel: "Sign in with the app",
 			},
 			{
-				Title: "Sign in with the app",
-				Intro: "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
+				Title:  "Sign in with the app",
+				Intro:  "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
 				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.signIn.Account == "" {

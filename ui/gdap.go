@@ -61,7 +61,7 @@ type gdapState struct {
 	shell *Shell
 
 	profile string
-	pattern string // how new groups are named
+	pattern string    // how new groups are named
 	table   tableView // how the person sorts and narrows the table
 	result  GDAPResult
 	before  GDAPResult

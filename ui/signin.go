@@ -109,8 +109,8 @@ func (st *signInState) wizard() *wizard.Wizard {
 				NextLabel: "Sign in",
 			},
 			{
-				Title:   "Sign in",
-				Intro:   "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
+				Title: "Sign in",
+				Intro: "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
 				During: func() fyne.CanvasObject {
 					st.launch.reset()
 					return st.launch.object()
