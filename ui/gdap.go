@@ -217,9 +217,9 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	table := newCheckTable("customers", rows, &st.table, st.exportButtons())
 	return container.NewVBox(
 		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(st.result.Verdicts), "customer"), counts(verdictSummary(st.result.Verdicts)))),
+		table.object(),
 		noteLine(gdapCovers),
 		container.NewHBox(st.shell.goButton(`Troubleshoot "400" errors`, PageTroubleshoot), st.shell.goButton("App registration (consent)", PageAppRegistry)),
-		table.object(),
 	)
 }
 

@@ -5,6 +5,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,7 +16,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/resources"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -233,6 +237,9 @@ func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
 	if cfg.AfterWork == nil {
 		cfg.AfterWork = func(int, error) { s.asyncDone() }
 	}
+	if cfg.Failed == nil {
+		cfg.Failed = func(_ int, err error) fyne.CanvasObject { return s.whereToGo(err) }
+	}
 	cfg.OnUI = s.duringWork
 	cfg.Busy = func(busy bool) {
 		if busy {
@@ -242,6 +249,27 @@ func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
 		}
 	}
 	return cfg
+}
+
+// whereToGo is a button to the page that puts an error right, when another page does: Sign in
+// for a sign-in that is missing or has expired, App registration when there is no app to sign
+// in with. Nil when the step itself is the place (Try again).
+func (s *Shell) whereToGo(err error) fyne.CanvasObject {
+	page, label := "", ""
+	code := ""
+	if x, ok := explain.Of(err); ok {
+		code = strings.ToUpper(x.Code)
+	}
+	switch {
+	case errors.Is(err, app.ErrNoApp) || code == "AADSTS700016" || (s.opts.SignIn != nil && s.opts.SignIn.NeedsApp()):
+		page, label = PageAppRegistry, "Open App registration"
+	case errors.Is(err, app.ErrSignInFirst), code == "AADSTS700082", code == "AADSTS70008", code == "AADSTS70043", code == "AADSTS50173":
+		page, label = PageSignIn, "Open Sign in"
+	}
+	if page == "" || page == s.pages[s.current].id {
+		return nil
+	}
+	return container.NewHBox(s.goButton(label, page))
 }
 
 // duringWork runs f, an update of a wizard step's progress, on the UI goroutine, counting it as

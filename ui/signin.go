@@ -69,7 +69,6 @@ type signInState struct {
 	stored   bool
 	useCode  bool
 	launch   *launchPanel // where the sign-in opened, and the sandbox's form
-	failed   error        // why the last sign-in did not finish
 	forRun   error        // the sign-in is kept in memory for this run only (the sandbox, without a keychain)
 }
 
@@ -202,7 +201,7 @@ func (st *signInState) needsApp() fyne.CanvasObject {
 // signIn runs the sign-in off the UI goroutine. A failed verdict is not an error: the next step
 // shows it. Anything from a sign-in that fails the checks is discarded at once.
 func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress)) error {
-	st.evidence, st.pcErr, st.pcAsked, st.stored, st.failed = Evidence{}, nil, false, false, nil
+	st.evidence, st.pcErr, st.pcAsked, st.stored = Evidence{}, nil, false, false
 	st.launch.hint = strings.TrimSpace(st.hint.Text)
 	var (
 		ev  Evidence
@@ -222,7 +221,6 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 		})
 	}
 	if err != nil {
-		st.failed = err
 		_ = st.svc.Discard(context.WithoutCancel(ctx))
 		return err
 	}
@@ -235,17 +233,10 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	return nil
 }
 
-// signInBody is the sign-in step once the sign-in has ended: for whom Microsoft answered, or,
-// when it failed for want of an app registration, the way there (the failure itself is the
-// step's problem line).
+// signInBody is the sign-in step once Microsoft answered. (A failed sign-in shows the way to App
+// registration when there is no app: the shell's whereToGo.)
 func (st *signInState) signInBody() fyne.CanvasObject {
-	switch {
-	case st.evidence.Account != "":
-		return paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")
-	case st.failed != nil && st.svc.NeedsApp():
-		return st.needsApp()
-	}
-	return nil
+	return paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")
 }
 
 func (st *signInState) verdictBody() fyne.CanvasObject {

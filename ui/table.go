@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -78,7 +80,7 @@ func (t *checkTable) object() fyne.CanvasObject {
 }
 
 // columns are the table's column widths, as parts of its width.
-var columns = []float32{0.22, 0.13, 0.37, 0.28}
+var columns = []float32{0.2, 0.14, 0.38, 0.28}
 
 func (t *checkTable) header() fyne.CanvasObject {
 	head := func(label, order string) fyne.CanvasObject {
@@ -92,7 +94,23 @@ func (t *checkTable) header() fyne.CanvasObject {
 		return b
 	}
 	line := widget.NewLabelWithStyle("In one line", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.New(columnLayout{columns}, head("Customer", sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix))
+	// The lines below start with their Details button: the header keeps its room, so that the
+	// columns line up.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(toggleButton(false, nil).MinSize())
+	return container.NewBorder(nil, nil, room, nil,
+		container.New(columnLayout{columns}, head("Customer", sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix)))
+}
+
+// toggleButton opens or closes a line's paragraph.
+func toggleButton(open bool, tapped func()) *widget.Button {
+	label, icon := "Details", theme.MenuExpandIcon()
+	if open {
+		label, icon = "Hide", theme.MenuDropUpIcon()
+	}
+	b := widget.NewButtonWithIcon(label, icon, tapped)
+	b.Importance = widget.LowImportance
+	return b
 }
 
 func (t *checkTable) sorted() []tableRow {
@@ -155,20 +173,17 @@ func (t *checkTable) draw() {
 // it and, when open, the whole paragraph.
 func (t *checkTable) line(r tableRow) fyne.CanvasObject {
 	name := oneLine(r.Name, true)
-	status := container.NewHBox(widget.NewIcon(statusIcon(r.Status)), statusLabel(r.Status))
+	status := container.NewBorder(nil, nil, widget.NewIcon(statusIcon(r.Status)), nil, statusLabel(r.Status))
 	fix := r.Fix
 	if fix == "" {
 		fix = "—"
 	}
 	open := t.view.open[r.Name]
-	label, icon := "Details", theme.MenuExpandIcon()
-	if open {
-		label, icon = "Hide", theme.MenuDropUpIcon()
-	}
-	toggle := widget.NewButtonWithIcon(label, icon, func() { t.view.open[r.Name] = !t.view.open[r.Name]; t.draw() })
-	toggle.Importance = widget.LowImportance
+	toggle := toggleButton(open, func() { t.view.open[r.Name] = !t.view.open[r.Name]; t.draw() })
+	// The line's sentence often starts with the customer's name, which its own column shows.
+	line := strings.TrimPrefix(r.Line, r.Name+": ")
 	row := container.NewBorder(nil, nil, toggle, nil,
-		container.New(columnLayout{columns}, name, status, oneLine(r.Line, false), oneLine(fix, false)))
+		container.New(columnLayout{columns}, name, status, oneLine(words.UpperFirst(line), false), oneLine(fix, false)))
 	out := container.NewVBox(row)
 	if r.Below != nil {
 		out.Add(container.NewPadded(r.Below))

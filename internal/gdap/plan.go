@@ -184,8 +184,10 @@ func (pl *planner) serve(id string, c Customer, rs ...string) {
 
 func (pl *planner) problem(c Customer, pr Problem) {
 	switch pr.Kind {
-	case MissingRoles, NoActiveRelationship:
-		pl.newRelationship(c)
+	case MissingRoles:
+		pl.newRelationship(c, "Roles cannot be added to an existing relationship.")
+	case NoActiveRelationship:
+		pl.newRelationship(c, "No relationship with this customer is active, and one that has ended or was terminated cannot be started again: a new one must be approved.")
 	case Expiring:
 		ra := pl.relationship(c, first(pr.RelationshipIDs))
 		if ra == nil {
@@ -193,7 +195,7 @@ func (pl *planner) problem(c Customer, pr Problem) {
 		}
 		if grants(ra.Relationship, roles.GlobalAdministrator) {
 			if len(pr.Roles) > 0 {
-				pl.newRelationship(c)
+				pl.newRelationship(c, "The relationship that grants them ends soon, and Microsoft does not let one with Global Administrator extend automatically: a new one keeps your access.")
 			}
 			return
 		}
@@ -365,7 +367,7 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 	f.Reason = fmt.Sprintf("Set the relationship %q with %s to extend automatically by 180 days%s. Microsoft allows this change on an active relationship; nothing else about it changes.",
 		r.DisplayName, c.label(), end)
 	if _, renewing := pl.fixes["relationship/"+strings.ToLower(c.TenantID)]; !renewing {
-		renewal := pl.newRelationshipFix(c)
+		renewal := pl.newRelationshipFix(c, "It takes over when the relationship ends.")
 		renewal.ID = f.ID + "/renewal"
 		f.Fallback = &renewal
 		f.Reason += fmt.Sprintf(" If Microsoft refuses the change, Onboard365 requests a new relationship %q with the roles %s needs instead, for the customer to approve.",
@@ -373,16 +375,18 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 	}
 }
 
-func (pl *planner) newRelationship(c Customer) {
+// newRelationship plans a relationship with the profile's roles for a customer; why says, in a
+// sentence, why a new one is the fix (and not a change of the one there is).
+func (pl *planner) newRelationship(c Customer, why string) {
 	id := "relationship/" + strings.ToLower(c.TenantID)
 	if _, ok := pl.fixes[id]; ok {
 		return
 	}
-	pl.fix(pl.newRelationshipFix(c))
+	pl.fix(pl.newRelationshipFix(c, why))
 }
 
 // newRelationshipFix plans a relationship with the profile's roles for a customer.
-func (pl *planner) newRelationshipFix(c Customer) Fix {
+func (pl *planner) newRelationshipFix(c Customer, why string) Fix {
 	rs := make([]string, 0, len(pl.p.Roles))
 	for _, r := range pl.p.Roles {
 		rs = append(rs, strings.ToLower(r))
@@ -396,9 +400,9 @@ func (pl *planner) newRelationshipFix(c Customer) Fix {
 	name := pl.uniqueName(c)
 	f := Fix{ID: "relationship/" + strings.ToLower(c.TenantID), Kind: RequestNewRelationship, Customer: c, Roles: rs, RelationshipName: name,
 		Duration: pl.opts.Duration, AutoExtendDuration: ext}
-	f.Reason = fmt.Sprintf("Request a new relationship %q with %s that grants the %s %s needs (%s), for %s. Roles cannot be added to an existing relationship. %s "+
+	f.Reason = fmt.Sprintf("Request a new relationship %q with %s that grants the %s %s needs (%s), for %s. %s %s "+
 		"The customer's Global Administrator approves it with the link Onboard365 gives you; then run this check again to assign the roles to your groups.",
-		name, c.label(), words.Count(len(rs), "role"), words.Name(pl.p.Name), roleList(rs), durationWords(pl.opts.Duration), note)
+		name, c.label(), words.Count(len(rs), "role"), words.Name(pl.p.Name), roleList(rs), durationWords(pl.opts.Duration), why, note)
 	f.Requests = requestsFor(f)
 	return f
 }

@@ -79,6 +79,10 @@ type Config struct {
 	// Busy, when set, is told on the UI goroutine that background work has started (true) and,
 	// after its outcome is shown and AfterWork has run, that it has ended (false).
 	Busy func(bool)
+	// Failed, when set, is the body of a step whose work failed with err: where to go to put it
+	// right (a button to Sign in, to App registration), or nil. The error itself is the step's
+	// problem line; the step's Content, which shows an outcome, is not drawn for a failed run.
+	Failed func(step int, err error) fyne.CanvasObject
 }
 
 // The frame every wizard gets, whatever its steps (the headless tests in ui/ hold it for each):
@@ -88,8 +92,9 @@ type Config struct {
 //   - One count: the numbered strip has one circle per step plus the summary, and the heading
 //     says "Step N of M" with the same M (the summary is the last one).
 //   - The spinner always stops: when the work ends, with or without an error, and when the
-//     person stops it (Stop, Escape, or Stop called by the page, as a sign-in dialog's Cancel
-//     does). After an error the step's content is drawn again, so it never shows a stale answer.
+//     person stops it (Stop, Escape, or Stop called by the page). A step shows its outcome
+//     (Content) only once its work has ended well: while it runs, During; after an error,
+//     where to go to put it right (Config.Failed), never a stale or empty outcome.
 //   - The body scrolls with the mouse wheel wherever the pointer is (read-only texts are
 //     labels, not fields: see Copyable), and the scroll bar has a lane of its own, so it never
 //     covers a button at the right edge (Copy, Export).
@@ -476,14 +481,26 @@ func (w *Wizard) finishWork(err error) {
 	if w.current > 0 {
 		w.back.Enable()
 	}
-	// The content is drawn again after an error too: the work reset what the step had shown
-	// before, so the old content would be a stale answer (a sign-in "answered" that was stopped).
-	w.setBody(w.cfg.Steps[w.current].Content)
 	if err != nil {
+		// No outcome was reached: the body says where to go to put it right, if anywhere, and
+		// never what the step had shown before (a sign-in "answered" that was stopped) nor an
+		// empty outcome ("0 customers checked").
+		var where func() fyne.CanvasObject
+		if w.cfg.Failed != nil {
+			step := w.current
+			where = func() fyne.CanvasObject {
+				if o := w.cfg.Failed(step, err); o != nil {
+					return container.NewVBox(o) // at the top, under the intro
+				}
+				return nil
+			}
+		}
+		w.setBody(where)
 		w.showProblem(explain.Sentence(err), true)
 		w.next.Disable()
 		return
 	}
+	w.setBody(w.cfg.Steps[w.current].Content)
 	w.next.Enable()
 	w.gateNext()
 }
