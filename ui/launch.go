@@ -128,6 +128,7 @@ func (p *launchPanel) sandboxForm(users []string, end func(error), signIn func(c
 		account.SetText(users[0])
 	}
 	password := widget.NewPasswordEntry()
+	password.SetPlaceHolder("The sandbox's password")
 	password.SetText("sandbox")
 	approve := widget.NewCheck("Approve the MFA request (untick to see what a denied request does)", nil)
 	approve.SetChecked(true)

@@ -307,6 +307,10 @@ func (s *Shell) showIndex(i int) {
 	p := &s.pages[i]
 	if p.built == nil || !p.keep {
 		p.built = p.build()
+	} else if w := wizard.Find(p.built); w != nil && w.Current() == 0 && !w.Running() {
+		// A wizard kept on its first step is drawn again: what it says there may have changed
+		// meanwhile (App registration made the app the Sign in page had asked for).
+		w.Restart()
 	}
 	if p.keep {
 		// A wizard has its own scrolling body and its buttons stay in view.

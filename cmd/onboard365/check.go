@@ -128,7 +128,7 @@ Options:
 			g := app.NewGDAP(a)
 			r, err := g.Check(ctx, app.GDAPRequest{Profile: profile}, nil)
 			if err != nil {
-				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n(Details: %v)\n", gdap.Explain(err), err)
+				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n", gdap.Explain(err))
 				return exitProblem
 			}
 			return printed(stderr, "gdap", g.Export(r, f.format, stdout), r.Passes())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
@@ -115,7 +116,7 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	}
 	out := make([]plan.Outcome, len(p.Fixes))
 	for i, f := range p.Fixes {
-		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
+		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + explain.Sentence(err)}
 	}
 	return words.Cleaned(out)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/auth"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
@@ -182,7 +183,7 @@ func (s *Troubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(don
 	if err != nil {
 		out := make([]plan.Outcome, len(p.Fixes))
 		for i, f := range p.Fixes {
-			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
+			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + explain.Sentence(err)}
 		}
 		return words.Cleaned(out)
 	}
