@@ -17,7 +17,7 @@ p.summary span { display: inline-block; margin-right: 1.2em; }
 table { border-collapse: collapse; width: 100%; margin-top: 0.6em; table-layout: fixed; }
 th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; overflow-wrap: anywhere; }
 th { background: #f3f3f3; }
-col.who { width: 24%; } col.check { width: 17%; } col.status { width: 9em; }
+col.who { width: 24%; } col.check { width: 17%; } col.status { width: 11em; }
 .badge { font-weight: 600; white-space: nowrap; }
 .pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
 ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }

@@ -38,14 +38,17 @@ const measure = `<script>
 const line = parseFloat(getComputedStyle(document.querySelector(".ids") || document.body).lineHeight) || 16;
 let lines = 0;
 for (const e of document.querySelectorAll(".ids")) { lines = Math.max(lines, Math.round(e.getBoundingClientRect().height / line)); }
-document.title = "width=" + document.documentElement.scrollWidth + " idlines=" + lines;
+let spill = 0;
+for (const e of document.querySelectorAll("td")) { if (e.scrollWidth > e.clientWidth + 1) spill++; }
+document.title = "width=" + document.documentElement.scrollWidth + " idlines=" + lines + " spill=" + spill;
 </script>`
 
-var measured = regexp.MustCompile(`<title>width=(\d+) idlines=(\d+)</title>`)
+var measured = regexp.MustCompile(`<title>width=(\d+) idlines=(\d+) spill=(\d+)</title>`)
 
 // render opens a report in headless Chromium in a window of the given width and returns the
-// page's width and the most lines one tenant id takes.
-func render(t *testing.T, page []byte, width int) (pageWidth, idLines int) {
+// page's width, the most lines one tenant id takes, and how many cells spill into the next one
+// (a status word wider than its column).
+func render(t *testing.T, page []byte, width int) (pageWidth, idLines, spills int) {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "report.html")
@@ -66,7 +69,8 @@ func render(t *testing.T, page []byte, width int) (pageWidth, idLines int) {
 	}
 	pageWidth, _ = strconv.Atoi(string(m[1]))
 	idLines, _ = strconv.Atoi(string(m[2]))
-	return pageWidth, idLines
+	spills, _ = strconv.Atoi(string(m[3]))
+	return pageWidth, idLines, spills
 }
 
 // long is a sentence as long as the checks write, and a link with no place to break.
@@ -85,7 +89,7 @@ func TestReportsFitTheirPage(t *testing.T) {
 			{Kind: gdap.UnboundRoles, Sentence: long}, {Kind: gdap.ApprovalPending, Sentence: "Waiting for approval.", ApprovalLink: link},
 		}})
 		customers = append(customers, troubleshoot.Checklist{Customer: troubleshoot.Customer{Name: c.Name, TenantID: c.TenantID}, Status: plan.Fail,
-			Checks: []troubleshoot.Check{{Status: plan.Fail, Sentence: long + " " + link, Details: []string{long}}, {Status: plan.Pass, Sentence: "Fine."}}})
+			Checks: []troubleshoot.Check{{Status: plan.Fail, Sentence: long + " " + link, Details: []string{long}}, {Status: plan.CouldNotCheck, Sentence: "Fine."}}})
 	}
 	var g, tr bytes.Buffer
 	if err := gdap.WriteHTML(&g, verdicts, "GDAP check"); err != nil {
@@ -97,7 +101,10 @@ func TestReportsFitTheirPage(t *testing.T) {
 	}
 	for name, page := range map[string][]byte{"GDAP": g.Bytes(), "Troubleshoot": tr.Bytes()} {
 		for _, width := range []int{1300, 1024} {
-			w, lines := render(t, page, width)
+			w, lines, spills := render(t, page, width)
+			if spills > 0 {
+				t.Errorf("%s report at %d px: %d cells spill into the next column", name, width, spills)
+			}
 			if w > width {
 				t.Errorf("%s report at %d px is %d px wide: it scrolls sideways", name, width, w)
 			}
