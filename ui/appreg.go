@@ -243,7 +243,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Intro: "Your tools reach a customer only where the app is consented. Onboard365 checks each customer with the app's own access there. Nothing is changed yet.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					cs, err := st.svc.Customers(ctx, st.admin, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -273,7 +273,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 						return nil
 					}
 					rs, err := st.svc.Consent(ctx, st.admin, st.outcome.AppID, chosen, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Consented %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Consented %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -445,8 +445,8 @@ func (st *appRegState) customersBody() fyne.CanvasObject {
 	for _, c := range st.customers {
 		n[c.Status]++
 	}
-	list := container.NewVBox(paragraph(fmt.Sprintf("%d customers: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
-		len(st.customers), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
+	list := container.NewVBox(paragraph(fmt.Sprintf("%s: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
+		words.Count(len(st.customers), "customer"), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
 	if st.plan.Consent != "" {
 		list.Add(withIcon(theme.InfoIcon(), st.plan.Consent))
 	}
@@ -480,7 +480,7 @@ func (st *appRegState) resultsBody() fyne.CanvasObject {
 		}
 		body.Add(withIcon(icon, r.Customer+": "+r.Sentence))
 	}
-	return container.NewVBox(paragraph(fmt.Sprintf("Consent worked in %d of %d customers.", done, len(st.results))), body)
+	return container.NewVBox(paragraph(fmt.Sprintf("Consent worked in %d of %s.", done, words.Count(len(st.results), "customer"))), body)
 }
 
 func (st *appRegState) summary() fyne.CanvasObject {

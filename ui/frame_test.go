@@ -384,4 +384,3 @@ func findButton(win fyne.Window, text string) fyne.Tappable {
 	}
 	return nil
 }
-

@@ -75,9 +75,11 @@ func (st *gdapState) wizard() *wizard.Wizard {
 	}
 	st.pattern = "GDAP - {role}"
 	st.review = &wizard.Review{
-		Title:     "Review the fixes",
-		Intro:     "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
-		Head:      func(p plan.Plan) string { return fmt.Sprintf("%d fixes for %s.", len(p.Fixes), st.profile) },
+		Title: "Review the fixes",
+		Intro: "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
+		Head: func(p plan.Plan) string {
+			return fmt.Sprintf("%s for %s.", words.Count(len(p.Fixes), "fix"), st.profile)
+		},
 		NextLabel: "Apply the ticked fixes",
 	}
 	apply := &wizard.Apply{
@@ -88,7 +90,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
 			report(wizard.Progress{Message: "Reading every customer again…"})
 			r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
-				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships again…", done, total)})
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %s again…", done, words.Count(total, "relationship"))})
 			})
 			if err != nil {
 				return err
@@ -98,7 +100,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		},
 		Head: func(o []plan.Outcome) string {
 			done, _ := plan.Count(o)
-			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(verdictSummary(st.result.Verdicts)))
+			return fmt.Sprintf("%d of %s applied. Now: %s.", done, words.Count(len(o), "fix"), counts(verdictSummary(st.result.Verdicts)))
 		},
 		Now:       st.verdictView,
 		NextLabel: "Finish",
@@ -159,7 +161,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 				Intro: "Onboard365 reads every customer's relationships, the roles they grant, and the groups those roles are bound to. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %s…", done, words.Count(total, "relationship"))})
 					})
 					if err != nil {
 						return err

@@ -168,7 +168,7 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 		t.Errorf("the customers were read %d times, want 2 (before and after)", svc.checks)
 	}
 	got = texts(win)
-	for _, want := range []string{"1 of 1 fixes applied. Now: 2 pass, 0 fail", "Reports Reader now belongs to AdminAgents."} {
+	for _, want := range []string{"1 of 1 fix applied. Now: 2 pass, 0 fail", "Reports Reader now belongs to AdminAgents."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after applying the page does not say %q:\n%s", want, got)
 		}

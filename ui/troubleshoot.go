@@ -85,7 +85,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 					safe++
 				}
 			}
-			return fmt.Sprintf("%d fixes, %d of them safe.", len(p.Fixes), safe)
+			return fixesHead(len(p.Fixes), safe)
 		},
 		NextLabel: "Apply the ticked fixes",
 	}
@@ -96,7 +96,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		Apply:  st.svc.Apply,
 		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
 			r, err := st.svc.Check(ctx, st.req, func(done, total int) {
-				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers again…", done, total)})
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s again…", done, words.Count(total, "customer"))})
 			})
 			if err != nil {
 				return err
@@ -106,7 +106,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		},
 		Head: func(o []plan.Outcome) string {
 			done, _ := plan.Count(o)
-			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(checklistSummary(st.result)))
+			return fmt.Sprintf("%d of %s applied. Now: %s.", done, words.Count(len(o), "fix"), counts(checklistSummary(st.result)))
 		},
 		Now:       st.resultView,
 		NextLabel: "Finish",
@@ -127,7 +127,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 				Intro: "Onboard365 reads, for every customer chosen, what Microsoft and the customer's tenant say. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					r, err := st.svc.Check(ctx, st.req, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -150,6 +150,17 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		},
 		Summary: func() fyne.CanvasObject { return st.summary() },
 	}))
+}
+
+// fixesHead is the line above the review's fixes: how many, and how many are safe.
+func fixesHead(n, safe int) string {
+	switch {
+	case n == 1 && safe == 1:
+		return "1 fix, a safe one."
+	case n == 1:
+		return "1 fix, to weigh before you tick it."
+	}
+	return fmt.Sprintf("%d fixes, %d of them safe.", n, safe)
 }
 
 // choice is the first step: every customer or one, the integration's account, the profile. The

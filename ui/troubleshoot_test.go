@@ -250,7 +250,7 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 		t.Fatalf("applied %v, want only the ticked safe fix", svc.applied)
 	}
 	got = texts(win)
-	for _, want := range []string{"1 of 1 fixes applied. Now: 2 pass, 0 fail", "now excludes your partner tenant's service provider users", "What is true now"} {
+	for _, want := range []string{"1 of 1 fix applied. Now: 2 pass, 0 fail", "now excludes your partner tenant's service provider users", "What is true now"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after applying the page does not say %q:\n%s", want, got)
 		}

@@ -165,7 +165,7 @@ func TestTroubleshootPageOnTheSandbox(t *testing.T) {
 	}
 	tapButton(t, win, "Apply the ticked fixes")
 	waitStep()
-	mustSay(t, win, "1 of 1 fixes applied. Now: 3 pass, 7 fail",
+	mustSay(t, win, "1 of 1 fix applied. Now: 3 pass, 7 fail",
 		`Litware: Done: "Block guests and external users" in Litware now excludes your partner tenant's service provider users; read back, the whole policy is exactly what Onboard365 wrote: every other field of the policy is as it was.`)
 	if strings.Contains(windowText(win), "[Sign in as Litware's administrator…]") {
 		t.Error("after the fix Litware still needs its administrator")

@@ -107,7 +107,7 @@ func WriteTable(w io.Writer, r Report) error {
 			counts = append(counts, fmt.Sprintf("%s: %d", g.Group, g.Count))
 		}
 	}
-	fmt.Fprintf(w, "%d users. %s.\n", total, strings.Join(counts, "; "))
+	fmt.Fprintf(w, "%s. %s.\n", words.Count(total, "user"), strings.Join(counts, "; "))
 	if len(r.Users) == 0 {
 		_, err := fmt.Fprintln(w, "\nEvery user already defaults to a Microsoft Authenticator notification.")
 		return err

@@ -227,8 +227,8 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(verdicts), counts.Pass, counts.Fail, counts.Warning, counts.CouldNotCheck)
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		words.Count(len(verdicts), "customer"), counts.Pass, counts.Fail, counts.Warning, counts.CouldNotCheck)
 	first := true
 	for _, v := range verdicts {
 		for _, pr := range v.Problems {

@@ -244,8 +244,8 @@ func WriteTable(w io.Writer, d Diagnosis) error {
 		return err
 	}
 	s := d.Summary()
-	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(d.Customers), s.Pass, s.Fail, s.Warning, s.CouldNotCheck)
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		kit.Count(len(d.Customers), "customer"), s.Pass, s.Fail, s.Warning, s.CouldNotCheck)
 
 	first := true
 	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {

@@ -139,6 +139,23 @@ func Name(s string) string {
 	return string(r[:nameLength]) + "…"
 }
 
+// Person names a person by their name and sign-in name, as a sentence does: "Lee Gu
+// (lee@contoso.com)"; "Lee Gu (risky technician), lee@contoso.com" when the name has brackets of
+// its own (two pairs in a row read badly); the sign-in name alone when there is no other name, or
+// it is the same. Both are from outside: they are made fit with Name.
+func Person(name, signIn string) string {
+	name, signIn = Name(name), Name(signIn)
+	switch {
+	case name == "" || strings.EqualFold(name, signIn):
+		return signIn
+	case signIn == "":
+		return name
+	case strings.HasSuffix(name, ")"):
+		return name + ", " + signIn
+	}
+	return name + " (" + signIn + ")"
+}
+
 // Quote is a name from outside in quotation marks (see Name), so that it reads as a name.
 func Quote(s string) string { return `"` + Name(s) + `"` }
 
