@@ -382,7 +382,7 @@ func outcomeBody(o AppOutcome, secret *ShownSecret) fyne.CanvasObject {
 	}
 	head := "Nothing needed changing."
 	if len(o.Lines) > 0 {
-		head = fmt.Sprintf("%d of %d changes made.", done, len(o.Lines))
+		head = fmt.Sprintf("%d of %s made.", done, words.Count(len(o.Lines), "change"))
 	}
 	if o.Waited > 0 {
 		head += fmt.Sprintf(" Onboard365 waited %d %s for Microsoft to finish setting up the new app; that is normal.", o.Waited, words.Plural(o.Waited, "time", "times"))

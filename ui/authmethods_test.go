@@ -88,7 +88,7 @@ func (f *fakeAuthenticator) Apply(_ context.Context, p plan.Plan, progress func(
 	var out []plan.Outcome
 	for i, id := range ids {
 		progress(i+1, len(ids))
-		out = append(out, plan.Outcome{FixID: id, Who: id, Done: true, Verified: true, Sentence: "Done: it now defaults to a Microsoft Authenticator notification."})
+		out = append(out, plan.Outcome{FixID: id, Who: id, Done: true, Verified: true, Sentence: "Done: this user now defaults to a Microsoft Authenticator notification."})
 	}
 	return out
 }
@@ -209,7 +209,7 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 	}
 	got = texts(win)
 	if !strings.Contains(got, "1 of 1 user switched. Read again, 1 now defaults to a Microsoft Authenticator notification.") ||
-		!strings.Contains(got, "pat: Done: it now defaults to a Microsoft Authenticator notification.") {
+		!strings.Contains(got, "pat: Done: this user now defaults to a Microsoft Authenticator notification.") {
 		t.Errorf("the outcome is not shown:\n%s", got)
 	}
 	test.Tap(button(t, win, "Finish"))

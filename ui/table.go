@@ -44,6 +44,8 @@ const (
 // lives in the page's state, so that it survives the table being drawn again.
 type checkTable struct {
 	what   string // "customers"
+	first  string // the first column's heading: "Customer", or "Check" for a tenant's own checks
+	bare   bool   // no filter, no "failing only", no export: a short table (the partner's checks)
 	rows   []tableRow
 	view   *tableView
 	box    *fyne.Container
@@ -62,12 +64,16 @@ func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.Ca
 	if view.open == nil {
 		view.open = map[string]bool{}
 	}
-	t := &checkTable{what: what, rows: rows, view: view, box: container.NewVBox(), export: export}
+	t := &checkTable{what: what, first: "Customer", rows: rows, view: view, box: container.NewVBox(), export: export}
 	return t
 }
 
 // object is the table with its controls: filter, failing only, export, then the lines.
 func (t *checkTable) object() fyne.CanvasObject {
+	if t.bare {
+		t.draw()
+		return t.box
+	}
 	filter := widget.NewEntry()
 	filter.SetPlaceHolder("Filter by customer name")
 	filter.SetText(t.view.filter)
@@ -79,8 +85,9 @@ func (t *checkTable) object() fyne.CanvasObject {
 	return container.NewVBox(controls, t.box)
 }
 
-// columns are the table's column widths, as parts of its width.
-var columns = []float32{0.2, 0.14, 0.38, 0.28}
+// columns are the table's columns: the status one as wide as "Could not check" with its icon,
+// the others sharing what is left.
+var columns = columnLayout{status: 1, statusWidth: 150, parts: []float32{0.24, 0, 0.42, 0.34}}
 
 func (t *checkTable) header() fyne.CanvasObject {
 	head := func(label, order string) fyne.CanvasObject {
@@ -99,7 +106,7 @@ func (t *checkTable) header() fyne.CanvasObject {
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(toggleButton(false, nil).MinSize())
 	return container.NewBorder(nil, nil, room, nil,
-		container.New(columnLayout{columns}, head("Customer", sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix)))
+		container.New(columns, head(t.first, sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix)))
 }
 
 // toggleButton opens or closes a line's paragraph.
@@ -162,7 +169,7 @@ func (t *checkTable) draw() {
 	case matching == 0 && t.view.failingOnly && t.view.filter == "":
 		t.box.Add(withIcon(theme.ConfirmIcon(), "Every one passes."))
 	case matching == 0:
-		t.box.Add(paragraph("No customer matches the filter."))
+		t.box.Add(paragraph("Nothing matches the filter."))
 	case matching > shown:
 		t.box.Add(paragraph(fmt.Sprintf("Showing %d of %d %s; type a name in the filter to find the others. The export holds them all.", shown, matching, t.what)))
 	}
@@ -183,7 +190,7 @@ func (t *checkTable) line(r tableRow) fyne.CanvasObject {
 	// The line's sentence often starts with the customer's name, which its own column shows.
 	line := strings.TrimPrefix(r.Line, r.Name+": ")
 	row := container.NewBorder(nil, nil, toggle, nil,
-		container.New(columnLayout{columns}, name, status, oneLine(words.UpperFirst(line), false), oneLine(fix, false)))
+		container.New(columns, name, status, oneLine(words.UpperFirst(line), false), oneLine(fix, false)))
 	out := container.NewVBox(row)
 	if r.Below != nil {
 		out.Add(container.NewPadded(r.Below))
@@ -195,6 +202,14 @@ func (t *checkTable) line(r tableRow) fyne.CanvasObject {
 	return out
 }
 
+// statusWord is a status in its colour, whole (for a line of its own).
+func statusWord(s plan.Status) *widget.Label {
+	l := widget.NewLabelWithStyle(s.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Importance = statusImportance(s)
+	return l
+}
+
+// statusLabel is a status in its colour, cut to its column.
 func statusLabel(s plan.Status) *widget.Label {
 	l := widget.NewLabelWithStyle(s.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.Importance = statusImportance(s)
@@ -209,36 +224,52 @@ func oneLine(s string, bold bool) *widget.Label {
 	return l
 }
 
-// columnLayout lays its objects side by side, each given its part of the width.
-type columnLayout struct{ parts []float32 }
+// columnLayout lays its objects side by side: the one at status gets statusWidth, the others
+// their part of the rest.
+type columnLayout struct {
+	status      int
+	statusWidth float32
+	parts       []float32
+}
+
+func (l columnLayout) widths(total float32) []float32 {
+	rest := max(0, total-l.statusWidth)
+	out := make([]float32, len(l.parts))
+	for i, p := range l.parts {
+		out[i] = rest * p
+	}
+	if l.status < len(out) {
+		out[l.status] = l.statusWidth
+	}
+	return out
+}
 
 func (l columnLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	x := float32(0)
 	pad := theme.Padding()
+	ws := l.widths(size.Width)
 	for i, o := range objects {
-		w := size.Width * l.part(i)
+		w := float32(0)
+		if i < len(ws) {
+			w = ws[i]
+		}
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
-		o.Resize(fyne.NewSize(w-pad, h))
+		o.Resize(fyne.NewSize(max(0, w-pad), h))
 		x += w
 	}
 }
 
 func (l columnLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objects {
+	s := fyne.NewSize(l.statusWidth, 0)
+	for i, o := range objects {
 		m := o.MinSize()
 		s.Height = max(s.Height, m.Height)
-		s.Width += min(m.Width, 120) // a cut text may be narrower than it is long
+		if i != l.status {
+			s.Width += min(m.Width, 80) // a cut text may be narrower than it is long
+		}
 	}
 	return s
-}
-
-func (l columnLayout) part(i int) float32 {
-	if i < len(l.parts) {
-		return l.parts[i]
-	}
-	return 0
 }
 
 // fixFor is the first fix a plan has for who, in one line, and how many more: "" when none.

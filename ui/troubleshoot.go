@@ -60,15 +60,16 @@ type troubleshootState struct {
 	svc   Troubleshoot
 	shell *Shell
 
-	customers []string
-	profiles  []string
-	all       bool
-	one       string
-	req       TroubleshootRequest
-	result    TroubleshootResult
-	before    TroubleshootResult
-	review    *wizard.Review
-	view      tableView // how the person sorts and narrows the table
+	customers   []string
+	profiles    []string
+	all         bool
+	one         string
+	req         TroubleshootRequest
+	result      TroubleshootResult
+	before      TroubleshootResult
+	review      *wizard.Review
+	view        tableView // how the person sorts and narrows the table
+	partnerView tableView // which of the partner's checks are open
 
 	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
 }
@@ -267,11 +268,27 @@ func (st *troubleshootState) resultView() fyne.CanvasObject {
 	st.drawTable()
 	return container.NewVBox(
 		subheading("Your partner tenant"),
-		checklistView(st.result.Partner),
-		widget.NewSeparator(),
+		st.partnerTable(),
 		subheading("Your customers"),
 		st.table,
 	)
+}
+
+// partnerTable is the partner tenant's checks as a short table: a line per check, its paragraph
+// on demand, so the customers' table starts on the first screen.
+func (st *troubleshootState) partnerTable() fyne.CanvasObject {
+	p := st.result.Partner
+	rows := make([]tableRow, 0, len(p.Checks))
+	for _, k := range p.Checks {
+		k := k
+		rows = append(rows, tableRow{Name: k.Title, Status: k.Status, Line: k.Sentence, Fix: fixFor(st.result.Plan, p.Name),
+			Detail: func() fyne.CanvasObject { return checksView(TroubleshootChecklist{Checks: []TroubleshootCheck{k}}) }})
+	}
+	t := newCheckTable("checks", rows, &st.partnerView, nil)
+	t.first, t.bare = "Check", true
+	return container.NewVBox(
+		container.NewHBox(widget.NewIcon(statusIcon(p.Status)), statusWord(p.Status), widget.NewLabelWithStyle(p.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		t.object())
 }
 
 func (st *troubleshootState) drawTable() {

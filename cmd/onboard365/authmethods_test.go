@@ -115,7 +115,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	tapButton(t, win, "Apply the changes")
 	waitStep()
 	mustSay(t, win, "2 of 2 users switched. Read again, 2 now default to a Microsoft Authenticator notification.",
-		"Pat Fernandez: Done: it now defaults to a Microsoft Authenticator notification.")
+		"Pat Fernandez: Done: this user now defaults to a Microsoft Authenticator notification.")
 
 	// What Microsoft (the sandbox) holds now, read without the page.
 	tid := ""
