@@ -24,6 +24,9 @@ import (
 type AppRegistration interface {
 	// Integrations lists the tools the app registration can serve; Onboard365 itself first.
 	Integrations() []AppIntegration
+	// CheckChoice says what is wrong with what was typed on the first step (a redirect address,
+	// the administrator account), so that step says it, not the sign-in after it.
+	CheckChoice(choice AppChoice, account string) error
 	// SignInAdmin signs an administrator in to manage the app registration. That sign-in is
 	// kept in memory only, in the AppAdmin, for this wizard.
 	SignInAdmin(ctx context.Context, choice AppChoice, loginHint string, launched func(Launch)) (AppAdmin, error)
@@ -71,7 +74,7 @@ func (s *Shell) appRegPage() fyne.CanvasObject {
 		return taskPage(appRegistrationTask)
 	}
 	st := &appRegState{svc: s.opts.AppRegistration, shell: s}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 type appRegState struct {
@@ -116,6 +119,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.redirect.SetPlaceHolder("https://… (the address the tool shows you)")
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
+	st.launch.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "App registration",
 		Steps: []wizard.Step{
@@ -133,26 +137,29 @@ func (st *appRegState) wizard() *wizard.Wizard {
 							return fmt.Errorf("%s needs its redirect address: copy it from %s and paste it here", in.Name, in.RedirectFrom)
 						}
 					}
-					return nil
+					// Everything the sign-in on the next step would refuse, said here, where it
+					// was typed and can be corrected.
+					return st.svc.CheckChoice(st.choice(), st.account.Text)
 				},
 				NextLabel: "Sign in as an administrator",
 			},
 			{
-				Title: "Administrator sign-in",
-				Intro: "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
+				Title:  "Administrator sign-in",
+				Intro:  "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
+				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.admin.Account == "" {
-						st.launch.reset()
-						return st.launch.object()
+						return nil
 					}
 					return withIcon(theme.ConfirmIcon(), "Signed in as "+st.admin.Account+". Press Next to read what exists.")
 				},
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					st.admin = AppAdmin{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
+					st.launch.hint = strings.TrimSpace(st.account.Text)
 					admin, err := st.svc.SignInAdmin(ctx, st.choice(), strings.TrimSpace(st.account.Text), func(l Launch) {
 						st.launch.show(l)
-						report(wizard.Progress{Message: launchMessage(l)})
+						report(wizard.Progress{Message: "Waiting for the administrator's sign-in to finish…"})
 					})
 					if err != nil {
 						return err
@@ -203,21 +210,22 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				NextLabel: "Sign in with the app",
 			},
 			{
-				Title: "Sign in with the app",
-				Intro: "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
+				Title:  "Sign in with the app",
+				Intro:  "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
+				During: st.launchDuring,
 				Content: func() fyne.CanvasObject {
 					if st.signIn.Account == "" {
-						st.launch.reset()
-						return st.launch.object()
+						return nil
 					}
 					return st.signInBody()
 				},
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					st.signIn = AppSignIn{}
 					report(wizard.Progress{Message: "Opening the sign-in…"})
+					st.launch.hint = ""
 					si, err := st.svc.SignInWithApp(ctx, st.outcome.AppID, "", func(l Launch) {
 						st.launch.show(l)
-						report(wizard.Progress{Message: launchMessage(l)})
+						report(wizard.Progress{Message: "Waiting for the sign-in to finish…"})
 					})
 					if err != nil {
 						return err
@@ -235,7 +243,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 				Intro: "Your tools reach a customer only where the app is consented. Onboard365 checks each customer with the app's own access there. Nothing is changed yet.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					cs, err := st.svc.Customers(ctx, st.admin, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -265,7 +273,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 						return nil
 					}
 					rs, err := st.svc.Consent(ctx, st.admin, st.outcome.AppID, chosen, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Consented %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Consented %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -279,6 +287,13 @@ func (st *appRegState) wizard() *wizard.Wizard {
 		},
 		Summary: st.summary,
 	}))
+}
+
+// launchDuring is a sign-in step's body while it waits: where the sign-in opened, or the
+// sandbox's form.
+func (st *appRegState) launchDuring() fyne.CanvasObject {
+	st.launch.reset()
+	return st.launch.object()
 }
 
 func (st *appRegState) chooseBody() fyne.CanvasObject {
@@ -367,7 +382,7 @@ func outcomeBody(o AppOutcome, secret *ShownSecret) fyne.CanvasObject {
 	}
 	head := "Nothing needed changing."
 	if len(o.Lines) > 0 {
-		head = fmt.Sprintf("%d of %d changes made.", done, len(o.Lines))
+		head = fmt.Sprintf("%d of %s made.", done, words.Count(len(o.Lines), "change"))
 	}
 	if o.Waited > 0 {
 		head += fmt.Sprintf(" Onboard365 waited %d %s for Microsoft to finish setting up the new app; that is normal.", o.Waited, words.Plural(o.Waited, "time", "times"))
@@ -430,8 +445,8 @@ func (st *appRegState) customersBody() fyne.CanvasObject {
 	for _, c := range st.customers {
 		n[c.Status]++
 	}
-	list := container.NewVBox(paragraph(fmt.Sprintf("%d customers: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
-		len(st.customers), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
+	list := container.NewVBox(paragraph(fmt.Sprintf("%s: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
+		words.Count(len(st.customers), "customer"), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
 	if st.plan.Consent != "" {
 		list.Add(withIcon(theme.InfoIcon(), st.plan.Consent))
 	}
@@ -465,7 +480,7 @@ func (st *appRegState) resultsBody() fyne.CanvasObject {
 		}
 		body.Add(withIcon(icon, r.Customer+": "+r.Sentence))
 	}
-	return container.NewVBox(paragraph(fmt.Sprintf("Consent worked in %d of %d customers.", done, len(st.results))), body)
+	return container.NewVBox(paragraph(fmt.Sprintf("Consent worked in %d of %s.", done, words.Count(len(st.results), "customer"))), body)
 }
 
 func (st *appRegState) summary() fyne.CanvasObject {
@@ -476,98 +491,33 @@ func (st *appRegState) summary() fyne.CanvasObject {
 	if len(st.outcome.Remaining) > 0 {
 		changes += fmt.Sprintf(" %d still to do: start this wizard again once they are fixed.", len(st.outcome.Remaining))
 	}
-	done, failed := 0, 0
+	var refused []CustomerConsent
+	done := 0
 	for _, r := range st.results {
 		if r.Done {
 			done++
 		} else {
-			failed++
+			refused = append(refused, r)
 		}
 	}
-	lines := container.NewVBox(
-		paragraph(changes),
-		paragraph("Signed in with the app as "+st.signIn.Account+"; the sign-in is kept in this computer's keychain."),
-		paragraph(fmt.Sprintf("Customers: consent made in %d, refused in %d (each with its reason above).", done, failed)),
-		paragraph("Running this wizard again is safe: it changes only what is missing. The secret can be replaced any time in Settings (Rotate the secret)."),
-	)
+	signedIn := "Signed in with the app as " + st.signIn.Account + "; the sign-in is kept in this computer's keychain."
+	if !st.signIn.Kept {
+		signedIn = "Signed in with the app as " + st.signIn.Account + "."
+	}
+	lines := container.NewVBox(paragraph(changes), paragraph(signedIn))
+	switch {
+	case len(st.results) == 0:
+		lines.Add(paragraph("Customers: none was ticked, so Partner Center was not asked for consent in any."))
+	case len(refused) == 0:
+		lines.Add(paragraph(fmt.Sprintf("Customers: consent made in %s.", words.Count(done, "customer"))))
+	default:
+		lines.Add(paragraph(fmt.Sprintf("Customers: consent made in %d, refused in %d:", done, len(refused))))
+		for _, r := range refused { // the reasons, here: the page that showed them is behind
+			lines.Add(withIcon(theme.ErrorIcon(), r.Customer+": "+r.Sentence))
+		}
+	}
+	lines.Add(paragraph("Running this wizard again is safe: it changes only what is missing. The secret can be replaced any time in Settings (Rotate the secret)."))
 	return lines
-}
-
-// launchPanel shows where a sign-in opened and, for the sandbox, asks for the account in the
-// page itself. show may be called from any goroutine; the rest on the UI goroutine.
-type launchPanel struct {
-	shell  *Shell
-	box    *fyne.Container
-	status *widget.Label
-}
-
-func newLaunchPanel(s *Shell) *launchPanel {
-	p := &launchPanel{shell: s, status: paragraph("")}
-	p.box = container.NewVBox(p.status)
-	return p
-}
-
-func (p *launchPanel) object() fyne.CanvasObject { return p.box }
-
-// reset empties the panel; it runs on the UI goroutine.
-func (p *launchPanel) reset() {
-	p.status.SetText("")
-	p.box.Objects = []fyne.CanvasObject{p.status}
-	p.box.Refresh()
-}
-
-// show is called (from the sign-in's goroutine) once the sign-in page has been opened.
-func (p *launchPanel) show(l Launch) {
-	p.shell.later(func() {
-		p.status.SetText(launchMessage(l))
-		objs := []fyne.CanvasObject{p.status}
-		switch {
-		case l.InApp != nil:
-			objs = append(objs, p.sandboxForm(l))
-		case l.URL != "":
-			address := widget.NewEntry()
-			address.SetText(l.URL)
-			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
-				fyne.CurrentApp().Clipboard().SetContent(l.URL)
-			})
-			objs = append(objs, container.NewBorder(nil, nil, nil, copyButton, address))
-		}
-		p.box.Objects = objs
-		p.box.Refresh()
-	})
-}
-
-// sandboxForm stands in for Microsoft's sign-in page in the sandbox.
-func (p *launchPanel) sandboxForm(l Launch) fyne.CanvasObject {
-	user := widget.NewSelect(l.InAppUsers, nil)
-	if len(l.InAppUsers) > 0 {
-		user.SetSelected(l.InAppUsers[0])
-	}
-	password := widget.NewPasswordEntry()
-	password.SetText("sandbox")
-	approve := widget.NewCheck("Approve the MFA request", nil)
-	approve.SetChecked(true)
-	var signIn *widget.Button
-	signIn = widget.NewButtonWithIcon("Sign in to the sandbox", theme.LoginIcon(), func() {
-		signIn.Disable()
-		name, pw, yes := user.Selected, password.Text, approve.Checked
-		p.status.SetText("Signing in as " + name + "…")
-		go func() {
-			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
-				p.shell.later(func() {
-					p.status.SetText(explain.Sentence(err))
-					signIn.Enable()
-				})
-			}
-		}()
-	})
-	signIn.Importance = widget.HighImportance
-	return container.NewVBox(
-		paragraph("This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."),
-		widget.NewForm(widget.NewFormItem("Account", user), widget.NewFormItem("Password", password)),
-		approve,
-		container.NewHBox(signIn),
-	)
 }
 
 // rotateSecret is Settings' "Rotate the secret": an administrator signs in, a new secret is
@@ -575,6 +525,8 @@ func (p *launchPanel) sandboxForm(l Launch) fyne.CanvasObject {
 func (s *Shell) rotateSecret() fyne.CanvasObject {
 	svc := s.opts.AppRegistration
 	panel := newLaunchPanel(s)
+	panel.cancel = true // no wizard here: the panel offers its own Cancel
+	panel.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	result := container.NewVBox()
 	var button *widget.Button
 	button = widget.NewButtonWithIcon("Rotate the secret", theme.ViewRefreshIcon(), func() {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/cloud"
 )
 
@@ -44,6 +45,15 @@ func (f *fakeAppReg) launch(launched func(Launch)) Evidence {
 			return nil
 		}})
 	return Evidence{Compliant: true, Account: <-f.signedIn}
+}
+
+func (f *fakeAppReg) CheckChoice(c AppChoice, account string) error {
+	for _, u := range c.RedirectURIs {
+		if !strings.HasPrefix(u, "https://") {
+			return errors.New("the redirect address must start with https:// (only a localhost address may use http://)")
+		}
+	}
+	return app.CheckSignInName("the administrator account", account)
 }
 
 func (f *fakeAppReg) SignInAdmin(_ context.Context, c AppChoice, _ string, launched func(Launch)) (AppAdmin, error) {

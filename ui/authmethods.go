@@ -17,6 +17,7 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -72,7 +73,7 @@ func (s *Shell) authenticatorPage() fyne.CanvasObject {
 		return taskPage(authenticatorTask)
 	}
 	st := &authState{svc: s.opts.Authenticator, shell: s, show: showAttention}
-	obj := readable(st.wizard().Object())
+	obj := wide(st.wizard().Object())
 	st.loadTenants()
 	return obj
 }
@@ -115,8 +116,8 @@ func (st *authState) wizard() *wizard.Wizard {
 		Intro: "Here is every change Onboard365 would make, and why. Nothing changes until you press Apply.",
 		Plan:  func() plan.Plan { return st.svc.Plan(st.list, st.tickedIDs()) },
 		Head: func(p plan.Plan) string {
-			return fmt.Sprintf("%d users in %s will default to a Microsoft Authenticator notification. "+
-				"Microsoft sends their next verification request to the app. Nothing else about them changes.", len(p.Fixes), st.tenant.Name)
+			return fmt.Sprintf("%s in %s will default to a Microsoft Authenticator notification. "+
+				"Microsoft sends their next verification request to the app. Nothing else about them changes.", words.Count(len(p.Fixes), "user"), st.tenant.Name)
 		},
 		Empty:     "there is no change to make: go back and tick a user who can be switched",
 		MaxShown:  maxRows,
@@ -130,13 +131,13 @@ func (st *authState) wizard() *wizard.Wizard {
 			defer func() { st.applied = true }()
 			return st.svc.Apply(ctx, p, progress)
 		},
-		Starting: func(n int) string { return fmt.Sprintf("Switching %d users…", n) },
+		Starting: func(n int) string { return "Switching " + words.Count(n, "user") + "…" },
 		Applying: func(done, total int) string {
-			return fmt.Sprintf("Switched %d of %d users; each is read again at the end…", done, total)
+			return fmt.Sprintf("Switched %d of %s; each is read again at the end…", done, words.Count(total, "user"))
 		},
 		Head: func(o []plan.Outcome) string {
 			done, push := plan.Count(o)
-			return fmt.Sprintf("%d of %d users switched. Read again, %d now default to a Microsoft Authenticator notification.", done, len(o), push)
+			return fmt.Sprintf("%d of %s switched. Read again, %d now %s to a Microsoft Authenticator notification.", done, words.Count(len(o), "user"), push, words.Plural(push, "defaults", "default"))
 		},
 		MaxShown:  maxRows,
 		Verified:  true,
@@ -165,7 +166,7 @@ func (st *authState) wizard() *wizard.Wizard {
 				Validate: func() error {
 					if len(st.tickedIDs()) == 0 {
 						if st.countFixable() == 0 {
-							return errors.New("there is nobody Onboard365 can switch: everyone listed already uses Authenticator or must act themselves (see the instructions)")
+							return wizard.Note("there is nobody Onboard365 can switch: everyone listed already uses Authenticator or must act themselves (see the instructions)")
 						}
 						return errors.New("tick at least one user to switch, or press Cancel to leave everything as it is")
 					}
@@ -314,6 +315,8 @@ func (st *authState) validateStep1() error {
 		return errors.New(strings.TrimSuffix(strings.Join(st.check.Stops, " "), "."))
 	case st.onlyNamed && strings.TrimSpace(st.names) == "":
 		return errors.New("type the sign-in name of at least one user, such as pat@contoso.com, or choose every user in the tenant")
+	case st.onlyNamed:
+		return app.CheckSignInNames("the user", st.names) // said here, where the names were typed
 	}
 	return nil
 }
@@ -330,7 +333,7 @@ func (st *authState) readUsers(ctx context.Context, report func(wizard.Progress)
 	} else {
 		report(wizard.Progress{Message: "Reading the sign-in methods of " + st.tenant.Name + "'s users…"})
 		list, err = st.svc.ReadUsers(ctx, st.tenant, func(read int) {
-			report(wizard.Progress{Message: fmt.Sprintf("Read %d users…", read)})
+			report(wizard.Progress{Message: "Read " + words.Count(read, "user") + "…"})
 		})
 	}
 	if err != nil {
@@ -386,7 +389,7 @@ func groupsLine(gs []GroupCount) string {
 	if total == 0 {
 		return "No users."
 	}
-	return fmt.Sprintf("%d users. %s.", total, strings.Join(parts, "; "))
+	return fmt.Sprintf("%s. %s.", words.Count(total, "user"), strings.Join(parts, "; "))
 }
 
 // userView is the list of users with their groups, a search, a group filter, and the
@@ -483,7 +486,7 @@ func (st *authState) drawRows() {
 	case matching == 0:
 		st.rows.Add(paragraph("No user matches the search."))
 	case matching > shown:
-		st.rows.Add(paragraph(fmt.Sprintf("Showing %d of %d users; search by name to find the others. Ticks apply to every user, shown or not.", shown, matching)))
+		st.rows.Add(paragraph(fmt.Sprintf("Showing %d of %s; search by name to find the others. Ticks apply to every user, shown or not.", shown, words.Count(matching, "user"))))
 	}
 	st.tickedLabel = paragraph("")
 	st.countTicked()
@@ -494,7 +497,7 @@ func (st *authState) drawRows() {
 // countTicked says how many users are ticked, shown or not.
 func (st *authState) countTicked() {
 	if st.tickedLabel != nil {
-		st.tickedLabel.SetText(fmt.Sprintf("%d users ticked.", len(st.tickedIDs())))
+		st.tickedLabel.SetText(words.Count(len(st.tickedIDs()), "user") + " ticked.")
 	}
 }
 
@@ -547,7 +550,7 @@ func (st *authState) saveInstructions() {
 func (st *authState) summary() fyne.CanvasObject {
 	done, push := plan.Count(st.apply.Outcomes())
 	body := container.NewVBox(
-		paragraph(fmt.Sprintf("%s: %d users switched to Microsoft Authenticator notifications; %d checked afterwards default to it.", st.tenant.Name, done, push)),
+		paragraph(fmt.Sprintf("%s: %s switched to Microsoft Authenticator notifications; %d checked afterwards %s to it.", st.tenant.Name, words.Count(done, "user"), push, words.Plural(push, "defaults", "default"))),
 		paragraph("Before: "+groupsLine(st.list.Groups)),
 	)
 	setUp := 0
@@ -557,7 +560,7 @@ func (st *authState) summary() fyne.CanvasObject {
 		}
 	}
 	if setUp > 0 {
-		body.Add(paragraph(fmt.Sprintf("%d users must still set up Microsoft Authenticator themselves. Once they have, start again to switch them.", setUp)))
+		body.Add(paragraph(fmt.Sprintf("%s must still set up Microsoft Authenticator themselves. Once they have, start again to switch them.", words.Count(setUp, "user"))))
 	}
 	body.Add(paragraph("Press Start again to check another tenant, or the same one again: running it again changes nothing that is already right."))
 	return body

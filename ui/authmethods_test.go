@@ -88,7 +88,7 @@ func (f *fakeAuthenticator) Apply(_ context.Context, p plan.Plan, progress func(
 	var out []plan.Outcome
 	for i, id := range ids {
 		progress(i+1, len(ids))
-		out = append(out, plan.Outcome{FixID: id, Who: id, Done: true, Verified: true, Sentence: "Done: it now defaults to a Microsoft Authenticator notification."})
+		out = append(out, plan.Outcome{FixID: id, Who: id, Done: true, Verified: true, Sentence: "Done: this user now defaults to a Microsoft Authenticator notification."})
 	}
 	return out
 }
@@ -187,12 +187,12 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 	}
 
 	test.Tap(checks(win)[1]) // untick Sam
-	if got := texts(win); !strings.Contains(got, "1 users ticked.") {
+	if got := texts(win); !strings.Contains(got, "1 user ticked.") {
 		t.Errorf("the count of ticked users does not follow the ticks:\n%s", got)
 	}
 	test.Tap(button(t, win, "Review the changes"))
 	got = texts(win)
-	if !strings.Contains(got, "1 users in Proseware will default to a Microsoft Authenticator notification.") ||
+	if !strings.Contains(got, "1 user in Proseware will default to a Microsoft Authenticator notification.") ||
 		!strings.Contains(got, "pat: the default changes from a text message") || strings.Contains(got, "sam: the default") {
 		t.Fatalf("the plan must hold Pat only:\n%s", got)
 	}
@@ -208,13 +208,13 @@ func TestAuthenticatorWizardFindsSwitchesAndReadsAgain(t *testing.T) {
 		t.Fatalf("applied %v, want only pat", svc.applied)
 	}
 	got = texts(win)
-	if !strings.Contains(got, "1 of 1 users switched. Read again, 1 now default to a Microsoft Authenticator notification.") ||
-		!strings.Contains(got, "pat: Done: it now defaults to a Microsoft Authenticator notification.") {
+	if !strings.Contains(got, "1 of 1 user switched. Read again, 1 now defaults to a Microsoft Authenticator notification.") ||
+		!strings.Contains(got, "pat: Done: this user now defaults to a Microsoft Authenticator notification.") {
 		t.Errorf("the outcome is not shown:\n%s", got)
 	}
 	test.Tap(button(t, win, "Finish"))
-	if got := texts(win); !strings.Contains(got, "Proseware: 1 users switched to Microsoft Authenticator notifications") ||
-		!strings.Contains(got, "1 users must still set up Microsoft Authenticator themselves") {
+	if got := texts(win); !strings.Contains(got, "Proseware: 1 user switched to Microsoft Authenticator notifications") ||
+		!strings.Contains(got, "1 user must still set up Microsoft Authenticator themselves") {
 		t.Errorf("no summary:\n%s", got)
 	}
 
@@ -235,7 +235,7 @@ func TestAuthenticatorWizardStopsWithoutP1(t *testing.T) {
 	wait()
 	test.Tap(button(t, win, "Read the users"))
 	got := texts(win)
-	if !strings.Contains(got, "Step 1 of 4: Choose the tenant") || strings.Count(got, "Lamna Healthcare has no Microsoft Entra ID P1 licence.") != 2 {
+	if !strings.Contains(got, "Step 1 of 5: Choose the tenant") || strings.Count(got, "Lamna Healthcare has no Microsoft Entra ID P1 licence.") != 2 {
 		t.Errorf("the wizard must stay on step 1 and give the reason, on the page and for Next:\n%s", got)
 	}
 	if strings.Contains(got, "[Open GDAP relationships]") {

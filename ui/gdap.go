@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +16,7 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -53,7 +53,7 @@ func (s *Shell) gdapPage() fyne.CanvasObject {
 		return taskPage(gdapTask)
 	}
 	st := &gdapState{svc: s.opts.GDAP, shell: s}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 type gdapState struct {
@@ -61,12 +61,11 @@ type gdapState struct {
 	shell *Shell
 
 	profile string
-	pattern string // how new groups are named
-	byName  bool   // sort the verdicts by name rather than worst first
+	pattern string    // how new groups are named
+	table   tableView // how the person sorts and narrows the table
 	result  GDAPResult
 	before  GDAPResult
 	review  *wizard.Review
-	filter  string
 }
 
 func (st *gdapState) wizard() *wizard.Wizard {
@@ -76,9 +75,11 @@ func (st *gdapState) wizard() *wizard.Wizard {
 	}
 	st.pattern = "GDAP - {role}"
 	st.review = &wizard.Review{
-		Title:     "Review the fixes",
-		Intro:     "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
-		Head:      func(p plan.Plan) string { return fmt.Sprintf("%d fixes for %s.", len(p.Fixes), st.profile) },
+		Title: "Review the fixes",
+		Intro: "Here is every change Onboard365 would make, and why. Untick what you do not want. Nothing changes until you press Apply.",
+		Head: func(p plan.Plan) string {
+			return fmt.Sprintf("%s for %s.", words.Count(len(p.Fixes), "fix"), st.profile)
+		},
 		NextLabel: "Apply the ticked fixes",
 	}
 	apply := &wizard.Apply{
@@ -89,7 +90,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
 			report(wizard.Progress{Message: "Reading every customer again…"})
 			r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
-				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships again…", done, total)})
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %s again…", done, words.Count(total, "relationship"))})
 			})
 			if err != nil {
 				return err
@@ -99,7 +100,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		},
 		Head: func(o []plan.Outcome) string {
 			done, _ := plan.Count(o)
-			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(verdictSummary(st.result.Verdicts)))
+			return fmt.Sprintf("%d of %s applied. Now: %s.", done, words.Count(len(o), "fix"), counts(verdictSummary(st.result.Verdicts)))
 		},
 		Now:       st.verdictView,
 		NextLabel: "Finish",
@@ -160,7 +161,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 				Intro: "Onboard365 reads every customer's relationships, the roles they grant, and the groups those roles are bound to. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					r, err := st.svc.Check(ctx, st.request(), func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %d relationships…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Read %d of %s…", done, words.Count(total, "relationship"))})
 					})
 					if err != nil {
 						return err
@@ -172,7 +173,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 				Content: func() fyne.CanvasObject { return st.verdictView() },
 				Validate: func() error {
 					if len(st.review.Current().Fixes) == 0 {
-						return errors.New("there is nothing Onboard365 can fix for this profile; export the report if you need it for your records")
+						return wizard.Note("there is nothing Onboard365 can fix for this profile; export the report if you need it for your records")
 					}
 					return nil
 				},
@@ -198,77 +199,56 @@ func verdictSummary(vs []CustomerVerdict) plan.Summary {
 	return s
 }
 
-// verdictView is the table of customers, worst first, with a name filter and the export buttons.
+// verdictView is the table of customers (ui/table.go): worst first, sortable, narrowed to the
+// failing ones or by name, each line opening to its problems; with the export buttons, and what
+// the GDAP check covers and what it does not.
 func (st *gdapState) verdictView() fyne.CanvasObject {
-	rows := container.NewVBox()
-	draw := func() {
-		rows.RemoveAll()
-		shown, matching := 0, 0
-		for _, v := range sortedVerdicts(st.result.Verdicts, st.byName) {
-			if st.filter != "" && !strings.Contains(strings.ToLower(v.Customer), strings.ToLower(st.filter)) {
-				continue
-			}
-			if matching++; shown < maxRows {
-				rows.Add(st.verdictRow(v))
-				shown++
+	rows := make([]tableRow, 0, len(st.result.Verdicts))
+	for _, v := range st.result.Verdicts {
+		v := v
+		line := v.Sentence
+		if len(v.Problems) > 0 {
+			line = v.Problems[0]
+			if len(v.Problems) > 1 {
+				line += fmt.Sprintf(" (and %d more)", len(v.Problems)-1)
 			}
 		}
-		switch {
-		case shown == 0:
-			rows.Add(paragraph("No customer matches the filter."))
-		case matching > shown:
-			rows.Add(paragraph(fmt.Sprintf("Showing %d of %d customers, the worst first; type a name in the filter to find the others. The export holds them all.", shown, matching)))
-		}
+		rows = append(rows, tableRow{Name: v.Customer, Status: v.Status, Line: line, Fix: fixFor(st.result.Plan, v.Customer),
+			Detail: func() fyne.CanvasObject { return st.verdictDetail(v) }})
 	}
-	filter := widget.NewEntry()
-	filter.SetPlaceHolder("Filter by customer name")
-	filter.SetText(st.filter)
-	filter.OnChanged = func(text string) { st.filter = text; draw() }
-	sortBy := widget.NewSelect([]string{"Worst first", "By name"}, func(choice string) {
-		st.byName = choice == "By name"
-		draw()
-	})
-	if st.byName {
-		sortBy.SetSelected("By name")
-	} else {
-		sortBy.SetSelected("Worst first")
-	}
-	draw()
+	table := newCheckTable("customers", rows, &st.table, st.exportButtons())
 	return container.NewVBox(
-		paragraph(fmt.Sprintf("%d customers checked: %s.", len(st.result.Verdicts), counts(verdictSummary(st.result.Verdicts)))),
-		container.NewBorder(nil, nil, nil, container.NewHBox(sortBy, st.exportButtons()), filter),
-		rows,
+		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(st.result.Verdicts), "customer"), counts(verdictSummary(st.result.Verdicts)))),
+		table.object(),
+		noteLine(gdapCovers),
+		container.NewHBox(st.shell.goButton(`Troubleshoot "400" errors`, PageTroubleshoot), st.shell.goButton("App registration (consent)", PageAppRegistry)),
 	)
 }
 
-func sortedVerdicts(v []CustomerVerdict, byName bool) []CustomerVerdict {
-	out := append([]CustomerVerdict(nil), v...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if ri, rj := out[i].Status.Rank(), out[j].Status.Rank(); ri != rj && !byName {
-			return ri < rj
-		}
-		return strings.ToLower(out[i].Customer) < strings.ToLower(out[j].Customer)
-	})
-	return out
-}
+// gdapCovers says what a Pass here means, and what it does not: the customer's Conditional Access
+// and the app's consent are other checks, on other pages.
+const gdapCovers = "What this check covers: each customer's GDAP relationships, whether they grant the profile's roles to " +
+	"groups your technician is in, and when they end. A Pass here does not mean the tools work there: a customer's " +
+	"Conditional Access can still block your technicians (Troubleshoot checks it), and the app needs its consent in " +
+	"each customer (App registration checks it)."
 
-func (st *gdapState) verdictRow(v CustomerVerdict) fyne.CanvasObject {
-	status := widget.NewLabelWithStyle(v.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	status.Importance = statusImportance(v.Status)
-	name := widget.NewLabelWithStyle(v.Customer, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	head := container.NewHBox(widget.NewIcon(statusIcon(v.Status)), status, name)
-	if v.Status == plan.Fail && st.shell.opts.Onboard != nil && v.TenantID != "" {
-		// The onboarding wizard sends one request with the roles of every template chosen there.
-		head.Add(widget.NewButtonWithIcon("Onboard…", theme.ContentAddIcon(), func() { st.shell.OnboardCustomer(v.TenantID, v.Customer, st.profile) }))
-	}
-	lines := container.NewVBox(head)
+// verdictDetail is one customer's whole verdict: every problem, or why it passes; under a failing
+// customer's problems, "Onboard…" opens the onboarding wizard for it, which sends one request with
+// the roles of every template chosen there.
+func (st *gdapState) verdictDetail(v CustomerVerdict) fyne.CanvasObject {
+	lines := container.NewVBox()
 	for _, p := range v.Problems {
 		lines.Add(paragraph("• " + p))
 	}
 	if len(v.Problems) == 0 && v.Sentence != "" {
 		lines.Add(paragraph(v.Sentence))
 	}
-	return container.NewVBox(lines, widget.NewSeparator())
+	if v.Status == plan.Fail && st.shell.opts.Onboard != nil && v.TenantID != "" {
+		lines.Add(container.NewHBox(widget.NewButtonWithIcon("Onboard…", theme.ContentAddIcon(), func() {
+			st.shell.OnboardCustomer(v.TenantID, v.Customer, st.profile)
+		})))
+	}
+	return lines
 }
 
 func (st *gdapState) summary() fyne.CanvasObject {

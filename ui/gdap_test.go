@@ -97,14 +97,35 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 		t.Error("the failing customer must come first")
 	}
 
-	// Sorting by name puts Fabrikam first.
-	for _, o := range visible(win.Content()) {
-		if sel, ok := o.(*widget.Select); ok {
-			sel.SetSelected("By name")
+	// The table: one line per customer, with its fix, and what the check covers.
+	for _, want := range []string{"Reports Reader is granted but bound to no group.", "Assign Reports Reader to AdminAgents: the role is granted but no group holds it. (and 1 more fix)",
+		"What this check covers", "[Troubleshoot \"400\" errors]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the table does not say %q:\n%s", want, got)
 		}
 	}
+	// Sorting by name (the Customer column's header) puts Fabrikam first.
+	test.Tap(button(t, win, "Customer"))
 	if got := texts(win); strings.Index(got, "Fabrikam") > strings.Index(got, "Northwind Traders") {
 		t.Error("sorting by name did not put Fabrikam first")
+	}
+	test.Tap(button(t, win, "Status"))
+	if got := texts(win); strings.Index(got, "Northwind Traders") > strings.Index(got, "Fabrikam") {
+		t.Error("sorting by status did not put the failing customer first again")
+	}
+	// Failing only leaves Fabrikam (a Pass) out.
+	for _, o := range visible(win.Content()) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Only those that do not pass" {
+			c.SetChecked(true)
+		}
+	}
+	if got := texts(win); strings.Contains(got, "Fabrikam\n") || !strings.Contains(got, "Northwind Traders") {
+		t.Errorf("failing only did not leave the passing customer out:\n%s", got)
+	}
+	for _, o := range visible(win.Content()) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Only those that do not pass" {
+			c.SetChecked(false)
+		}
 	}
 
 	// The filter narrows the list.
@@ -147,7 +168,7 @@ func TestGDAPWizardChecksFixesAndChecksAgain(t *testing.T) {
 		t.Errorf("the customers were read %d times, want 2 (before and after)", svc.checks)
 	}
 	got = texts(win)
-	for _, want := range []string{"1 of 1 fixes applied. Now: 2 pass, 0 fail", "Reports Reader now belongs to AdminAgents."} {
+	for _, want := range []string{"1 of 1 fix applied. Now: 2 pass, 0 fail", "Reports Reader now belongs to AdminAgents."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after applying the page does not say %q:\n%s", want, got)
 		}

@@ -364,7 +364,7 @@ func (s *Shell) sandboxCard() fyne.CanvasObject {
 			widget.NewIcon(theme.ConfirmIcon()),
 			subheading("You are in the sandbox"),
 			paragraph("Every task runs against a simulated Microsoft cloud on this computer. Nothing you do here "+
-				"touches a real tenant. To work with your real partner tenant, start Onboard365 again without --sandbox."))
+				"touches a real tenant. To work with your real partner tenant, close Onboard365 and open it again the usual way: the sandbox lasts for this run only."))
 	}
 	if s.opts.TrySandbox == nil {
 		return container.NewVBox()

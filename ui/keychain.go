@@ -110,6 +110,14 @@ func (s *Shell) confirmForget(reload func()) {
 						dialog.ShowInformation("Could not forget everything", explain.Sentence(err), win)
 					}
 				}
+				// Every page that showed the old sign-in or secret (Sign in's YES, App
+				// registration's secret, Settings' rotation) starts afresh: none may show what
+				// is no longer kept.
+				s.rebuild()
+				if s.pages[s.current].id == PageSettings {
+					s.showIndex(s.current)
+					return
+				}
 				reload()
 			}
 		})

@@ -247,6 +247,12 @@ func (st *onboardState) wizard() *wizard.Wizard {
 				Title: "Wait for approval",
 				Intro: "The customer's Global Administrator approves the request with the link; then Microsoft activates it. Onboard365 checks now and then while this page is open; the invitation is kept, so you can close the app and resume it later.",
 				Work:  st.waitWork,
+				// The wait is the work: the links, the invitation's age and the sandbox's
+				// Approve are shown while it runs, and after it has ended.
+				During: func() fyne.CanvasObject {
+					st.drawWait()
+					return st.waitBody
+				},
 				Content: func() fyne.CanvasObject {
 					st.drawWait()
 					return st.waitBody

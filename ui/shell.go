@@ -5,6 +5,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -14,7 +16,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/resources"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
@@ -234,12 +238,24 @@ func (s *Shell) Settle(limit time.Duration) bool {
 // wizardConfig connects a wizard to the shell: its page updates go through onUI (so that Headless
 // and Settle cover them), its work counts as pending until it has ended and then tells
 // OnWorkDone, and leaving it goes back to the home page.
+//
+// Leaving a wizard (Cancel, or Close on its summary) throws its page away: the next visit starts
+// afresh on step 1, with nothing ticked, as Cancel's "the choices will be lost" says. Choosing
+// another task on the left keeps it, so that a check in progress survives a look elsewhere.
 func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
-	if cfg.OnClose == nil {
-		cfg.OnClose = func() { s.Show(PageHome) }
+	leave := cfg.OnClose
+	if leave == nil {
+		leave = func() { s.Show(PageHome) }
+	}
+	cfg.OnClose = func() {
+		s.forget(s.current)
+		leave()
 	}
 	if cfg.AfterWork == nil {
 		cfg.AfterWork = func(int, error) { s.asyncDone() }
+	}
+	if cfg.Failed == nil {
+		cfg.Failed = func(_ int, err error) fyne.CanvasObject { return s.whereToGo(err) }
 	}
 	cfg.OnUI = s.duringWork
 	cfg.Busy = func(busy bool) {
@@ -250,6 +266,27 @@ func (s *Shell) wizardConfig(cfg wizard.Config) wizard.Config {
 		}
 	}
 	return cfg
+}
+
+// whereToGo is a button to the page that puts an error right, when another page does: Sign in
+// for a sign-in that is missing or has expired, App registration when there is no app to sign
+// in with. Nil when the step itself is the place (Try again).
+func (s *Shell) whereToGo(err error) fyne.CanvasObject {
+	page, label := "", ""
+	code := ""
+	if x, ok := explain.Of(err); ok {
+		code = strings.ToUpper(x.Code)
+	}
+	switch {
+	case errors.Is(err, app.ErrNoApp) || code == "AADSTS700016" || (s.opts.SignIn != nil && s.opts.SignIn.NeedsApp()):
+		page, label = PageAppRegistry, "Open App registration"
+	case errors.Is(err, app.ErrSignInFirst), code == "AADSTS700082", code == "AADSTS70008", code == "AADSTS70043", code == "AADSTS50173":
+		page, label = PageSignIn, "Open Sign in"
+	}
+	if page == "" || page == s.pages[s.current].id {
+		return nil
+	}
+	return container.NewHBox(s.goButton(label, page))
 }
 
 // duringWork runs f, an update of a wizard step's progress, on the UI goroutine, counting it as
@@ -287,6 +324,10 @@ func (s *Shell) showIndex(i int) {
 	p := &s.pages[i]
 	if p.built == nil || !p.keep {
 		p.built = p.build()
+	} else if w := wizard.Find(p.built); w != nil && w.Current() == 0 && !w.Running() {
+		// A wizard kept on its first step is drawn again: what it says there may have changed
+		// meanwhile (App registration made the app the Sign in page had asked for).
+		w.Restart()
 	}
 	if p.keep {
 		// A wizard has its own scrolling body and its buttons stay in view.
@@ -297,9 +338,17 @@ func (s *Shell) showIndex(i int) {
 	s.content.Refresh()
 }
 
-// rebuild forgets every kept page, after something they depend on changed (the cloud).
+// rebuild forgets every kept page, after something they depend on changed (the cloud, or what
+// the keychain keeps): each is built afresh when it is shown next.
 func (s *Shell) rebuild() {
 	for i := range s.pages {
+		s.pages[i].built = nil
+	}
+}
+
+// forget throws page i away, so that it is built afresh when it is shown next.
+func (s *Shell) forget(i int) {
+	if i >= 0 && i < len(s.pages) {
 		s.pages[i].built = nil
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -26,6 +25,9 @@ type SignIn interface {
 	Interactive(ctx context.Context, loginHint string, launched func(Launch)) (Evidence, error)
 	// DeviceCode signs in on another device with a code.
 	DeviceCode(ctx context.Context, code func(DeviceCode)) (Evidence, error)
+	// NeedsApp says whether there is no app registration to sign in with yet (none was made,
+	// or Microsoft did not know the one in use): the page leads to App registration first.
+	NeedsApp() bool
 	// CheckPartnerCenter calls Partner Center with the new sign-in and returns the final
 	// verdict, which includes Partner Center's answer (a YES needs it), and Partner Center's
 	// error to show (nil when it accepts the sign-in).
@@ -52,7 +54,7 @@ func (s *Shell) signInPage() fyne.CanvasObject {
 		return taskPage(signInTask)
 	}
 	st := &signInState{svc: s.opts.SignIn, shell: s}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 // signInState is what the Sign in wizard has learned so far.
@@ -61,19 +63,21 @@ type signInState struct {
 	shell *Shell
 
 	hint     *widget.Entry
-	launch   Launch
 	evidence Evidence
 	pcErr    error
+	pcAsked  bool // Partner Center was asked about this sign-in (its token's checks passed)
 	stored   bool
 	useCode  bool
-	code     DeviceCode
-	status   *widget.Label // live text on the sign-in step, updated while waiting
+	launch   *launchPanel // where the sign-in opened, and the sandbox's form
+	forRun   error        // the sign-in is kept in memory for this run only (the sandbox, without a keychain)
 }
 
 func (st *signInState) wizard() *wizard.Wizard {
 	st.hint = widget.NewEntry()
 	st.hint.SetPlaceHolder("technician@yourpartner.onmicrosoft.com (optional)")
-	st.status = paragraph("")
+	st.launch = newLaunchPanel(st.shell)
+	st.launch.approve = true
+	st.launch.note = "The sandbox's accounts all use the password \"sandbox\": alex has MFA set up, megan has none, lee is a risky technician."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Title: "Sign in",
 		Steps: []wizard.Step{
@@ -83,24 +87,33 @@ func (st *signInState) wizard() *wizard.Wizard {
 				Content: func() fyne.CanvasObject {
 					useCode := widget.NewCheck("No browser on this computer? Sign in on another device with a code instead", func(on bool) { st.useCode = on })
 					useCode.SetChecked(st.useCode)
-					return container.NewVBox(
-						widget.NewForm(widget.NewFormItem("Account", st.hint)),
-						useCode,
-						st.tokenChecker(),
-					)
+					body := container.NewVBox()
+					if st.svc.NeedsApp() {
+						body.Add(st.needsApp())
+					}
+					body.Add(widget.NewForm(widget.NewFormItem("Account", st.hint)))
+					body.Add(useCode)
+					body.Add(st.tokenChecker())
+					return body
 				},
 				Validate: func() error {
-					h := strings.TrimSpace(st.hint.Text)
-					if h != "" && (!strings.Contains(h, "@") || strings.ContainsAny(h, " \t")) {
-						return errors.New("the account must look like name@domain, for example alex@contoso.onmicrosoft.com; or leave it empty")
+					if st.svc.NeedsApp() {
+						return app.ErrNoApp
 					}
-					return nil
+					return app.CheckSignInName("the account", st.hint.Text)
 				},
+				// Without an app registration there is nothing to sign in with: the card above
+				// leads to App registration, and Sign in stays off.
+				Ready:     func() bool { return !st.svc.NeedsApp() },
 				NextLabel: "Sign in",
 			},
 			{
-				Title:   "Sign in",
-				Intro:   "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
+				Title: "Sign in",
+				Intro: "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
+				During: func() fyne.CanvasObject {
+					st.launch.reset()
+					return st.launch.object()
+				},
 				Content: func() fyne.CanvasObject { return st.signInBody() },
 				Work:    st.signIn,
 			},
@@ -109,9 +122,18 @@ func (st *signInState) wizard() *wizard.Wizard {
 				Intro:   "Will Partner Center accept this sign-in? Here is the answer, with the evidence, and a live call to Partner Center.",
 				Content: func() fyne.CanvasObject { return st.verdictBody() },
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
+					st.pcErr, st.pcAsked = nil, false
+					if !st.evidence.Compliant && !st.evidence.Pending {
+						// The token's own checks said NO: Partner Center is not asked, and
+						// nothing of the sign-in is kept (it was discarded on the step before).
+						return nil
+					}
 					report(wizard.Progress{Message: "Asking Partner Center for your organization profile…"})
 					ev, err := st.svc.CheckPartnerCenter(ctx)
-					st.pcErr = err
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					st.pcErr, st.pcAsked = err, true
 					if len(ev.Claims) > 0 {
 						st.evidence = ev // the final verdict, with Partner Center's answer
 					}
@@ -120,12 +142,9 @@ func (st *signInState) wizard() *wizard.Wizard {
 					}
 					return nil
 				},
-				Validate: func() error {
-					if !st.evidence.Compliant {
-						return errors.New("this sign-in is not compliant, so it will not be stored; go Back and sign in again after fixing what the verdict says")
-					}
-					return nil
-				},
+				// A NO cannot be kept: Next ("Keep this sign-in") stays off, and the verdict
+				// says what to do instead.
+				Ready:     func() bool { return st.evidence.Compliant },
 				NextLabel: "Keep this sign-in",
 			},
 			{
@@ -133,14 +152,24 @@ func (st *signInState) wizard() *wizard.Wizard {
 				Intro: "The sign-in is stored in this computer's keychain, never in a file, so your tools' wizards can use it.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					report(wizard.Progress{Message: "Storing the sign-in in the keychain…"})
-					if err := st.svc.Keep(ctx); err != nil {
-						return err
+					st.forRun = nil
+					err := st.svc.Keep(ctx)
+					var run *app.KeptForThisRun
+					if errors.As(err, &run) {
+						st.stored, st.forRun = true, run // the sandbox goes on, with the sign-in in memory
+						return nil
+					}
+					if err != nil {
+						return fmt.Errorf("%w Until then the sign-in works in this window, until you close Onboard365; press Try again once the keychain is unlocked", err)
 					}
 					st.stored = true
 					return nil
 				},
 				Content: func() fyne.CanvasObject {
-					if !st.stored {
+					switch {
+					case st.forRun != nil:
+						return withIcon(theme.WarningIcon(), explain.Sentence(st.forRun))
+					case !st.stored:
 						return paragraph("")
 					}
 					return paragraph("Stored in this computer's keychain. Settings shows what is kept and can remove it.")
@@ -159,10 +188,21 @@ func (st *signInState) wizard() *wizard.Wizard {
 	}))
 }
 
+// needsApp is the card that leads to App registration when there is no app to sign in with yet.
+func (st *signInState) needsApp() fyne.CanvasObject {
+	return card(theme.ColorNameWarning, widget.NewIcon(theme.WarningIcon()),
+		subheading("First, the app registration"),
+		paragraph("Onboard365 signs you in through its own app registration in your partner tenant, and there is none yet "+
+			"(or Microsoft does not know the one Onboard365 had). App registration creates it: an administrator signs in there, "+
+			"and at its end you are signed in with the new app, which is what this page does."),
+		container.NewHBox(st.shell.goButton("Open App registration", PageAppRegistry)))
+}
+
 // signIn runs the sign-in off the UI goroutine. A failed verdict is not an error: the next step
 // shows it. Anything from a sign-in that fails the checks is discarded at once.
 func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress)) error {
-	st.launch, st.evidence, st.pcErr, st.stored = Launch{}, Evidence{}, nil, false
+	st.evidence, st.pcErr, st.pcAsked, st.stored = Evidence{}, nil, false, false
+	st.launch.hint = strings.TrimSpace(st.hint.Text)
 	var (
 		ev  Evidence
 		err error
@@ -170,17 +210,14 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	if st.useCode {
 		report(wizard.Progress{Message: "Asking Microsoft for a sign-in code…"})
 		ev, err = st.svc.DeviceCode(ctx, func(c DeviceCode) {
-			st.shell.duringWork(func() {
-				st.code = c
-				st.status.SetText(fmt.Sprintf("On another device, open %s and enter the code %s", c.VerificationURL, c.UserCode))
-			})
-			report(wizard.Progress{Message: "Waiting for you to enter the code " + c.UserCode + " at " + c.VerificationURL + " …"})
+			st.launch.showCode(c)
+			report(wizard.Progress{Message: "Waiting for the code " + c.UserCode + " to be entered…"})
 		})
 	} else {
 		report(wizard.Progress{Message: "Opening a private browser window…"})
 		ev, err = st.svc.Interactive(ctx, strings.TrimSpace(st.hint.Text), func(l Launch) {
-			st.shell.duringWork(func() { st.showLaunch(l) })
-			report(wizard.Progress{Message: launchMessage(l)})
+			st.launch.show(l)
+			report(wizard.Progress{Message: "Waiting for the sign-in to finish…"})
 		})
 	}
 	if err != nil {
@@ -188,7 +225,7 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 		return err
 	}
 	st.evidence = ev
-	if !ev.Compliant {
+	if !ev.Compliant && !ev.Pending {
 		if err := st.svc.Discard(ctx); err != nil {
 			return fmt.Errorf("the sign-in failed the checks, and forgetting it failed too: %w", err)
 		}
@@ -196,94 +233,10 @@ func (st *signInState) signIn(ctx context.Context, report func(wizard.Progress))
 	return nil
 }
 
-func launchMessage(l Launch) string {
-	switch {
-	case l.InApp != nil:
-		return "Sign in to the sandbox in the window that opened in Onboard365."
-	case l.Failed != nil:
-		return "No browser could be opened. Copy the address below into a private browser window and sign in there."
-	case l.Private:
-		return "A private window of " + orDefault(l.Browser, "your browser") + " opened. Sign in there and approve the MFA request."
-	default:
-		return "Your normal browser opened (a private window could not be opened). If it signs you in without asking for your password and MFA, close it and paste the address below into a private window."
-	}
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-// showLaunch shows how the sign-in page was opened; for the sandbox it asks for the account.
-func (st *signInState) showLaunch(l Launch) {
-	st.launch = l
-	st.status.SetText(launchMessage(l))
-	if l.InApp != nil {
-		st.sandboxDialog(l)
-	}
-}
-
+// signInBody is the sign-in step once Microsoft answered. (A failed sign-in shows the way to App
+// registration when there is no app: the shell's whereToGo.)
 func (st *signInState) signInBody() fyne.CanvasObject {
-	body := container.NewVBox(st.status)
-	if st.launch.URL != "" && st.launch.InApp == nil {
-		address := widget.NewEntry()
-		address.SetText(st.launch.URL)
-		copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
-			fyne.CurrentApp().Clipboard().SetContent(st.launch.URL)
-		})
-		body.Add(container.NewBorder(nil, nil, nil, copyButton, address))
-	}
-	if st.code.UserCode != "" {
-		code := canvas.NewText(st.code.UserCode, theme.Color(theme.ColorNamePrimary))
-		code.TextSize = 40
-		code.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
-		copyCode := widget.NewButtonWithIcon("Copy the code", theme.ContentCopyIcon(), func() {
-			fyne.CurrentApp().Clipboard().SetContent(st.code.UserCode)
-		})
-		body.Add(container.NewHBox(code, copyCode))
-	}
-	if st.evidence.Account != "" {
-		body.Objects = []fyne.CanvasObject{paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")}
-	}
-	return body
-}
-
-// sandboxDialog asks for a sandbox account inside the app and completes the sign-in with it.
-func (st *signInState) sandboxDialog(l Launch) {
-	win := st.shell.window()
-	if win == nil {
-		return
-	}
-	user := widget.NewSelect(l.InAppUsers, nil)
-	if len(l.InAppUsers) > 0 {
-		user.SetSelected(l.InAppUsers[0])
-	}
-	password := widget.NewPasswordEntry()
-	password.SetText("sandbox")
-	approve := widget.NewCheck("Approve the MFA request (untick to see what a denied request does)", nil)
-	approve.SetChecked(true)
-	note := widget.NewLabel("This stands in for Microsoft's sign-in page. The sandbox's accounts all use the password \"sandbox\": alex has MFA set up, megan has none, lee is a risky technician.")
-	note.Wrapping = fyne.TextWrapWord
-	items := []*widget.FormItem{
-		widget.NewFormItem("", note),
-		widget.NewFormItem("Account", user),
-		widget.NewFormItem("Password", password),
-		widget.NewFormItem("", approve),
-	}
-	dialog.ShowForm("Sign in to the sandbox", "Sign in", "Cancel", items, func(ok bool) {
-		if !ok {
-			st.status.SetText("The sandbox sign-in was cancelled. Press Stop, then Try again.")
-			return
-		}
-		name, pw, yes := user.Selected, password.Text, approve.Checked
-		go func() {
-			if err := l.InApp(context.Background(), name, pw, yes); err != nil {
-				st.shell.duringWork(func() { st.status.SetText(explain.Sentence(err)) })
-			}
-		}()
-	}, win)
+	return paragraph("Microsoft answered for " + st.evidence.Account + ". Press Next to see the verdict.")
 }
 
 func (st *signInState) verdictBody() fyne.CanvasObject {
@@ -302,12 +255,15 @@ func (st *signInState) verdictBody() fyne.CanvasObject {
 		body.Add(withIcon(theme.InfoIcon(), n))
 	}
 	switch {
+	case !st.pcAsked:
+		// The token's checks already said NO: Partner Center was not asked, so nothing here
+		// speaks for it.
 	case st.pcErr == nil && ev.Compliant:
 		body.Add(withIcon(theme.ConfirmIcon(), "Partner Center answered: it accepts this sign-in."))
 	case st.pcErr != nil && ev.Compliant:
 		body.Add(withIcon(theme.WarningIcon(), "Partner Center could not be asked: "+explain.Sentence(st.pcErr)))
 	case st.pcErr != nil:
-		body.Add(withIcon(theme.ErrorIcon(), "Partner Center refused it: "+explain.Sentence(st.pcErr)))
+		body.Add(withIcon(theme.ErrorIcon(), "Partner Center's answer: "+explain.Sentence(st.pcErr)))
 	}
 	body.Add(subheading("The evidence"))
 	body.Add(claimsTable(ev.Claims))

@@ -20,6 +20,7 @@ type fakeSignIn struct {
 	pcErr     error
 	final     *Evidence // the verdict with Partner Center's answer; nil: evidence
 
+	noApp              bool // NeedsApp: no app registration to sign in with yet
 	hint               string
 	kept, discarded    int
 	interactiveCalls   int
@@ -37,6 +38,8 @@ func (f *fakeSignIn) DeviceCode(ctx context.Context, code func(DeviceCode)) (Evi
 	code(DeviceCode{UserCode: "ABCD1234", VerificationURL: "https://microsoft.com/devicelogin"})
 	return f.evidence, f.signInErr
 }
+
+func (f *fakeSignIn) NeedsApp() bool { return f.noApp }
 
 func (f *fakeSignIn) CheckPartnerCenter(context.Context) (Evidence, error) {
 	if f.final != nil {
@@ -76,6 +79,7 @@ func TestSignInCompliantIsKept(t *testing.T) {
 
 	test.Type(entryIn(t, win), "alex@contosopartners.onmicrosoft.com")
 	test.Tap(button(t, win, "Sign in"))
+	wait() // where the sign-in opened, shown in the page
 	wait() // the sign-in
 	if svc.hint != "alex@contosopartners.onmicrosoft.com" || svc.interactiveCalls != 1 {
 		t.Fatalf("signed in with hint %q, %d calls", svc.hint, svc.interactiveCalls)
@@ -115,23 +119,29 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 	s.Show(PageSignIn)
 	test.Tap(button(t, win, "Sign in"))
 	wait()
+	wait()
 	if svc.discarded != 1 {
 		t.Fatalf("a sign-in without MFA must be discarded at once; discarded %d", svc.discarded)
 	}
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"Partner Center will refuse this sign-in.", "did not use MFA", "Nothing from this sign-in was stored.", "Partner Center refused it"} {
+	for _, want := range []string{"Partner Center will refuse this sign-in.", "did not use MFA", "Nothing from this sign-in was stored."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}
 	}
-	test.Tap(button(t, win, "Keep this sign-in"))
+	// The token's own checks said NO, so Partner Center was not asked, and nothing on the page
+	// speaks for it (it said "refused it: Onboard365 keeps a sign-in only when...", beside a NO).
+	if strings.Contains(got, "Partner Center refused it") || strings.Contains(got, "Partner Center's answer") || strings.Contains(got, "Partner Center answered") {
+		t.Errorf("the page speaks for Partner Center, which was not asked:\n%s", got)
+	}
+	// A NO cannot be kept: Keep is off.
+	if keep := button(t, win, "Keep this sign-in"); !keep.Disabled() {
+		t.Error("Keep this sign-in is on beside a NO")
+	}
 	if svc.kept != 0 {
 		t.Fatal("a non-compliant sign-in was kept")
-	}
-	if !strings.Contains(texts(win), "This sign-in is not compliant, so it will not be stored") {
-		t.Errorf("Next on a No must say why it cannot go on:\n%s", texts(win))
 	}
 }
 
@@ -147,10 +157,11 @@ func TestSignInRefusedByPartnerCenterIsNotKept(t *testing.T) {
 	s.Show(PageSignIn)
 	test.Tap(button(t, win, "Sign in"))
 	wait()
+	wait()
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"Partner Center will refuse this sign-in.", "not a partner tenant", "Nothing from this sign-in was stored."} {
+	for _, want := range []string{"Partner Center will refuse this sign-in.", "not a partner tenant", "Nothing from this sign-in was stored.", "Partner Center's answer"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}
@@ -158,7 +169,9 @@ func TestSignInRefusedByPartnerCenterIsNotKept(t *testing.T) {
 	if svc.discarded != 1 {
 		t.Errorf("discarded %d times, want once", svc.discarded)
 	}
-	test.Tap(button(t, win, "Keep this sign-in"))
+	if keep := button(t, win, "Keep this sign-in"); !keep.Disabled() {
+		t.Error("Keep this sign-in is on beside Partner Center's NO")
+	}
 	if svc.kept != 0 {
 		t.Fatal("a sign-in Partner Center refused was kept")
 	}
@@ -169,6 +182,7 @@ func TestSignInFailureIsASentenceAndNothingIsKept(t *testing.T) {
 	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{SignIn: svc}})
 	s.Show(PageSignIn)
 	test.Tap(button(t, win, "Sign in"))
+	wait()
 	wait()
 	got := texts(win)
 	if strings.Contains(got, "Error validating credentials") {
@@ -222,7 +236,7 @@ func TestLaunchMessages(t *testing.T) {
 		{Launch{Private: true}, "A private window of your browser opened."},
 		{Launch{}, "Your normal browser opened"},
 		{Launch{Failed: errors.New("none")}, "No browser could be opened. Copy the address below"},
-		{Launch{InApp: func(context.Context, string, string, bool) error { return nil }}, "Sign in to the sandbox in the window that opened in Onboard365."},
+		{Launch{InApp: func(context.Context, string, string, bool) error { return nil }}, "Sign in to the sandbox below"},
 	} {
 		if got := launchMessage(tc.l); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("launchMessage(%+v) = %q, want it to start %q", tc.l, got, tc.want)

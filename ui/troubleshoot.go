@@ -16,6 +16,7 @@ import (
 	"github.com/onboard365/onboard365/internal/app"
 	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 	"github.com/onboard365/onboard365/ui/wizard"
 )
 
@@ -52,22 +53,23 @@ func (s *Shell) troubleshootPage() fyne.CanvasObject {
 		return taskPage(troubleshootTask)
 	}
 	st := &troubleshootState{svc: s.opts.Troubleshoot, shell: s, all: true}
-	return readable(st.wizard().Object())
+	return wide(st.wizard().Object())
 }
 
 type troubleshootState struct {
 	svc   Troubleshoot
 	shell *Shell
 
-	customers []string
-	profiles  []string
-	all       bool
-	one       string
-	req       TroubleshootRequest
-	result    TroubleshootResult
-	before    TroubleshootResult
-	review    *wizard.Review
-	filter    string
+	customers   []string
+	profiles    []string
+	all         bool
+	one         string
+	req         TroubleshootRequest
+	result      TroubleshootResult
+	before      TroubleshootResult
+	review      *wizard.Review
+	view        tableView // how the person sorts and narrows the table
+	partnerView tableView // which of the partner's checks are open
 
 	table *fyne.Container // the checklists, redrawn after a customer administrator's sign-in
 }
@@ -84,7 +86,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 					safe++
 				}
 			}
-			return fmt.Sprintf("%d fixes, %d of them safe.", len(p.Fixes), safe)
+			return fixesHead(len(p.Fixes), safe)
 		},
 		NextLabel: "Apply the ticked fixes",
 	}
@@ -95,7 +97,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		Apply:  st.svc.Apply,
 		Recheck: func(ctx context.Context, report func(wizard.Progress)) error {
 			r, err := st.svc.Check(ctx, st.req, func(done, total int) {
-				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers again…", done, total)})
+				report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s again…", done, words.Count(total, "customer"))})
 			})
 			if err != nil {
 				return err
@@ -105,7 +107,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		},
 		Head: func(o []plan.Outcome) string {
 			done, _ := plan.Count(o)
-			return fmt.Sprintf("%d of %d fixes applied. Now: %s.", done, len(o), counts(checklistSummary(st.result)))
+			return fmt.Sprintf("%d of %s applied. Now: %s.", done, words.Count(len(o), "fix"), counts(checklistSummary(st.result)))
 		},
 		Now:       st.resultView,
 		NextLabel: "Finish",
@@ -126,7 +128,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 				Intro: "Onboard365 reads, for every customer chosen, what Microsoft and the customer's tenant say. Nothing is changed.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					r, err := st.svc.Check(ctx, st.req, func(done, total int) {
-						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %d customers…", done, total)})
+						report(wizard.Progress{Done: done, Total: total, Message: fmt.Sprintf("Checked %d of %s…", done, words.Count(total, "customer"))})
 					})
 					if err != nil {
 						return err
@@ -138,7 +140,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 				Content: func() fyne.CanvasObject { return st.resultView() },
 				Validate: func() error {
 					if len(st.result.Plan.Applicable()) == 0 {
-						return errors.New("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
+						return wizard.Note("there is nothing Onboard365 can fix for you here; the checks that do not pass say what to do, and you can export the report")
 					}
 					return nil
 				},
@@ -149,6 +151,17 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		},
 		Summary: func() fyne.CanvasObject { return st.summary() },
 	}))
+}
+
+// fixesHead is the line above the review's fixes: how many, and how many are safe.
+func fixesHead(n, safe int) string {
+	switch {
+	case n == 1 && safe == 1:
+		return "1 fix, a safe one."
+	case n == 1:
+		return "1 fix, to weigh before you tick it."
+	}
+	return fmt.Sprintf("%d fixes, %d of them safe.", n, safe)
 }
 
 // choice is the first step: every customer or one, the integration's account, the profile. The
@@ -225,9 +238,8 @@ func (st *troubleshootState) choice() fyne.CanvasObject {
 }
 
 func (st *troubleshootState) validateChoice() error {
-	a := strings.TrimSpace(st.req.ServiceAccount)
-	if a != "" && (!strings.Contains(a, "@") || strings.ContainsAny(a, " \t")) {
-		return errors.New("the integration's account must look like name@domain, for example inspector@contoso.onmicrosoft.com; or leave it empty")
+	if err := app.CheckSignInName("the integration's account", st.req.ServiceAccount); err != nil {
+		return err
 	}
 	st.req.Customer = ""
 	if !st.all {
@@ -248,100 +260,75 @@ func checklistSummary(r TroubleshootResult) plan.Summary {
 	return s
 }
 
-// resultView is the partner tenant's checklist, then every customer's in one table, worst first,
-// with a filter, the export buttons, and where a customer blocks the technician, the sign-in of
-// its own administrator.
+// resultView is the partner tenant's checklist, then every customer in one table (ui/table.go):
+// worst first, sortable, narrowed to the failing ones or by name, each line opening to its whole
+// checklist; where a customer blocks the technician, the sign-in of its own administrator.
 func (st *troubleshootState) resultView() fyne.CanvasObject {
 	st.table = container.NewVBox()
-	filter := widget.NewEntry()
-	filter.SetPlaceHolder("Filter by customer name")
-	filter.SetText(st.filter)
-	filter.OnChanged = func(text string) { st.filter = text; st.drawTable() }
 	st.drawTable()
 	return container.NewVBox(
 		subheading("Your partner tenant"),
-		checklistView(st.result.Partner),
-		widget.NewSeparator(),
+		st.partnerTable(),
 		subheading("Your customers"),
-		container.NewBorder(nil, nil, nil, st.exportButtons(), filter),
 		st.table,
 	)
 }
 
-// openAtMost is how many customers the table shows with every check open; past it, each row is a
-// line of its own that opens on demand, so a long list stays quick to draw and to read.
-const openAtMost = 20
+// partnerTable is the partner tenant's checks as a short table: a line per check, its paragraph
+// on demand, so the customers' table starts on the first screen.
+func (st *troubleshootState) partnerTable() fyne.CanvasObject {
+	p := st.result.Partner
+	rows := make([]tableRow, 0, len(p.Checks))
+	for _, k := range p.Checks {
+		k := k
+		rows = append(rows, tableRow{Name: k.Title, Status: k.Status, Line: k.Sentence, Fix: fixFor(st.result.Plan, p.Name),
+			Detail: func() fyne.CanvasObject { return checksView(TroubleshootChecklist{Checks: []TroubleshootCheck{k}}) }})
+	}
+	t := newCheckTable("checks", rows, &st.partnerView, nil)
+	t.first, t.bare = "Check", true
+	return container.NewVBox(
+		container.NewHBox(widget.NewIcon(statusIcon(p.Status)), statusWord(p.Status), widget.NewLabelWithStyle(p.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		t.object())
+}
 
 func (st *troubleshootState) drawTable() {
 	if st.table == nil {
 		return
 	}
-	st.table.RemoveAll()
 	r := st.result
-	st.table.Add(paragraph(fmt.Sprintf("%d customers checked: %s.", len(r.Customers), counts(checklistSummary(r)))))
-	var shown []TroubleshootChecklist
+	rows := make([]tableRow, 0, len(r.Customers))
 	for _, c := range r.Customers {
-		if st.filter == "" || strings.Contains(strings.ToLower(c.Name), strings.ToLower(st.filter)) {
-			shown = append(shown, c)
+		c := c
+		row := tableRow{Name: c.Name, Status: c.Status, Line: checksInBrief(c), Fix: fixFor(r.Plan, c.Name),
+			Detail: func() fyne.CanvasObject { return checksView(c) }}
+		below := container.NewVBox()
+		if c.NeedsAdmin {
+			if row.Fix == "" {
+				row.Fix = "Sign in as " + c.Name + "'s administrator to read its policies"
+			}
+			panel := container.NewVBox()
+			var b *widget.Button
+			b = widget.NewButtonWithIcon("Sign in as "+c.Name+"'s administrator…", theme.LoginIcon(), func() {
+				b.Disable()
+				st.signInAdmin(c.Name, panel, b)
+			})
+			below.Add(container.NewHBox(b))
+			below.Add(panel)
 		}
-	}
-	for i, c := range shown {
-		if i == maxRows {
-			st.table.Add(paragraph(fmt.Sprintf("Showing %d of %d customers, the worst first; type a name in the filter to find the others. The export holds them all.", maxRows, len(shown))))
-			break
+		if c.AdminSignedIn {
+			below.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
 		}
-		st.table.Add(st.customerRow(c, len(shown) <= openAtMost))
-		st.table.Add(widget.NewSeparator())
+		if len(below.Objects) > 0 {
+			row.Below = below
+		}
+		rows = append(rows, row)
 	}
-	if len(shown) == 0 && len(r.Customers) > 0 {
-		st.table.Add(paragraph("No customer matches the filter."))
+	table := newCheckTable("customers", rows, &st.view, st.exportButtons())
+	st.table.Objects = []fyne.CanvasObject{
+		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(r.Customers), "customer"), counts(checklistSummary(r)))),
+		table.object(),
 	}
 	st.table.Refresh()
-}
-
-// customerRow is one customer: its status, name and which checks do not pass, then its whole
-// checklist (open at once, or behind a button on a long list).
-func (st *troubleshootState) customerRow(c TroubleshootChecklist, open bool) fyne.CanvasObject {
-	status := widget.NewLabelWithStyle(c.Status.Word(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	status.Importance = statusImportance(c.Status)
-	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	head := container.NewHBox(widget.NewIcon(statusIcon(c.Status)), status, name)
-	details := container.NewVBox()
-	row := container.NewVBox(head, paragraph(checksInBrief(c)))
-	show := func() { details.Objects = []fyne.CanvasObject{checksView(c)}; details.Refresh() }
-	if open {
-		show()
-	} else {
-		var toggle *widget.Button
-		toggle = widget.NewButton("Show the checks", func() {
-			if len(details.Objects) == 0 {
-				show()
-				toggle.SetText("Hide the checks")
-				return
-			}
-			details.Objects = nil
-			details.Refresh()
-			toggle.SetText("Show the checks")
-		})
-		toggle.Importance = widget.LowImportance
-		head.Add(toggle)
-	}
-	if c.NeedsAdmin {
-		customer := c.Name
-		panel := container.NewVBox()
-		var b *widget.Button
-		b = widget.NewButtonWithIcon("Sign in as "+customer+"'s administrator…", theme.LoginIcon(), func() {
-			b.Disable()
-			st.signInAdmin(customer, panel, b)
-		})
-		row.Add(container.NewHBox(b))
-		row.Add(panel)
-	}
-	if c.AdminSignedIn {
-		row.Add(withIcon(theme.InfoIcon(), "Read with the sign-in of "+c.Name+"'s own administrator, kept for this run only."))
-	}
-	row.Add(details)
-	return row
 }
 
 // checksInBrief names the checks that do not pass, by outcome.
@@ -393,21 +380,28 @@ func checksView(c TroubleshootChecklist) fyne.CanvasObject {
 // signInAdmin signs one of a blocked customer's own administrators in, in the customer's row,
 // then shows the customer's checks read with that sign-in.
 func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container, button *widget.Button) {
-	status := paragraph("Opening the sign-in for " + customer + "'s administrator…")
+	launch := newLaunchPanel(st.shell)
+	launch.cancel = true // this sign-in runs outside a wizard step: it needs a Cancel of its own
+	launch.note = "In the sandbox, every customer's administrator is admin@ and the customer's domain, for example " +
+		"admin@litware.onmicrosoft.com, with the password \"sandbox\"."
+	launch.status.SetText("Opening the sign-in for " + customer + "'s administrator…")
 	panel.Objects = []fyne.CanvasObject{
 		withIcon(theme.LoginIcon(), "Sign in with an account of "+customer+" itself: a Global Administrator, Conditional Access "+
 			"Administrator or Security Administrator of "+customer+". Your partner account cannot: "+customer+"'s policy blocks it. "+
 			"Onboard365 keeps this sign-in for this run only, never in the keychain."),
-		status,
+		launch.object(),
 	}
 	panel.Refresh()
 	st.shell.background(10*time.Minute, func(ctx context.Context) func() {
-		r, err := st.svc.SignInAsAdmin(ctx, st.result, customer, func(l Launch) {
-			st.shell.onUI(func() { showAdminLaunch(st.shell, panel, status, l) })
-		})
+		r, err := st.svc.SignInAsAdmin(ctx, st.result, customer, launch.show)
 		return func() {
 			if err != nil {
-				status.SetText(explain.Sentence(err))
+				// Said here, beside the button that tries again, in the colour of a problem.
+				launch.reset()
+				panel.Objects = []fyne.CanvasObject{problemLine(
+					"The sign-in of "+customer+"'s administrator did not work. "+explain.Sentence(err),
+					"Press the button above to sign in again as "+customer+"'s administrator.")}
+				panel.Refresh()
 				button.Enable()
 				return
 			}
@@ -416,49 +410,6 @@ func (st *troubleshootState) signInAdmin(customer string, panel *fyne.Container,
 			st.drawTable()
 		}
 	})
-}
-
-// showAdminLaunch says where the administrator's sign-in opened; on the sandbox it asks for the
-// account in the page.
-func showAdminLaunch(s *Shell, panel *fyne.Container, status *widget.Label, l Launch) {
-	status.SetText(launchMessage(l))
-	if l.InApp == nil {
-		if l.URL != "" {
-			address := widget.NewEntry()
-			address.SetText(l.URL)
-			copyButton := widget.NewButtonWithIcon("Copy the address", theme.ContentCopyIcon(), func() {
-				fyne.CurrentApp().Clipboard().SetContent(l.URL)
-			})
-			panel.Add(container.NewBorder(nil, nil, nil, copyButton, address))
-		}
-		return
-	}
-	account := widget.NewEntry()
-	account.SetPlaceHolder("admin@customer.onmicrosoft.com")
-	if len(l.InAppUsers) > 0 {
-		account.SetText(l.InAppUsers[0])
-	}
-	password := widget.NewPasswordEntry()
-	password.SetText("sandbox")
-	var signIn *widget.Button
-	signIn = widget.NewButtonWithIcon("Sign in to the sandbox", theme.LoginIcon(), func() {
-		signIn.Disable()
-		user, pw := strings.TrimSpace(account.Text), password.Text
-		status.SetText("Signing in as " + user + "…")
-		go func() {
-			if err := l.InApp(context.Background(), user, pw, true); err != nil {
-				s.onUI(func() {
-					status.SetText(explain.Sentence(err))
-					signIn.Enable()
-				})
-			}
-		}()
-	})
-	signIn.Importance = widget.HighImportance
-	panel.Add(paragraph("This stands in for Microsoft's sign-in page. In the sandbox, every customer's administrator is " +
-		"admin@ and the customer's domain, for example admin@litware.onmicrosoft.com, with the password \"sandbox\"."))
-	panel.Add(widget.NewForm(widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)))
-	panel.Add(container.NewHBox(signIn))
 }
 
 func (st *troubleshootState) summary() fyne.CanvasObject {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"fyne.io/fyne/v2"
 	"io"
 	"strings"
 	"sync"
@@ -80,7 +81,7 @@ func (f *fakeTroubleshoot) SignInAsAdmin(ctx context.Context, _ TroubleshootResu
 		return TroubleshootResult{}, errors.New("only Litware blocks")
 	}
 	signedIn := make(chan string, 1)
-	launched(Launch{URL: "https://127.0.0.1:1/authorize", InAppUsers: []string{"admin@litware.onmicrosoft.com"},
+	launched(Launch{URL: "https://127.0.0.1:1/authorize", InAppUsers: []string{"admin@litware.onmicrosoft.com"}, End: func(error) {},
 		InApp: func(ctx context.Context, user, password string, approve bool) error {
 			if password != "sandbox" || !approve {
 				return errors.New("wrong password")
@@ -152,9 +153,9 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	}
 	scope.SetSelected("Every customer")
 	account := entries[len(entries)-1]
-	test.Type(account, "not an account")
+	test.Type(account, "notanaccount")
 	test.Tap(button(t, win, "Run the checks"))
-	if got := texts(win); !strings.Contains(got, "must look like name@domain") {
+	if got := texts(win); !strings.Contains(got, "looks like name@domain") {
 		t.Fatalf("a malformed account was taken:\n%s", got)
 	}
 	account.SetText("inspector@contosopartners.onmicrosoft.com")
@@ -163,9 +164,9 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	wait()
 	got := texts(win)
 	for _, want := range []string{
-		"Your partner tenant", "MFA enforcement: Warning", "• The MFA policies leave out an admin: Break glass account.",
+		"Your partner tenant", "MFA enforcement", "Your partner tenant enforces MFA.",
 		"2 customers checked: 1 pass, 1 fail, 0 with a warning, 0 could not be checked.",
-		"Access to the customer: Fail", "Microsoft refused your technician a token for Litware (AADSTS53003).",
+		"Fails: Access to the customer, Conditional Access.",
 		"[Sign in as Litware's administrator…]", "[Export CSV]", "[Export report]", "[Fix all safe fixes]",
 	} {
 		if !strings.Contains(got, want) {
@@ -174,6 +175,17 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	}
 	if strings.Index(got, "Litware") > strings.Index(got, "Fabrikam") {
 		t.Error("the failing customer must come first")
+	}
+	// A customer's whole checklist opens on demand (Litware's line is the first).
+	if strings.Contains(got, "Microsoft refused your technician a token for Litware (AADSTS53003).") {
+		t.Error("the checklist is open before it was asked for")
+	}
+	openDetails(t, win, "Litware")
+	got = texts(win)
+	for _, want := range []string{"Access to the customer: Fail", "Microsoft refused your technician a token for Litware (AADSTS53003)."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Litware's opened checklist does not show %q:\n%s", want, got)
+		}
 	}
 	if r := svc.requests[0]; r.Customer != "" || r.ServiceAccount != "inspector@contosopartners.onmicrosoft.com" || r.Profile != "Liongard inspectors" {
 		t.Errorf("request %+v", r)
@@ -189,12 +201,12 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 	test.Tap(button(t, win, "Sign in as Litware's administrator…"))
 	wait() // the sign-in page opened: the form is shown
 	got = texts(win)
-	if !strings.Contains(got, "Sign in to the sandbox in the window that opened in Onboard365.") || !strings.Contains(got, "Your partner account cannot") {
+	if !strings.Contains(got, "Sign in to the sandbox below") || !strings.Contains(got, "Your partner account cannot") || !strings.Contains(got, "[Cancel the sign-in]") {
 		t.Fatalf("no sign-in form:\n%s", got)
 	}
-	var admin *widget.Entry
+	var admin *widget.SelectEntry
 	for _, o := range visible(win.Content()) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "admin@customer.onmicrosoft.com" {
+		if e, ok := o.(*widget.SelectEntry); ok {
 			admin = e
 		}
 	}
@@ -239,7 +251,7 @@ func TestTroubleshootPageChecksSignsInFixesAndChecksAgain(t *testing.T) {
 		t.Fatalf("applied %v, want only the ticked safe fix", svc.applied)
 	}
 	got = texts(win)
-	for _, want := range []string{"1 of 1 fixes applied. Now: 2 pass, 0 fail", "now excludes your partner tenant's service provider users", "What is true now"} {
+	for _, want := range []string{"1 of 1 fix applied. Now: 2 pass, 0 fail", "now excludes your partner tenant's service provider users", "What is true now"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("after applying the page does not say %q:\n%s", want, got)
 		}
@@ -267,7 +279,7 @@ type manyCustomers struct{ fakeTroubleshoot }
 
 func (m *manyCustomers) Check(ctx context.Context, req TroubleshootRequest, progress func(done, total int)) (TroubleshootResult, error) {
 	var r TroubleshootResult
-	for i := 0; i < openAtMost+5; i++ {
+	for i := 0; i < 25; i++ {
 		status := plan.Pass
 		if i == 0 {
 			status = plan.Fail
@@ -290,14 +302,14 @@ func TestTroubleshootLongListOpensOnDemand(t *testing.T) {
 	wait()
 	got := texts(win)
 	if !strings.Contains(got, "Fails: Access to the customer. Could not check: Entra ID P1 licence.") ||
-		strings.Contains(got, "Access of customer 00.") || strings.Count(got, "[Show the checks]") != openAtMost+5 {
+		strings.Contains(got, "Access of customer 00.") || strings.Count(got, "[Details]") != 25 {
 		t.Fatalf("the long list is not in brief:\n%s", got)
 	}
-	test.Tap(button(t, win, "Show the checks"))
-	if got := texts(win); !strings.Contains(got, "Access of customer 00.") || !strings.Contains(got, "[Hide the checks]") {
+	test.Tap(button(t, win, "Details"))
+	if got := texts(win); !strings.Contains(got, "Access of customer 00.") || !strings.Contains(got, "[Hide]") {
 		t.Fatalf("the first customer's checks did not open:\n%s", got)
 	}
-	test.Tap(button(t, win, "Hide the checks"))
+	test.Tap(button(t, win, "Hide"))
 	if got := texts(win); strings.Contains(got, "Access of customer 00.") {
 		t.Fatalf("the checks did not close:\n%s", got)
 	}
@@ -326,4 +338,28 @@ func TestTroubleshootVeryLongListIsCut(t *testing.T) {
 	if !strings.Contains(got, fmt.Sprintf("Showing %d of %d customers", maxRows, maxRows+5)) || strings.Contains(got, fmt.Sprintf("Customer %03d", maxRows)) {
 		t.Fatalf("the very long list is not cut:\n%.400s", got)
 	}
+}
+
+// openDetails opens one customer's paragraph in the table: the filter narrows the table to it,
+// and its Details button opens it (the partner tenant's checks come first, with their own).
+func openDetails(t *testing.T, win fyne.Window, customer string) {
+	t.Helper()
+	for _, o := range visible(win.Content()) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "Filter by customer name" {
+			e.SetText(customer)
+			var last *widget.Button
+			for _, o := range visible(win.Content()) {
+				if b, ok := o.(*widget.Button); ok && b.Text == "Details" {
+					last = b // the customers' table is below the partner's
+				}
+			}
+			if last == nil {
+				t.Fatalf("no Details for %s:\n%s", customer, texts(win))
+			}
+			test.Tap(last)
+			e.SetText("")
+			return
+		}
+	}
+	t.Fatalf("no filter in:\n%s", texts(win))
 }

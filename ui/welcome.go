@@ -78,6 +78,10 @@ func (s *Shell) answerWelcome(answer string) {
 		s.opts.Preferences.SetString(welcomeKey, answer)
 	}
 	switch {
+	case answer == answerPartner && s.opts.SignIn != nil && s.opts.SignIn.NeedsApp():
+		// No app registration to sign in with yet: it comes first, and signs the person in at
+		// its end.
+		s.Show(PageAppRegistry)
 	case answer == answerPartner:
 		s.Show(PageSignIn)
 	case s.opts.Cloud.Sandbox || s.opts.TrySandbox == nil:

@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -46,12 +47,36 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
 
+// problemLine is a problem said in the colour of one, with its icon, and what to do about it
+// here (a sign-in in a page, not on the Sign in page, must not send the person elsewhere).
+func problemLine(sentence, here string) fyne.CanvasObject {
+	text := strings.TrimSpace(sentence + " " + here)
+	l := paragraph(text)
+	l.Importance = widget.DangerImportance
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.ErrorIcon())), nil, l)
+}
+
+// noteLine is a sentence that is not a problem (there is nothing to fix, nothing to do here):
+// said with an information icon, in the page's own colour.
+func noteLine(sentence string) fyne.CanvasObject {
+	return withIcon(theme.InfoIcon(), sentence)
+}
+
 // readableWidth is the widest a page's text runs; longer lines are hard to read on a wide window.
 const readableWidth = 880
 
 // readable keeps a page at a comfortable line length on wide windows, aligned to the left.
 func readable(page fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(maxWidthLayout{readableWidth}, page)
+}
+
+// wideWidth is the widest a wizard runs: its tables use the width of a wide window (a column
+// of a customer table holds more of its line), and its paragraphs stay readable up to it.
+const wideWidth = 1400
+
+// wide is readable for a wizard: it takes the window's width up to wideWidth.
+func wide(page fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(maxWidthLayout{wideWidth}, page)
 }
 
 type maxWidthLayout struct{ width float32 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -29,11 +30,13 @@ const (
 type report struct {
 	Machine     uint16
 	Subsystem   uint16
-	Types       map[uint32]int // resource type id -> number of resources of that type
-	Icons       []string       // sizes in the first icon group, "256x256 32-bit"
-	IconsBroken string         // why the icon group is unusable, if it is
-	FileVersion string         // from VS_FIXEDFILEINFO, "a.b.c.d"; "" if there is none
-	Signed      bool           // the security directory (Authenticode) is not empty
+	Types       map[uint32]int    // resource type id -> number of resources of that type
+	Icons       []string          // sizes in the first icon group, "256x256 32-bit"
+	IconsBroken string            // why the icon group is unusable, if it is
+	FileVersion string            // from VS_FIXEDFILEINFO, "a.b.c.d"; "" if there is none
+	Strings     map[string]string // the version information's strings: CompanyName, LegalCopyright, ...
+	Manifest    string            // the application manifest's text
+	Signed      bool              // the security directory (Authenticode) is not empty
 }
 
 // inspect reads a PE file's headers and resource directory. It never trusts an offset or a count
@@ -90,6 +93,8 @@ func inspect(r io.ReaderAt) (report, error) {
 			group = l.data
 		case l.typ == rtVersion && version == nil:
 			version = l.data
+		case l.typ == rtManifest && rep.Manifest == "":
+			rep.Manifest = string(l.data[:min(len(l.data), maxManifest)])
 		}
 	}
 	if group != nil {
@@ -100,9 +105,73 @@ func inspect(r io.ReaderAt) (report, error) {
 	}
 	if version != nil {
 		rep.FileVersion = fileVersion(version)
+		rep.Strings = versionStrings(version)
 	}
 	return rep, nil
 }
+
+// maxManifest bounds the manifest text kept; a real one is a few kilobytes.
+const maxManifest = 64 << 10
+
+// versionStrings reads the string table of a VS_VERSIONINFO: each String is a header (wLength,
+// wValueLength, wType), its key in UTF-16 ending in a zero, padding to 4 bytes, and its value in
+// UTF-16. It looks for the keys Windows shows, rather than walking the whole tree: a key that
+// is not there is simply missing.
+func versionStrings(b []byte) map[string]string {
+	out := map[string]string{}
+	for _, key := range versionKeys {
+		k := utf16le(key + "\x00")
+		i := bytes.Index(b, k)
+		if i < 6 {
+			continue
+		}
+		valueLen := int(binary.LittleEndian.Uint16(b[i-4:])) // in UTF-16 units, with its zero
+		start := (i + len(k) + 3) &^ 3
+		end := start + 2*valueLen
+		if valueLen == 0 || end > len(b) {
+			out[key] = ""
+			continue
+		}
+		out[key] = strings.TrimRight(fromUTF16le(b[start:end]), "\x00")
+	}
+	return out
+}
+
+// versionKeys are the version strings Explorer's Details tab shows.
+var versionKeys = []string{"CompanyName", "FileDescription", "FileVersion", "LegalCopyright", "ProductName", "ProductVersion", "OriginalFilename"}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = binary.LittleEndian.AppendUint16(b, uint16(r)) // the keys are ASCII
+	}
+	return b
+}
+
+func fromUTF16le(b []byte) string {
+	var sb strings.Builder
+	for i := 0; i+1 < len(b); i += 2 {
+		sb.WriteRune(rune(binary.LittleEndian.Uint16(b[i:])))
+	}
+	return sb.String()
+}
+
+// What the manifest must say (see resources/windows/Onboard365.exe.manifest), each as a pattern.
+var manifestNeeds = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"supportedOS for Windows 10 and 11 (without it Windows runs the app in a compatibility mode)",
+		regexp.MustCompile(`(?i)<supportedOS\s+Id="\{8e0f7a12-bfb3-4fe8-b9a5-48fd50a15a9a\}"`)},
+	{"per-monitor DPI awareness (PerMonitorV2: without it Windows stretches the window and it looks blurry)",
+		regexp.MustCompile(`(?i)<dpiAwareness[^>]*>\s*PerMonitorV2`)},
+	{"Common Controls 6 (without it message boxes look like Windows 95)",
+		regexp.MustCompile(`(?is)<assemblyIdentity[^>]*(name="Microsoft\.Windows\.Common-Controls"[^>]*version="6\.0\.0\.0"|version="6\.0\.0\.0"[^>]*name="Microsoft\.Windows\.Common-Controls")`)},
+}
+
+// WantIcons are the icon sizes the exe must carry: Explorer's views, the task bar and the title
+// bar at every scale.
+var wantIcons = []int{16, 24, 32, 48, 64, 128, 256}
 
 // sectionAt is the section that holds the relative virtual address rva.
 func sectionAt(f *pe.File, rva uint32) *pe.Section {
@@ -257,8 +326,15 @@ func iconGroup(b []byte, icons map[uint32][]byte) ([]string, error) {
 		}
 		sizes = append(sizes, fmt.Sprintf("%dx%d %d-bit", w, h, bits))
 	}
-	sort.Strings(sizes)
+	sort.Slice(sizes, func(i, j int) bool { return sizeOf(sizes[i]) < sizeOf(sizes[j]) })
 	return sizes, nil
+}
+
+// sizeOf is the width of an icon size as iconGroup writes it ("48x48 32-bit" gives 48).
+func sizeOf(s string) int {
+	var w int
+	fmt.Sscanf(s, "%dx", &w)
+	return w
 }
 
 // fixedFileInfoSignature starts VS_FIXEDFILEINFO inside a VS_VERSIONINFO resource.
@@ -295,6 +371,14 @@ func (r report) print(w io.Writer) {
 		r.Types[rtGroupIcon], r.Types[rtIcon], r.Types[rtVersion], r.Types[rtManifest])
 	fmt.Fprintf(w, "icon sizes:   %s\n", strings.Join(r.Icons, ", "))
 	fmt.Fprintf(w, "file version: %s\n", r.FileVersion)
+	for _, k := range versionKeys {
+		if v, ok := r.Strings[k]; ok {
+			fmt.Fprintf(w, "%-13s %s\n", k+":", v)
+		}
+	}
+	for _, n := range manifestNeeds {
+		fmt.Fprintf(w, "manifest:     %v: %s\n", n.re.MatchString(r.Manifest), n.what)
+	}
 	fmt.Fprintf(w, "signed:       %v\n", r.Signed)
 }
 
@@ -320,6 +404,34 @@ func (r report) problems(wantVersion string, wantSigned bool) []string {
 	}
 	if r.Types[rtManifest] == 0 {
 		p = append(p, "no RT_MANIFEST resource")
+	} else {
+		for _, n := range manifestNeeds {
+			if !n.re.MatchString(r.Manifest) {
+				p = append(p, "the manifest lacks "+n.what)
+			}
+		}
+	}
+	if r.Types[rtVersion] != 0 {
+		for _, k := range []string{"CompanyName", "LegalCopyright", "ProductName", "FileDescription"} {
+			if strings.TrimSpace(r.Strings[k]) == "" {
+				p = append(p, "the version information has no "+k)
+			}
+		}
+	}
+	if r.Types[rtGroupIcon] != 0 && r.IconsBroken == "" {
+		have := map[int]bool{}
+		for _, s := range r.Icons {
+			have[sizeOf(s)] = true
+		}
+		var missing []string
+		for _, s := range wantIcons {
+			if !have[s] {
+				missing = append(missing, fmt.Sprint(s))
+			}
+		}
+		if len(missing) > 0 {
+			p = append(p, "the icon lacks the sizes "+strings.Join(missing, ", ")+" (it must have 16, 24, 32, 48, 64, 128 and 256 pixels)")
+		}
 	}
 	if wantSigned && !r.Signed {
 		p = append(p, "not signed (no Authenticode signature in the security directory)")

@@ -187,6 +187,52 @@ func TestResourceWalk(t *testing.T) {
 	}
 }
 
+// stringEntry is one String of a StringTable: its header, key, padding and value, as windres
+// writes them.
+func stringEntry(key, value string) []byte {
+	k := utf16le(key + "\x00")
+	v := utf16le(value + "\x00")
+	b := make([]byte, 6)
+	b = append(b, k...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	b = append(b, v...)
+	binary.LittleEndian.PutUint16(b[0:], uint16(len(b)))
+	binary.LittleEndian.PutUint16(b[2:], uint16(len(v)/2))
+	binary.LittleEndian.PutUint16(b[4:], 1)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func TestVersionStrings(t *testing.T) {
+	b := versionInfo(1, 2, 3, 4)
+	for len(b)%4 != 0 { // every String starts on a 32-bit boundary of the resource
+		b = append(b, 0)
+	}
+	b = append(b, stringEntry("CompanyName", "The Onboard365 project")...)
+	b = append(b, stringEntry("LegalCopyright", "Copyright (c) 2026 The Onboard365 authors")...)
+	b = append(b, stringEntry("ProductName", "Onboard365")...)
+	got := versionStrings(b)
+	want := map[string]string{"CompanyName": "The Onboard365 project", "LegalCopyright": "Copyright (c) 2026 The Onboard365 authors", "ProductName": "Onboard365"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if _, ok := got["FileDescription"]; ok {
+		t.Error("a missing key was found")
+	}
+	// A value that claims to run past the end is empty, not read out of bounds.
+	cut := stringEntry("CompanyName", "x")
+	binary.LittleEndian.PutUint16(cut[2:], 5000)
+	if got := versionStrings(cut); got["CompanyName"] != "" {
+		t.Errorf("a value past the end gave %q", got["CompanyName"])
+	}
+}
+
 func mapsEqual(a, b map[uint32]int) bool {
 	if len(a) != len(b) {
 		return false
@@ -232,13 +278,20 @@ func TestResourceWalkRefusesBadOffsets(t *testing.T) {
 	}
 }
 
+// goodManifest has what the shipped manifest has, in another attribute order.
+const goodManifest = `<assembly><compatibility><application><supportedOS Id="{8e0f7a12-bfb3-4fe8-b9a5-48fd50a15a9a}"/></application></compatibility>
+<windowsSettings><dpiAwareness xmlns="http://schemas.microsoft.com/SMI/2016/WindowsSettings">PerMonitorV2, PerMonitor</dpiAwareness></windowsSettings>
+<dependency><dependentAssembly><assemblyIdentity type="win32" version="6.0.0.0" name="Microsoft.Windows.Common-Controls"/></dependentAssembly></dependency></assembly>`
+
 func TestProblems(t *testing.T) {
 	good := report{
 		Machine:     pe.IMAGE_FILE_MACHINE_AMD64,
 		Subsystem:   pe.IMAGE_SUBSYSTEM_WINDOWS_GUI,
-		Types:       map[uint32]int{rtIcon: 6, rtGroupIcon: 1, rtVersion: 1, rtManifest: 1},
-		Icons:       []string{"256x256 32-bit"},
+		Types:       map[uint32]int{rtIcon: 7, rtGroupIcon: 1, rtVersion: 1, rtManifest: 1},
+		Icons:       []string{"16x16 32-bit", "24x24 32-bit", "32x32 32-bit", "48x48 32-bit", "64x64 32-bit", "128x128 32-bit", "256x256 32-bit"},
 		FileVersion: "0.1.0.1",
+		Strings:     map[string]string{"CompanyName": "The Onboard365 project", "LegalCopyright": "Copyright (c) 2026", "ProductName": "Onboard365", "FileDescription": "Onboard365"},
+		Manifest:    goodManifest,
 	}
 	tests := []struct {
 		name    string
@@ -257,6 +310,22 @@ func TestProblems(t *testing.T) {
 		{"another version", func(*report) {}, "0.2.0.1", false, []string{`want "0.2.0.1"`}},
 		{"unsigned when a signature is required", func(*report) {}, "", true, []string{"not signed"}},
 		{"a 32-bit program", func(r *report) { r.Machine = pe.IMAGE_FILE_MACHINE_I386 }, "", false, []string{"not AMD64"}},
+		// What fyne package wrote: one image labelled 256, no company or copyright, a bare manifest.
+		{"one icon size", func(r *report) { r.Icons = []string{"256x256 32-bit"} }, "", false,
+			[]string{"the icon lacks the sizes 16, 24, 32, 48, 64, 128"}},
+		{"no company or copyright", func(r *report) {
+			r.Strings = map[string]string{"ProductName": "Onboard365", "FileDescription": "Onboard365"}
+		}, "", false, []string{"no CompanyName", "no LegalCopyright"}},
+		{"a bare manifest", func(r *report) {
+			r.Manifest = `<assembly><assemblyIdentity version="0.1.0.1" name="Onboard365"/></assembly>`
+		}, "", false,
+			[]string{"supportedOS", "PerMonitorV2", "Common Controls 6"}},
+		{"DPI aware only per system", func(r *report) { r.Manifest = strings.Replace(goodManifest, "PerMonitorV2, PerMonitor", "System", 1) }, "", false,
+			[]string{"PerMonitorV2"}},
+		{"Common Controls 5", func(r *report) {
+			r.Manifest = strings.Replace(goodManifest, `version="6.0.0.0"`, `version="5.82.0.0"`, 1)
+		}, "", false,
+			[]string{"Common Controls 6"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,6 +400,7 @@ func TestSubsystemOfRealPrograms(t *testing.T) {
 func FuzzInspect(f *testing.F) {
 	f.Add([]byte("MZ"), []byte{})
 	f.Add([]byte{}, rsrcSection(0x5000, []res{{rtGroupIcon, 1, groupIcon(1)}, {rtIcon, 1, []byte{1}}}))
+	f.Add([]byte{}, append(versionInfo(0, 1, 0, 1), stringEntry("CompanyName", "x")...))
 	f.Fuzz(func(t *testing.T, file, section []byte) {
 		_, _ = inspect(bytes.NewReader(file))
 		r := resources{data: section, rva: 0x5000, section: section, sectionRVA: 0x5000}
@@ -350,6 +420,7 @@ func FuzzInspect(f *testing.F) {
 				_, _ = iconGroup(l.data, icons)
 			case rtVersion:
 				_ = fileVersion(l.data)
+				_ = versionStrings(l.data)
 			}
 		}
 	})

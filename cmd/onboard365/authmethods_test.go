@@ -115,7 +115,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	tapButton(t, win, "Apply the changes")
 	waitStep()
 	mustSay(t, win, "2 of 2 users switched. Read again, 2 now default to a Microsoft Authenticator notification.",
-		"Pat Fernandez: Done: it now defaults to a Microsoft Authenticator notification.")
+		"Pat Fernandez: Done: this user now defaults to a Microsoft Authenticator notification.")
 
 	// What Microsoft (the sandbox) holds now, read without the page.
 	tid := ""
@@ -147,7 +147,7 @@ func TestAuthenticatorPageOnTheSandbox(t *testing.T) {
 	chooseTenant(t, win, "Lamna Healthcare")
 	settle()
 	tapButton(t, win, "Read the users")
-	mustSay(t, win, "Step 1 of 4: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
+	mustSay(t, win, "Step 1 of 5: Choose the tenant", "Lamna Healthcare has no Microsoft Entra ID P1 licence.")
 }
 
 // TestCheckAuthenticatorOnTheSandbox runs "onboard365 check authenticator" on the sandbox: a

@@ -30,6 +30,7 @@ const (
 // with an account once the flags are right.
 type check struct {
 	name, usage string
+	line        string // what it does, in one line, for onboard365 check --help
 	flags       flags
 	own         func(fs *flag.FlagSet) func() error // registers the check's own flags; the function it returns checks them
 	run         func(ctx context.Context, f *factory, stdout, stderr io.Writer) int
@@ -38,13 +39,20 @@ type check struct {
 // runCheck handles "onboard365 check NAME ...": each check is what its wizard reads and judges,
 // for a computer where the window cannot open. None changes anything.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	checks := map[string]check{"gdap": gdapCheck(), "authenticator": authenticatorCheck(), "troubleshoot": troubleshootCheck(), "app": appCheck(), "all": allCheck()}
+	all := []check{allCheck(), gdapCheck(), authenticatorCheck(), troubleshootCheck(), appCheck()}
+	checks := map[string]check{}
+	for _, c := range all {
+		checks[c.name] = c
+	}
 	if len(args) == 0 || checks[args[0]].run == nil {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(stdout, checks["gdap"].usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
+			printChecks(stdout, all)
 			return exitAllPass
 		}
-		fmt.Fprintln(stderr, `onboard365 check: the checks are "all", "gdap", "authenticator", "troubleshoot" and "app". Run onboard365 check gdap --help (or all --help, authenticator --help, troubleshoot --help, app --help) to see the options.`)
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "onboard365 check: there is no check called %q.\n\n", args[0])
+		}
+		printChecks(stderr, all)
 		return exitUsage
 	}
 	c := checks[args[0]]
@@ -54,6 +62,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Usage = func() {
 		fmt.Fprint(stderr, c.usage)
 		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\n"+sandboxHelp) // every check takes --sandbox and --cloud
 	}
 	f := &factory{stderr: stderr}
 	f.register(fs, c.flags)
@@ -82,6 +91,30 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return c.run(ctx, f, stdout, stderr)
 }
 
+// printChecks lists every check with what it does, one a line: onboard365 check --help.
+func printChecks(w io.Writer, all []check) {
+	fmt.Fprint(w, "Usage: onboard365 check CHECK [options]\n\n"+
+		"Each check reads and judges what its wizard in the app reads, for a computer where the window\n"+
+		"cannot open or for a script. None changes anything. The checks:\n\n")
+	for _, c := range all {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.line)
+	}
+	fmt.Fprint(w, "\nRun onboard365 check CHECK --help to see a check's options.\n\n"+sandboxHelp+exitHelp)
+}
+
+// sandboxHelp says which sandbox a check reaches: the one it starts, or the window's.
+const sandboxHelp = `--sandbox starts a sandbox of the check's own, with the scenario as it begins: what you fixed in
+the window's sandbox does not show there. To check the sandbox the window works on, run both on
+one: start "onboard365 sandbox serve --cloud-out sandbox.json", open the window with
+"onboard365 --cloud sandbox.json", and check with "onboard365 check gdap --cloud sandbox.json".
+
+`
+
+// exitHelp is what every check's exit code means.
+const exitHelp = `Exit code: 0 when everything checked passes, 1 when something does not (or the check could not
+run), 2 when the command line is wrong.
+`
+
 // fail prints why a check could not run and returns its exit code.
 func fail(stderr io.Writer, name string, err error) int {
 	fmt.Fprintln(stderr, "onboard365 check "+name+":", explain.Sentence(err))
@@ -102,13 +135,14 @@ func printed(stderr io.Writer, name string, err error, passes bool) int {
 
 func gdapCheck() check {
 	var profile string
-	return check{name: "gdap", usage: `Usage: onboard365 check gdap [--profile NAME] [--format table|json|csv|html] [--sandbox]
+	return check{name: "gdap", line: "every customer's GDAP relationships against a role profile (GDAP relationships)",
+		usage: `Usage: onboard365 check gdap [--profile NAME] [--format table|json|csv|html] [--sandbox [--scenario NAME] | --cloud FILE]
 
 Checks every customer's GDAP relationships against a role profile: are the roles the profile
 needs granted, assigned to a group you are in, and not about to end? It changes nothing.
 
 It uses the sign-in you kept in the app (sign in once in the window and keep the sign-in).
-With --sandbox it checks the built-in sandbox's customers instead and needs no sign-in.
+With --sandbox it checks a sandbox of its own instead and needs no sign-in (see below).
 
 Exit code: 0 when every customer passes, 1 when one does not (or the check could not run),
 2 when the command line is wrong.
@@ -128,7 +162,7 @@ Options:
 			g := app.NewGDAP(a)
 			r, err := g.Check(ctx, app.GDAPRequest{Profile: profile}, nil)
 			if err != nil {
-				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n(Details: %v)\n", gdap.Explain(err), err)
+				fmt.Fprintf(stderr, "onboard365 check gdap: could not read your GDAP relationships. %s\n", gdap.Explain(err))
 				return exitProblem
 			}
 			return printed(stderr, "gdap", g.Export(r, f.format, stdout), r.Passes())
@@ -137,7 +171,8 @@ Options:
 
 func authenticatorCheck() check {
 	var customer, users string
-	return check{name: "authenticator", usage: `Usage: onboard365 check authenticator --customer NAME [--user UPN,...] [--format table|json] [--sandbox]
+	return check{name: "authenticator", line: "one tenant's users whose default MFA method is not Authenticator (Authenticator default method)",
+		usage: `Usage: onboard365 check authenticator --customer NAME [--user UPN,...] [--format table|json] [--sandbox [--scenario NAME] | --cloud FILE]
 
 Lists the users of a customer (or of your partner tenant, --customer partner) whose default MFA
 method is not a Microsoft Authenticator notification, grouped as the app's wizard groups them,
@@ -183,7 +218,8 @@ Options:
 func troubleshootCheck() check {
 	var req app.TroubleshootRequest
 	var everyone bool
-	return check{name: "troubleshoot", usage: `Usage: onboard365 check troubleshoot [--customer ID | --all] [--format table|json|csv|html] [--service-account UPN] [--sandbox]
+	return check{name: "troubleshoot", line: `why customers refuse your tools, their "400" errors (Troubleshoot "400" errors)`,
+		usage: `Usage: onboard365 check troubleshoot [--customer ID | --all] [--profile NAME] [--service-account UPN] [--format table|json|csv|html] [--sandbox [--scenario NAME] | --cloud FILE]
 
 Finds why customers refuse your tools (the "400" errors of integrations): MFA enforcement in your
 partner tenant, risky partner accounts, your sign-in's MFA, and for each customer whether
@@ -233,7 +269,8 @@ Options:
 
 func appCheck() check {
 	var appName, account string
-	return check{name: "app", usage: `Usage: onboard365 check app [options]
+	return check{name: "app", line: "the app registration, and what its wizard would change (App registration)",
+		usage: `Usage: onboard365 check app [--name NAME] [--account UPN] [--sandbox [--scenario NAME] | --cloud FILE]
 
 Reads your app registration, its service principal, redirect addresses, permissions, secrets and
 admin consent, and says what the App registration wizard would change. It changes nothing.

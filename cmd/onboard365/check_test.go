@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -107,11 +110,16 @@ func TestCheckUsage(t *testing.T) {
 		wantStderr string
 		wantStdout string
 	}{
-		{"no check named", []string{"check"}, 2, `the checks are "all", "gdap", "authenticator", "troubleshoot" and "app"`, ""},
-		{"unknown check", []string{"check", "dap"}, 2, `the checks are "all", "gdap", "authenticator", "troubleshoot" and "app"`, ""},
+		{"no check named", []string{"check"}, 2, "  troubleshoot   why customers refuse your tools", ""},
+		{"unknown check", []string{"check", "dap"}, 2, `there is no check called "dap"`, ""},
 		{"authenticator help", []string{"check", "authenticator", "--help"}, 0, "onboard365 check authenticator --customer NAME", ""},
 		{"help", []string{"check", "gdap", "--help"}, 0, "needs no sign-in", ""},
-		{"help of check", []string{"check", "--help"}, 0, "", "onboard365 check gdap"},
+		// The sandbox a check starts is its own: the help says so, and how to reach the window's.
+		{"help says which sandbox", []string{"check", "gdap", "--help"}, 0, "what you fixed in\nthe window's sandbox does not show there", ""},
+		{"troubleshoot help names every option", []string{"check", "troubleshoot", "--help"}, 0, "[--profile NAME]", ""},
+		{"help of check", []string{"check", "--help"}, 0, "", "  app            the app registration"},
+		{"help of check lists gdap", []string{"check", "--help"}, 0, "", "  gdap           every customer's GDAP relationships"},
+		{"help of check lists authenticator", []string{"check", "help"}, 0, "", "  authenticator  one tenant's users"},
 		{"bad format", []string{"check", "gdap", "--format", "xml"}, 2, "--format is table, json, csv or html", ""},
 		{"unknown profile", []string{"check", "gdap", "--profile", "Nope", "--sandbox"}, 2, `no role profile called "Nope"`, ""},
 		{"unknown flag", []string{"check", "gdap", "--nope"}, 2, "flag provided but not defined", ""},
@@ -141,5 +149,53 @@ func TestCheckGDAPNeedsTheApp(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "app registration") || !strings.Contains(stderr.String(), "--client-id") || stdout.Len() != 0 {
 		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+}
+
+// Every check's usage line names each of its own options (troubleshoot's lacked --profile), and
+// its --help lists every option it takes.
+func TestEveryCheckNamesItsOptions(t *testing.T) {
+	for _, c := range []check{gdapCheck(), authenticatorCheck(), troubleshootCheck(), appCheck()} {
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.own(fs)
+		synopsis, _, _ := strings.Cut(c.usage, "\n")
+		fs.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(synopsis, "--"+f.Name) {
+				t.Errorf("check %s: its usage line %q does not name --%s", c.name, synopsis, f.Name)
+			}
+		})
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"check", c.name, "--help"}, &stdout, &stderr); code != 0 {
+			t.Errorf("check %s --help: exit code %d", c.name, code)
+		}
+		all := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		(&factory{}).register(all, c.flags)
+		c.own(all)
+		all.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(stderr.String(), "  -"+f.Name) {
+				t.Errorf("check %s --help does not list -%s", c.name, f.Name)
+			}
+		})
+	}
+}
+
+// A check reaches the sandbox the window works on: a sandbox served by another process (here
+// started by the test), through the cloud file it printed. A fix made there shows in the check.
+func TestCheckReachesAServedSandbox(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	srv, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "sandbox.json")
+	b, _ := json.Marshal(srv.Cloud())
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"check", "gdap", "--cloud", file}, &stdout, &stderr)
+	if code != exitProblem || !strings.Contains(stdout.String(), "Wingtip Toys") {
+		t.Fatalf("exit code %d, stdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }

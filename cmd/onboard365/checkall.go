@@ -15,7 +15,8 @@ import (
 // as Home shows it (internal/health).
 func allCheck() check {
 	var template string
-	return check{name: "all", usage: `Usage: onboard365 check all [--template NAME] [--format table|json|csv|html] [--sandbox]
+	return check{name: "all", line: "everything at once: one verdict per customer and one for your partner tenant (Home)",
+		usage: `Usage: onboard365 check all [--template NAME] [--format table|json|csv|html] [--sandbox]
 
 Checks everything at once and gives one verdict per customer and one for your partner tenant:
 for each customer, whether your technicians get a token there (access), the app's consent,

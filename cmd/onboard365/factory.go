@@ -64,7 +64,7 @@ func (f *factory) register(fs *flag.FlagSet, want flags) {
 	if want.window {
 		what = "run on"
 	}
-	sandboxText := "check the built-in sandbox (a simulated Microsoft cloud on this computer); needs no sign-in"
+	sandboxText := "check a sandbox started for this check (a simulated Microsoft cloud on this computer, see below); needs no sign-in"
 	if want.window {
 		sandboxText = "run on the built-in sandbox, a simulated Microsoft cloud on this computer"
 	}
@@ -168,16 +168,16 @@ type unrecordable struct{ err error }
 
 func (u unrecordable) Record(context.Context, audit.Entry) error { return u.err }
 
-// signedIn is the account a command reads with: on the sandbox its technician, signed in through
-// the sandbox's pages in this process (nothing is kept); elsewhere the sign-in kept in the app.
+// signedIn is the account a command reads with: on a sandbox (started here with --sandbox, or
+// another process's with --cloud) its technician, signed in through the sandbox's pages in this
+// process (nothing is kept); elsewhere the sign-in kept in the app.
 func (f *factory) signedIn(ctx context.Context) (*app.Account, error) {
 	c, err := f.cloud(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if c.Sandbox && !f.useSandbox {
-		return nil, errors.New("this cloud file describes a sandbox that runs in another process; use --sandbox to check a sandbox, which needs no sign-in")
-	}
+	// A sandbox of another process (onboard365 sandbox serve, which the window can work on with
+	// --cloud too) is signed in to as one started here is: through its pages, as its technician.
 	a, err := f.account(c)
 	if err != nil {
 		return nil, err

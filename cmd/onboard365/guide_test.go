@@ -36,7 +36,7 @@ const (
 // guideTour walks every wizard on the sandbox as a person would, taking the guide's pictures.
 var guideTour = []screenshot.Action{
 	{Page: ui.PageSignIn}, {Shot: "sign-in-1-account"},
-	{Tap: "Sign in"}, {Tap: "Sign in"}, {Wait: true},
+	{Tap: "Sign in"}, {Tap: "Sign in to the sandbox"}, {Wait: true},
 	{Tap: "Next"}, {Wait: true}, {Shot: "sign-in-2-verdict"},
 	{Tap: "Keep this sign-in"}, {Wait: true}, {Tap: "Finish"}, {Shot: "sign-in-3-done"},
 	{Page: ui.PageAppRegistry}, {Shot: "app-registration-1-choose"},

@@ -12,6 +12,7 @@ import (
 	"github.com/onboard365/onboard365/internal/audit"
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/cloud"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/sandbox"
 	"github.com/onboard365/onboard365/internal/vault"
@@ -37,6 +38,7 @@ type Account struct {
 
 	mu       sync.Mutex
 	launched func(Launch)   // the current sign-in's way to tell the page where it opened
+	ending   *ending        // the current sign-in's ending, for its page to end it (Launch.End)
 	kept     bool           // the user chose to keep a sign-in in this run
 	recorder audit.Recorder // the audit trail every change is recorded in (audit.go); nil: none
 }
@@ -64,10 +66,8 @@ func NewAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*Acc
 	if name := c.KeychainName(); name != "" {
 		service += "." + name
 	}
-	if c.Sandbox {
-		if clientID == "" {
-			clientID = sandbox.AppID
-		}
+	if clientID == "" {
+		clientID = c.ClientID // the app the cloud already has (the sandbox's, when its scenario has one)
 	}
 	v := vault.NewForService(store, service)
 	if clientID == "" {
@@ -85,7 +85,7 @@ func NewAccount(c cloud.Cloud, store vault.Store, clientID, tenant string) (*Acc
 	a.appID = clientID
 	a.auth, err = auth.New(auth.Config{
 		Cloud: c, ClientID: clientID, Tenant: tenant, Cache: a.cache,
-		OpenURL: a.launcher(a.users, a.tell),
+		OpenURL: a.launcher(a.users, a.tell, a.endSignIn),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set up the sign-in: %w", err)
@@ -106,26 +106,53 @@ func (a *Account) tell(l Launch) {
 	}
 }
 
+// endSignIn ends the technician's sign-in in progress (its page's Launch.End).
+func (a *Account) endSignIn(err error) {
+	a.mu.Lock()
+	e := a.ending
+	a.mu.Unlock()
+	if e != nil {
+		e.End(err)
+	}
+}
+
+// NeedsApp says whether the account knows no app registration to sign in with. Then every
+// sign-in says ErrNoApp, and the window leads to App registration first.
+func (a *Account) NeedsApp() bool { return a.appMissing() }
+
+// noteMissingApp: a sign-in that Microsoft refused because it does not know the app in this
+// tenant (AADSTS700016: the app registration was never made here, or was deleted) means there
+// is no app to sign in with, until App registration makes or finds one.
+func (a *Account) noteMissingApp(err error) {
+	if x, ok := explain.Of(err); ok && strings.EqualFold(x.Code, "AADSTS700016") {
+		a.mu.Lock()
+		a.noApp = true
+		a.mu.Unlock()
+	}
+}
+
 // ErrNoApp is what signing in says before there is an app registration to sign in with.
-var ErrNoApp = errors.New("Onboard365 needs its app registration in your partner tenant before it can sign you in. " +
-	"Open App registration: it signs an administrator in and creates the app. Or start Onboard365 with --client-id and the " +
-	"application (client) id of an app registration that allows public client flows, or try everything in the sandbox first")
+var ErrNoApp = errors.New("Onboard365 has no app registration in your partner tenant to sign you in with yet. " +
+	"Open App registration first: an administrator of your partner tenant signs in there, and Onboard365 creates the app " +
+	"(or repairs the one you have) and then signs you in with it")
 
 // Interactive signs in with a fresh session.
 func (a *Account) Interactive(ctx context.Context, hint string, launched func(Launch)) (Evidence, error) {
 	if a.appMissing() {
 		return Evidence{}, ErrNoApp
 	}
+	e := newEnding(ctx)
 	a.mu.Lock()
-	a.launched = launched
+	a.launched, a.ending = launched, &e
 	a.mu.Unlock()
 	defer func() {
 		a.mu.Lock()
-		a.launched = nil
+		a.launched, a.ending = nil, nil
 		a.mu.Unlock()
 	}()
-	res, err := a.authn().SignIn(ctx, hint)
-	if err != nil {
+	res, err := a.authn().SignIn(e.ctx, hint)
+	if err = e.result(err); err != nil {
+		a.noteMissingApp(err)
 		return Evidence{}, err
 	}
 	return evidence(res.Claims, res.Verdict), nil
@@ -136,10 +163,25 @@ func (a *Account) DeviceCode(ctx context.Context, show func(DeviceCode)) (Eviden
 	if a.appMissing() {
 		return Evidence{}, ErrNoApp
 	}
-	res, err := a.authn().SignInWithDeviceCode(ctx, func(c auth.DeviceCode) {
-		show(DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message})
+	e := newEnding(ctx)
+	res, err := a.authn().SignInWithDeviceCode(e.ctx, func(c auth.DeviceCode) {
+		dc := DeviceCode{UserCode: c.UserCode, VerificationURL: c.VerificationURL, Message: c.Message, End: e.End}
+		if a.inApp {
+			// The sandbox's device page is answered in the app, as its sign-in page is: "another
+			// device" would need the sandbox's own certificate authority trusted there.
+			dc.InAppUsers = a.users
+			dc.InApp = func(ctx context.Context, user, password string, approve bool) error {
+				err := sandbox.EnterDeviceCode(ctx, a.hc, c.VerificationURL, c.UserCode, user, password, approve)
+				if err != nil {
+					e.End(err)
+				}
+				return err
+			}
+		}
+		show(dc)
 	})
-	if err != nil {
+	if err = e.result(err); err != nil {
+		a.noteMissingApp(err)
 		return Evidence{}, err
 	}
 	return evidence(res.Claims, res.Verdict), nil
@@ -170,12 +212,31 @@ func (a *Account) keptTenants(ctx context.Context) []string {
 	return out
 }
 
+// KeptForThisRun is what Keep says on the sandbox when the keychain cannot be used (locked,
+// missing): the sign-in stays in memory and works until Onboard365 is closed, so the sandbox can
+// be walked through anyway. Keychain is the keychain's own sentence (how to unlock it).
+type KeptForThisRun struct{ Keychain error }
+
+func (e *KeptForThisRun) Error() string {
+	return "The sign-in is kept in memory for this run of the sandbox only, and works until you close Onboard365: " +
+		"the keychain could not be used. " + e.Keychain.Error()
+}
+
+func (e *KeptForThisRun) Unwrap() error { return e.Keychain }
+
 // Keep writes the sign-in to the keychain: only one whose final verdict is YES (auth.Keepable).
+// When the keychain cannot be used, the sign-in stays in memory for this run and works there
+// until the app closes; the error says how to make the keychain usable (vault's sentence for
+// each system), and on the sandbox it is a *KeptForThisRun.
 func (a *Account) Keep(ctx context.Context) error {
 	if err := a.authn().Keepable(); err != nil {
 		return err
 	}
 	if err := a.cache.Flush(ctx); err != nil {
+		var unavailable *vault.UnavailableError
+		if a.cloud.Sandbox && errors.As(err, &unavailable) {
+			return &KeptForThisRun{Keychain: err}
+		}
 		return err
 	}
 	a.mu.Lock()
@@ -202,7 +263,8 @@ func (a *Account) Inspect(token, wantTenant, wantUPN string) (Evidence, error) {
 
 // evidence turns claims and a verdict into what the page shows: nothing secret.
 func evidence(c auth.Claims, v auth.Verdict) Evidence {
-	ev := Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Notes: v.Notes, Account: c.Upn}
+	ev := Evidence{Compliant: v.Compliant, Reasons: v.Reasons, Notes: v.Notes, Account: c.Upn,
+		Pending: !v.Compliant && v.PartnerCenter == auth.PartnerCenterNotAsked && v.MFALeftToPartnerCenter && v.TenantMatches && v.AccountMatches}
 	add := func(name, value string) {
 		if value != "" {
 			ev.Claims = append(ev.Claims, [2]string{name, value})

@@ -145,25 +145,44 @@ func (s *AppRegistration) reference() (*learn.Data, error) {
 
 // adminSession signs an administrator in for the needs, showing the sign-in where it opened.
 func (s *AppRegistration) adminSession(ctx context.Context, n permissions.Needs, hint string, launched func(Launch)) (*appreg.AdminSession, Evidence, error) {
-	admin, err := appreg.NewAdminSession(s.a.cloud, n, s.a.tenant, s.a.launcher(s.a.users, launched), nil)
+	e := newEnding(ctx)
+	admin, err := appreg.NewAdminSession(s.a.cloud, n, s.a.tenant, s.a.launcher(s.a.users, launched, e.End), nil)
 	if err != nil {
+		e.end(nil)
 		return nil, Evidence{}, err
 	}
-	res, err := admin.SignIn(ctx, hint)
-	if err != nil {
+	res, err := admin.SignIn(e.ctx, hint)
+	if err = e.result(err); err != nil {
 		return nil, Evidence{}, err
 	}
 	return admin, evidence(res.Claims, res.Verdict), nil
 }
 
-// SignInAdmin signs an administrator in to manage the app registration the choice describes.
-func (s *AppRegistration) SignInAdmin(ctx context.Context, c AppChoice, hint string, launched func(Launch)) (AppAdmin, error) {
+// CheckChoice says what is wrong with a choice (a redirect address that is not one, an account
+// that is not a sign-in name), so the step where it was typed says so; SignInAdmin refuses the
+// same choice for the same reason. It reads nothing from Microsoft.
+func (s *AppRegistration) CheckChoice(c AppChoice, account string) error {
+	if err := CheckSignInName("the administrator account", account); err != nil {
+		return err
+	}
+	_, _, err := s.derive(c)
+	return err
+}
+
+// derive is what the choice needs, from Microsoft's pages (internal/reference/learn).
+func (s *AppRegistration) derive(c AppChoice) (permissions.Choice, permissions.Needs, error) {
 	ref, err := s.reference()
 	if err != nil {
-		return AppAdmin{}, err
+		return permissions.Choice{}, permissions.Needs{}, err
 	}
 	choice := permissions.Choice{Name: c.Name, Integrations: c.Integrations, WebRedirects: c.RedirectURIs, AdminAgents: c.AdminAgents}
 	n, err := permissions.Derive(ref, choice)
+	return choice, n, err
+}
+
+// SignInAdmin signs an administrator in to manage the app registration the choice describes.
+func (s *AppRegistration) SignInAdmin(ctx context.Context, c AppChoice, hint string, launched func(Launch)) (AppAdmin, error) {
+	choice, n, err := s.derive(c)
 	if err != nil {
 		return AppAdmin{}, err
 	}

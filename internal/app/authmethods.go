@@ -232,7 +232,7 @@ func (a *Authenticator) ExportInstructions(list UserList, w io.Writer) error {
 	return authmethods.WriteInstructions(w, orgName(list.tenant.Name), authmethods.NeedInstructions(list.findings))
 }
 
-// orgName is the organisation the instructions speak of: "your work account" reads better than
+// orgName is the organization the instructions speak of: "your work account" reads better than
 // "your Your partner tenant account".
 func orgName(name string) string {
 	if name == partnerName || strings.TrimSpace(name) == "" {

@@ -20,20 +20,32 @@
 // new client secret the App registration wizard shows once.
 package app
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Evidence is what a sign-in shows about itself: the verdict and the claims behind it.
 type Evidence struct {
-	Compliant bool        // Yes: MFA present, right tenant, right account
-	Reasons   []string    // plain sentences for every check that failed
-	Notes     []string    // what the person should know besides the verdict (e.g. a pasted token's signature is not checked)
-	Account   string      // the account that signed in
-	Claims    [][2]string // name, value pairs that matter (amr, tid, upn, exp, scp); never the token
+	Compliant bool // Yes: MFA present, right tenant, right account
+	// Pending: the token's own checks pass but one, which Partner Center's live answer settles
+	// (an ngcmfa sign-in): not Yes yet, but not to be thrown away before Partner Center is asked.
+	Pending bool
+	Reasons []string    // plain sentences for every check that failed
+	Notes   []string    // what the person should know besides the verdict (e.g. a pasted token's signature is not checked)
+	Account string      // the account that signed in
+	Claims  [][2]string // name, value pairs that matter (amr, tid, upn, exp, scp); never the token
 }
 
 // DeviceCode is what a person types on another device.
 type DeviceCode struct {
 	UserCode, VerificationURL, Message string
+	// InApp, when set, means the device page is the sandbox's: the app answers it itself with
+	// the code, as the person would on another device (InAppUsers are the accounts to offer).
+	InApp      func(ctx context.Context, username, password string, approveMFA bool) error
+	InAppUsers []string
+	// End ends the sign-in that waits for the code, as Launch.End does.
+	End func(err error)
 }
 
 // Stored describes what the keychain keeps, without any secret.

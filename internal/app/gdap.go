@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/onboard"
@@ -125,7 +126,7 @@ func (g *GDAP) Apply(ctx context.Context, p plan.Plan, progress func(done, total
 	}
 	out := make([]plan.Outcome, len(p.Fixes))
 	for i, f := range p.Fixes {
-		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
+		out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + explain.Sentence(err)}
 	}
 	return words.Cleaned(out)
 }

@@ -41,7 +41,7 @@ func (a *Account) useApp(clientID string) error {
 	if a.ClientID() == clientID {
 		return nil
 	}
-	n, err := auth.New(auth.Config{Cloud: a.cloud, ClientID: clientID, Tenant: a.tenant, Cache: a.cache, OpenURL: a.launcher(a.users, a.tell)})
+	n, err := auth.New(auth.Config{Cloud: a.cloud, ClientID: clientID, Tenant: a.tenant, Cache: a.cache, OpenURL: a.launcher(a.users, a.tell, a.endSignIn)})
 	if err != nil {
 		return fmt.Errorf("set up the sign-in with the new app: %w", err)
 	}

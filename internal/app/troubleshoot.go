@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/auth"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
@@ -182,7 +183,7 @@ func (s *Troubleshoot) Apply(ctx context.Context, p plan.Plan, progress func(don
 	if err != nil {
 		out := make([]plan.Outcome, len(p.Fixes))
 		for i, f := range p.Fixes {
-			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + err.Error() + "."}
+			out[i] = plan.Outcome{FixID: f.ID, Who: f.Who, Sentence: "Not applied: " + explain.Sentence(err)}
 		}
 		return words.Cleaned(out)
 	}
@@ -317,13 +318,15 @@ func (a *Account) customerAdminSignIn(ctx context.Context, tenantID string, laun
 			users = []string{sandbox.CustomerAdmin(domain)}
 		}
 	}
+	e := newEnding(ctx)
+	defer e.end(nil)
 	admin, err := auth.New(auth.Config{Cloud: a.cloud, ClientID: clientID, Tenant: tenantID, SignInScope: auth.GraphScope,
-		OpenURL: a.launcher(users, launched)})
+		OpenURL: a.launcher(users, launched, e.End)})
 	if err != nil {
 		return nil, err
 	}
-	res, err := admin.SignIn(ctx, "")
-	if err != nil {
+	res, err := admin.SignIn(e.ctx, "")
+	if err = e.result(err); err != nil {
 		return nil, err
 	}
 	if err := troubleshoot.CustomerAdminProblem(res.Claims, tenantID); err != nil {

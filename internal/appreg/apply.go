@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/retry"
 	"github.com/onboard365/onboard365/internal/words"
@@ -133,7 +134,7 @@ func (a *applier) now() time.Time {
 
 func (a *applier) make(ctx context.Context, ch Change) Outcome {
 	done := func(s string) Outcome { return Outcome{Change: ch, Done: true, Sentence: s} }
-	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: err.Error(), Err: err} }
+	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: explain.Sentence(err), Err: err} }
 	skip := func(why string) Outcome { return Outcome{Change: ch, Sentence: "Not made: " + why} }
 
 	if ch.Kind != CreateApp && a.res.App == nil {
@@ -330,7 +331,7 @@ func notYetThere(err error) bool {
 }
 
 func (a *applier) addSecret(ctx context.Context, ch Change) Outcome {
-	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: err.Error(), Err: err} }
+	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: explain.Sentence(err), Err: err} }
 	app := a.res.App
 	end := a.now().Add(SecretLifetime).UTC().Truncate(time.Second)
 	body := map[string]any{"passwordCredential": map[string]any{
@@ -359,7 +360,7 @@ func (a *applier) addSecret(ctx context.Context, ch Change) Outcome {
 		a.res.App.PasswordCredentials = withoutKey(a.res.App.PasswordCredentials, made.KeyID)
 		a.res.Secret = nil
 		return fail(&Problem{What: "The new client secret did not work, so Onboard365 removed it again and kept the old one.",
-			Why: err.Error(), Do: "Wait a minute, then press Try again.", err: err})
+			Why: explain.Sentence(err), Do: "Wait a minute, then press Try again.", err: err})
 	}
 	s.Works, a.newWorks = true, true
 	if a.opts.Keychain == nil {
@@ -367,7 +368,7 @@ func (a *applier) addSecret(ctx context.Context, ch Change) Outcome {
 	}
 	if err := a.opts.Keychain.PutClientSecret(ctx, app.AppID, s.Text, end); err != nil {
 		return fail(&Problem{What: "The new client secret works, but this computer's keychain did not take it.", err: err,
-			Why: err.Error(), Do: "Copy the secret now (it is shown only once) into your password manager, then fix the keychain and run this wizard again."})
+			Why: explain.Sentence(err), Do: "Copy the secret now (it is shown only once) into your password manager, then fix the keychain and run this wizard again."})
 	}
 	s.Stored = true
 	return Outcome{Change: ch, Done: true, Sentence: "Added a client secret valid until " + words.Day(end) + ", checked that it works, and kept it in this computer's keychain."}
@@ -398,7 +399,7 @@ func (a *applier) checkSecret(ctx context.Context, s *NewSecret) error {
 }
 
 func (a *applier) grantDelegated(ctx context.Context, ch Change) Outcome {
-	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: err.Error(), Err: err} }
+	fail := func(err error) Outcome { return Outcome{Change: ch, Sentence: explain.Sentence(err), Err: err} }
 	resource := a.graphSP
 	name := "Microsoft Graph"
 	if ch.ResourceAppID == permissions.PartnerCenterAppID {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
 	"github.com/onboard365/onboard365/internal/auth"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/partnercenter"
 	"github.com/onboard365/onboard365/internal/words"
 )
@@ -137,10 +138,10 @@ func check(ctx context.Context, c Customer, probe Probe, n permissions.Needs) Cu
 		c.Status, c.Sentence = NeedsConsent, "The app has no consent in "+c.Name+" yet."
 	case err != nil:
 		c.Status = CouldNotCheck
-		why := strings.TrimSpace(err.Error())
+		why := explain.Sentence(err)
 		var te *auth.TokenError
 		if errors.As(err, &te) {
-			why = strings.TrimSpace(te.Explanation.String()) // without the tenant id the error names
+			why = strings.TrimSpace(te.Explained.String()) // without the tenant id the error names
 		}
 		c.Sentence = "Onboard365 could not check " + c.Name + ". " + why
 	default:

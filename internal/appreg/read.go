@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/appreg/permissions"
+	"github.com/onboard365/onboard365/internal/explain"
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/vault"
 )
@@ -225,7 +226,7 @@ func readStored(ctx context.Context, k Keychain) StoredSecret {
 	case errors.Is(err, vault.ErrNotFound):
 		return StoredSecret{}
 	case err != nil:
-		return StoredSecret{Unreadable: "This computer's keychain could not be read, so Onboard365 cannot tell whether it holds the app's secret: " + err.Error()}
+		return StoredSecret{Unreadable: "This computer's keychain could not be read, so Onboard365 cannot tell whether it holds the app's secret. " + explain.Sentence(err)}
 	}
 	hint := secret
 	if len(hint) > 3 {

@@ -242,9 +242,9 @@ func (a *Authenticator) SignInWithDeviceCode(ctx context.Context, show func(Devi
 	if err != nil {
 		err = signInFailure(ctx, ctx, err, time.Since(started))
 		if se, ok := err.(*SignInError); ok && se.TimedOut {
-			se.Explanation.What = "The code was not used within " + humanDuration(time.Since(started)) + "."
-			se.Explanation.Why = "Onboard365 waits a limited time for the code to be entered and the sign-in to finish on the other device. Nothing was stored."
-			se.Explanation.Do = "Choose the sign-in with a code again, and enter the new code within 15 minutes."
+			se.Explained.What = "The code was not used within " + humanDuration(time.Since(started)) + "."
+			se.Explained.Why = "Onboard365 waits a limited time for the code to be entered and the sign-in to finish on the other device. Nothing was stored."
+			se.Explained.Do = "Choose the sign-in with a code again, and enter the new code within 15 minutes."
 		}
 		return Result{}, err
 	}
@@ -262,7 +262,7 @@ func (a *Authenticator) signInScope() string {
 func (a *Authenticator) accept(res public.AuthResult, wantUPN string) (Result, error) {
 	claims, err := ParseClaims(res.AccessToken)
 	if err != nil {
-		return Result{}, &SignInError{Explanation: explain.Explanation{
+		return Result{}, &SignInError{Explained: explain.Explanation{
 			What: "Microsoft's answer to the sign-in could not be read.",
 			Why:  "The access token it sent is not in the format Microsoft Entra uses.",
 			Do:   "Choose Sign in again. If it happens again, check the cloud file Onboard365 was started with.",
@@ -370,7 +370,7 @@ func (a *Authenticator) token(ctx context.Context, tenantID, scope string) (stri
 	tenantID = strings.TrimSpace(tenantID)
 	acct, ok := a.Account()
 	if !ok {
-		return "", time.Time{}, &TokenError{Tenant: tenantID, Explanation: notSignedIn}
+		return "", time.Time{}, &TokenError{Tenant: tenantID, Explained: notSignedIn}
 	}
 	opts := []public.AcquireSilentOption{public.WithSilentAccount(acct)}
 	if tenantID != "" {
@@ -449,15 +449,15 @@ func (a *Authenticator) CheckPartnerCenter(ctx context.Context, pc PartnerCenter
 	case errors.As(err, &te):
 		return te
 	case errors.As(err, &pe):
-		return &PartnerCenterError{Status: pe.Status, Code: pe.Code, MFARequired: pe.MFARequired(), Explanation: pe.Explanation()}
+		return &PartnerCenterError{Status: pe.Status, Code: pe.Code, MFARequired: pe.MFARequired(), Explained: pe.Explanation()}
 	case ctx.Err() != nil:
 		return ctx.Err()
 	}
 	if x, ok := explainTransport(err); ok {
 		x.What = strings.Replace(x.What, "the sign-in service", "Partner Center", 1)
-		return &PartnerCenterError{Explanation: x}
+		return &PartnerCenterError{Explained: x}
 	}
-	return &PartnerCenterError{Explanation: explain.FromText(err.Error())}
+	return &PartnerCenterError{Explained: explain.FromText(err.Error())}
 }
 
 // partnerTenant is the tenant of the signed-in account, else Config.Tenant.

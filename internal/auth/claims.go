@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onboard365/onboard365/internal/explain"
 )
 
 // Claims are the parts of an access token that the verdict and the screens need. Nothing in it
@@ -42,6 +44,27 @@ func (e *TokenFormatError) Error() string {
 }
 
 func formatError(reason string) error { return &TokenFormatError{Reason: reason} }
+
+// Explanation is what a person who pasted the text reads (explain.Explainer): not how the token
+// is built, but what it is and what to paste instead.
+func (e *TokenFormatError) Explanation() explain.Explanation {
+	x := explain.Explanation{Known: true,
+		What: "This is not an access token Onboard365 can read.",
+		Why:  "Part of it is not what an access token holds: it may have been cut off, or changed, when it was copied.",
+		Do:   "Copy the whole access token again from the tool (not its refresh token or ID token), and paste it here."}
+	switch e.Reason {
+	case "it is empty":
+		x.What, x.Why = "Nothing was pasted.", ""
+		x.Do = "Paste an access token from another tool to check it."
+	case "it is an encrypted token (JWE), which only the service it is meant for can read":
+		x.Why = "It is an encrypted token, which only the service it was made for can read, so what it says cannot be checked here."
+	case "it does not have the three dot-separated parts of a JSON Web Token":
+		x.Why = "An access token is one long text in three parts separated by dots, and starts with eyJ; what was pasted is not."
+	case "it is longer than any access token (more than 64 KiB)":
+		x.Why = "It is longer than any access token."
+	}
+	return x
+}
 
 // ParseClaims reads the claims of a JWT access token WITHOUT verifying its signature. Use it on
 // a token just received from the token endpoint (over TLS, from the authority the app chose), to

@@ -18,14 +18,17 @@ import (
 // Error() is Explanation's sentence and the code: never MSAL's own text, which can hold the token
 // endpoint's whole answer.
 type SignInError struct {
-	Code        string // "AADSTS500121" and the like; "" when the failure had no code
-	Explanation explain.Explanation
-	TimedOut    bool // the sign-in window did not come back in time
-	Cancelled   bool // the caller's context was cancelled (the user stopped it in the app)
-	err         error
+	Code      string              // "AADSTS500121" and the like; "" when the failure had no code
+	Explained explain.Explanation // what happened, why, what to do (also Explanation())
+	TimedOut  bool                // the sign-in window did not come back in time
+	Cancelled bool                // the caller's context was cancelled (the user stopped it in the app)
+	err       error
 }
 
-func (e *SignInError) Error() string { return sentence(e.Explanation, e.Code) }
+func (e *SignInError) Error() string { return sentence(e.Explained, e.Code) }
+
+// Explanation is what the person reads of it (explain.Explainer: typed errors go first).
+func (e *SignInError) Explanation() explain.Explanation { return withItsCode(e.Explained, e.Code) }
 
 // Unwrap gives the cause when it holds no secret: a context error (so errors.Is(err,
 // context.DeadlineExceeded) works) or the launcher's error. Never an MSAL error.
@@ -33,10 +36,10 @@ func (e *SignInError) Unwrap() error { return e.err }
 
 // TokenError is a silent token request for a tenant that Entra refused, in plain words.
 type TokenError struct {
-	Tenant      string // the tenant asked for ("" = the partner tenant)
-	Code        string // the AADSTS number, for example "90099"; "" when the answer had none
-	Explanation explain.Explanation
-	err         error
+	Tenant    string              // the tenant asked for ("" = the partner tenant)
+	Code      string              // the AADSTS number, for example "90099"; "" when the answer had none
+	Explained explain.Explanation // what happened, why, what to do (also Explanation())
+	err       error
 }
 
 func (e *TokenError) Error() string {
@@ -44,7 +47,20 @@ func (e *TokenError) Error() string {
 	if e.Tenant != "" {
 		where = "the tenant " + e.Tenant
 	}
-	return "Onboard365 could not get access to " + where + ". " + sentence(e.Explanation, e.Explanation.Code)
+	return "Onboard365 could not get access to " + where + ". " + sentence(e.Explained, e.Explained.Code)
+}
+
+// Explanation is what the person reads of it: what could not be reached, then why and what to
+// do (explain.Explainer). It names no tenant id: a person knows a customer by its name, and the
+// page says which customer it is about.
+func (e *TokenError) Explanation() explain.Explanation {
+	x := withItsCode(e.Explained, e.Code)
+	where := "your partner tenant"
+	if e.Tenant != "" {
+		where = "this customer's tenant"
+	}
+	x.What = strings.TrimSpace("Onboard365 could not get access to " + where + ". " + x.What)
+	return x
 }
 
 // Unwrap gives a context error, so errors.Is(err, context.Canceled) works. Never an MSAL error.
@@ -52,14 +68,28 @@ func (e *TokenError) Unwrap() error { return e.err }
 
 // PartnerCenterError is Partner Center's refusal of the live check, in plain words.
 type PartnerCenterError struct {
-	Status      int    // the HTTP status, for example 401; 0 when Partner Center was not reached
-	Code        string // Partner Center's error code, for example "900421"
-	MFARequired bool   // Partner Center refused the sign-in because it has no MFA (401, 900421)
-	Explanation explain.Explanation
+	Status      int                 // the HTTP status, for example 401; 0 when Partner Center was not reached
+	Code        string              // Partner Center's error code, for example "900421"
+	MFARequired bool                // Partner Center refused the sign-in because it has no MFA (401, 900421)
+	Explained   explain.Explanation // what happened, why, what to do (also Explanation())
 }
 
 func (e *PartnerCenterError) Error() string {
-	return sentence(e.Explanation, e.Explanation.Code)
+	return sentence(e.Explained, e.Explained.Code)
+}
+
+// Explanation is what the person reads of it (explain.Explainer).
+func (e *PartnerCenterError) Explanation() explain.Explanation { return e.Explained }
+
+// withItsCode is x with its code set when it has none ("AADSTS50126" or "50126").
+func withItsCode(x explain.Explanation, code string) explain.Explanation {
+	if x.Code == "" && code != "" {
+		x.Code = code
+		if !strings.HasPrefix(strings.ToUpper(code), "AADSTS") {
+			x.Code = "AADSTS" + code
+		}
+	}
+	return x
 }
 
 // sentence is an explanation as one paragraph, with its code in brackets.
@@ -166,19 +196,19 @@ func signInFailure(ctx, parent context.Context, err error, waited time.Duration)
 	var launch *launchError
 	switch {
 	case parent.Err() != nil && errors.Is(parent.Err(), context.Canceled):
-		return &SignInError{Cancelled: true, err: context.Canceled, Explanation: explain.Explanation{
+		return &SignInError{Cancelled: true, err: context.Canceled, Explained: explain.Explanation{
 			What: "The sign-in was stopped in Onboard365.",
 			Why:  "It was cancelled before the browser window came back, so nothing was stored.",
 			Do:   "Choose Sign in again when you are ready.",
 		}}
 	case ctx.Err() != nil:
-		return &SignInError{TimedOut: true, err: context.DeadlineExceeded, Explanation: explain.Explanation{
+		return &SignInError{TimedOut: true, err: context.DeadlineExceeded, Explained: explain.Explanation{
 			What: "The sign-in window did not come back within " + humanDuration(waited) + ".",
 			Why:  "Onboard365 waits a limited time for the browser to finish the sign-in: the window may have been closed, or the password and MFA steps were not finished in time. Nothing was stored.",
 			Do:   "Close the sign-in window, choose Sign in again, and finish the password and MFA steps. If no window opened, copy the sign-in address shown in Onboard365 into a private browser window.",
 		}}
 	case errors.As(err, &launch):
-		return &SignInError{err: launch.err, Explanation: explain.Explanation{
+		return &SignInError{err: launch.err, Explained: explain.Explanation{
 			What: "Onboard365 could not open a browser window for the sign-in.",
 			Why:  "No browser could be started on this computer.",
 			Do:   "Use the sign-in with a code instead (it works from any device), or install a browser and try again.",
@@ -186,10 +216,10 @@ func signInFailure(ctx, parent context.Context, err error, waited time.Duration)
 	}
 	text := err.Error()
 	if code := aadstsCode(text); code != "" {
-		return &SignInError{Code: "AADSTS" + code, Explanation: explainCode(code, signInExplanations)}
+		return &SignInError{Code: "AADSTS" + code, Explained: explainCode(code, signInExplanations)}
 	}
 	if x, ok := explainTransport(err); ok {
-		return &SignInError{Explanation: x}
+		return &SignInError{Explained: x}
 	}
 	x := explain.FromText(text)
 	if !x.Known {
@@ -199,13 +229,13 @@ func signInFailure(ctx, parent context.Context, err error, waited time.Duration)
 			Do:   "Close the sign-in window and choose Sign in again. If it happens again, use the sign-in with a code, or give the time it happened to your support contact.",
 		}
 	}
-	return &SignInError{Code: x.Code, Explanation: x}
+	return &SignInError{Code: x.Code, Explained: x}
 }
 
 // tokenFailure turns MSAL's error from a silent token request into a *TokenError.
 func tokenFailure(ctx context.Context, tenant string, err error) *TokenError {
 	if ctx.Err() != nil {
-		return &TokenError{Tenant: tenant, err: ctx.Err(), Explanation: explain.Explanation{
+		return &TokenError{Tenant: tenant, err: ctx.Err(), Explained: explain.Explanation{
 			What: "The request was stopped before Microsoft answered.",
 			Why:  "It was cancelled, or it took longer than Onboard365 waits.",
 			Do:   "Try again.",
@@ -213,15 +243,15 @@ func tokenFailure(ctx context.Context, tenant string, err error) *TokenError {
 	}
 	text := err.Error()
 	if code := aadstsCode(text); code != "" {
-		return &TokenError{Tenant: tenant, Code: code, Explanation: explainCode(code, tokenExplanations)}
+		return &TokenError{Tenant: tenant, Code: code, Explained: explainCode(code, tokenExplanations)}
 	}
 	if x, ok := explainTransport(err); ok {
-		return &TokenError{Tenant: tenant, Explanation: x}
+		return &TokenError{Tenant: tenant, Explained: x}
 	}
 	if strings.Contains(text, "no token found") || strings.Contains(text, "no account") {
-		return &TokenError{Tenant: tenant, Explanation: notSignedIn}
+		return &TokenError{Tenant: tenant, Explained: notSignedIn}
 	}
-	return &TokenError{Tenant: tenant, Explanation: explain.FromText(text)}
+	return &TokenError{Tenant: tenant, Explained: explain.FromText(text)}
 }
 
 var notSignedIn = explain.Explanation{

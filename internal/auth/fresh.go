@@ -18,7 +18,7 @@ func (a *Authenticator) FreshToken(ctx context.Context, tenantID, scope string) 
 	tenantID = strings.TrimSpace(tenantID)
 	acct, ok := a.Account()
 	if !ok {
-		return "", &TokenError{Tenant: tenantID, Explanation: notSignedIn}
+		return "", &TokenError{Tenant: tenantID, Explained: notSignedIn}
 	}
 	claims := `{"access_token":{"nbf":{"essential":true,"value":"` + strconv.FormatInt(time.Now().Unix(), 10) + `"}}}`
 	opts := []public.AcquireSilentOption{public.WithSilentAccount(acct), public.WithClaims(claims)}

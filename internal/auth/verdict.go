@@ -86,12 +86,42 @@ func Check(c Claims, wantTenant, wantUPN string) Verdict {
 			v.Reasons = append(v.Reasons, "The sign-in does not say which account it is for, so Onboard365 cannot confirm it is "+shown(want)+
 				". Sign in again in a private browser window with "+shown(want)+".")
 		} else {
-			v.Reasons = append(v.Reasons, "You signed in as "+got+", but Onboard365 asked for "+shown(want)+
-				". The browser may have used another account that was already signed in. Sign in again in a private browser window and type "+shown(want)+".")
+			v.Reasons = append(v.Reasons, accountMismatch(got, shown(want)))
 		}
 	}
 	v.Compliant = v.HasMFA && v.TenantMatches && v.AccountMatches
 	return v
+}
+
+// accountMismatch is the reason a sign-in as got is not the account want that was typed. When
+// the domains differ, the typed one is most likely a typo of the tenant's real domain, which the
+// sign-in shows: it says so, and suggests the name with that domain, rather than asking for the
+// typo again. When only the name before the @ differs, the browser most likely answered with
+// another account that was already signed in.
+func accountMismatch(got, want string) string {
+	gotName, gotDomain, _ := strings.Cut(got, "@")
+	wantName, wantDomain, _ := strings.Cut(want, "@")
+	if gotDomain != "" && !strings.EqualFold(gotDomain, wantDomain) {
+		suggest := wantName + "@" + gotDomain
+		if wantName == "" {
+			suggest = got
+		}
+		return "You signed in as " + got + ", but the account typed for this sign-in was " + want + ". Your tenant's domain is " +
+			gotDomain + ", not " + orNothing(wantDomain) + ", so the account typed is most likely mistyped. Go back, type " + suggest +
+			" (or leave the account empty), and sign in again."
+	}
+	if strings.EqualFold(gotName, wantName) {
+		return "You signed in as " + got + ", but the account typed for this sign-in was " + want + ". Go back, check the account, and sign in again."
+	}
+	return "You signed in as " + got + ", but the account typed for this sign-in was " + want + ". The browser may have used another " +
+		"account that was already signed in. Sign in again in a private browser window, as " + want + "; or go back and change the account."
+}
+
+func orNothing(domain string) string {
+	if domain == "" {
+		return "the one typed"
+	}
+	return domain
 }
 
 func hasMFA(amr []string) bool { return hasAMR(amr, "mfa") }

@@ -46,7 +46,10 @@ func TestCheck(t *testing.T) {
 		}), wantTenant: "fabrikam.onmicrosoft.com", mfa: true, account: true, reasonHas: []string{"home is another organization", "your own partner tenant"}},
 		{name: "no tid", claims: with(func(c *Claims) { c.Tid = "" }), mfa: true, account: true, reasonHas: []string{"no tid"}},
 		{name: "wrong UPN", claims: goodClaims(), wantTenant: partnerTID, wantUPN: "megan@contosopartners.onmicrosoft.com", mfa: true, tenant: true,
-			reasonHas: []string{"You signed in as " + techUPN, "asked for megan@"}},
+			reasonHas: []string{"You signed in as " + techUPN, "typed for this sign-in was megan@", "another account that was already signed in"}},
+		// A typo in the domain: the tenant's real domain is suggested, not the typo again.
+		{name: "mistyped domain", claims: goodClaims(), wantTenant: partnerTID, wantUPN: "alex@contosopartner.onmicrosoft.com", mfa: true, tenant: true,
+			reasonHas: []string{"Your tenant's domain is contosopartners.onmicrosoft.com, not contosopartner.onmicrosoft.com", "type alex@contosopartners.onmicrosoft.com"}},
 		{name: "no UPN in the token", claims: with(func(c *Claims) { c.Upn = "" }), wantUPN: techUPN, mfa: true, tenant: true,
 			reasonHas: []string{"does not say which account"}},
 		{name: "everything wrong", claims: Claims{Tid: customerTID, Upn: "x@y", Amr: []string{"pwd"}}, wantTenant: partnerTID, wantUPN: techUPN},

@@ -236,10 +236,7 @@ func Describe(err error) string {
 	if errors.As(err, &x) {
 		return x.Explanation().String()
 	}
-	if s := words.Sentence(words.Clean(err.Error())); s != "" {
-		return s
-	}
-	return "Something went wrong and no reason was given."
+	return explain.Sentence(err)
 }
 
 // codeNonPremium is Graph's error code for a report asked of a tenant without Entra ID P1.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Change is one user whose default method the wizard will switch to an Authenticator
@@ -30,7 +31,7 @@ func Plan(findings []Finding, chosen map[string]bool) []Change {
 			continue
 		}
 		r := f.User
-		reason := r.Name() + " (" + r.UserPrincipalName + "): the default changes from " + MethodWords(r.Preferred) +
+		reason := words.Person(r.Name(), r.UserPrincipalName) + ": the default changes from " + MethodWords(r.Preferred) +
 			" to a Microsoft Authenticator notification, so verification requests reach the app."
 		if f.Category == SystemPreferred {
 			reason += " System-preferred MFA stays on and keeps deciding until it is turned off."
@@ -175,7 +176,7 @@ func outcome(r Result, sent bool) string {
 	case r.Done && r.Now == push && r.SystemPreferred:
 		return "Done: the default is now a Microsoft Authenticator notification. System-preferred MFA is on for this user, so Microsoft still picks the most secure method they have."
 	case r.Done && r.Now == push:
-		return "Done: it now defaults to a Microsoft Authenticator notification."
+		return "Done: this user now defaults to a Microsoft Authenticator notification."
 	case r.Done && r.Now != "":
 		return "Microsoft accepted the change, but reading it again shows " + MethodWords(r.Now) + ". A change can take a minute to show: run the wizard again to check."
 	case r.Done:
@@ -194,7 +195,7 @@ func outcome(r Result, sent bool) string {
 		}
 	}
 	if r.Now == push {
-		return "Onboard365 could not tell whether its change arrived (" + strings.TrimSuffix(Describe(r.Err), ".") + "), but it now defaults to a Microsoft Authenticator notification."
+		return "Onboard365 could not tell whether its change arrived (" + strings.TrimSuffix(Describe(r.Err), ".") + "), but this user now defaults to a Microsoft Authenticator notification."
 	}
 	return "Not changed: " + Describe(r.Err) + now
 }

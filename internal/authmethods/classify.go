@@ -48,7 +48,7 @@ func (r Registration) HasAuthenticator() bool {
 	return false
 }
 
-// IsGuest says whether the user is a guest from another organisation.
+// IsGuest says whether the user is a guest from another organization.
 func (r Registration) IsGuest() bool {
 	return strings.EqualFold(strings.TrimSpace(r.UserType), "guest")
 }
@@ -73,7 +73,7 @@ const (
 	NoAuthenticator Category = "noAuthenticator"
 	// NoMethods: the user has set up no sign-in method for MFA at all.
 	NoMethods Category = "noMethods"
-	// Guest: an account of another organisation, left alone.
+	// Guest: an account of another organization, left alone.
 	Guest Category = "guest"
 	// Fine: the default is already a Microsoft Authenticator notification.
 	Fine Category = "fine"
@@ -151,7 +151,7 @@ func classify(r Registration, access Access, live bool) Finding {
 	switch {
 	case r.IsGuest():
 		f.Category = Guest
-		f.Sentence = "A guest: the account belongs to another organisation, so Onboard365 leaves its sign-in methods alone."
+		f.Sentence = "A guest: the account belongs to another organization, so Onboard365 leaves its sign-in methods alone."
 	case len(r.MethodsRegistered) == 0:
 		f.Category = NoMethods
 		f.Sentence = "Has not set up any way to confirm a sign-in yet. Only the user can add Microsoft Authenticator: give them the instructions."

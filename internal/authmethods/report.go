@@ -44,7 +44,10 @@ type ReportUser struct {
 	Group     string `json:"group"`
 	Admin     bool   `json:"admin"`
 	CanSwitch bool   `json:"canSwitch"`
-	Sentence  string `json:"sentence"`
+	// Ticked: the app's wizard ticks the user at first, so that Apply switches them unless the
+	// person unticks them. An admin who can be switched is not ticked: only by choice.
+	Ticked   bool   `json:"ticked"`
+	Sentence string `json:"sentence"`
 }
 
 // NewReport is the report of a tenant's pre-checks, before any user is read (or when they stop
@@ -69,7 +72,7 @@ func (r *Report) AddUsers(found []Finding, problems []string) {
 			r.NeedAttention++
 		}
 		r.Users = append(r.Users, ReportUser{Name: f.User.Name(), UPN: f.User.UserPrincipalName, Group: f.Category.Words(), Admin: f.Admin,
-			CanSwitch: f.CanFix, Sentence: f.Sentence})
+			CanSwitch: f.CanFix, Ticked: f.CanFix && f.Ticked, Sentence: f.Sentence})
 	}
 }
 
@@ -104,7 +107,7 @@ func WriteTable(w io.Writer, r Report) error {
 			counts = append(counts, fmt.Sprintf("%s: %d", g.Group, g.Count))
 		}
 	}
-	fmt.Fprintf(w, "%d users. %s.\n", total, strings.Join(counts, "; "))
+	fmt.Fprintf(w, "%s. %s.\n", words.Count(total, "user"), strings.Join(counts, "; "))
 	if len(r.Users) == 0 {
 		_, err := fmt.Fprintln(w, "\nEvery user already defaults to a Microsoft Authenticator notification.")
 		return err
@@ -113,9 +116,14 @@ func WriteTable(w io.Writer, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "GROUP\tUSER\tSIGN-IN NAME\tCAN SWITCH")
 	for _, u := range r.Users {
+		// As the wizard in the app has it: ticked (switched by Apply), only if ticked by hand
+		// (an admin), or not at all.
 		can := "no"
-		if u.CanSwitch {
+		switch {
+		case u.CanSwitch && u.Ticked:
 			can = "yes"
+		case u.CanSwitch:
+			can = "if ticked"
 		}
 		if u.Admin {
 			can += " (admin)"

@@ -37,6 +37,11 @@ type Cloud struct {
 	CACertificate string `json:"caCertificate,omitempty"`
 	// Sandbox is true for the simulated cloud, so the app can say clearly that nothing is real.
 	Sandbox bool `json:"sandbox,omitempty"`
+	// ClientID, when set, is the application (client) id of the Onboard365 app registration this
+	// cloud already has (the sandbox's, when its scenario starts with one). Empty: the app signs
+	// in with the --client-id given, or the app registration whose secret it keeps, or there is
+	// none yet and App registration makes it.
+	ClientID string `json:"clientID,omitempty"`
 }
 
 // Public returns Microsoft's worldwide public cloud, the default.
@@ -161,7 +166,7 @@ func describeJSONError(err error) error {
 		return &FieldError{Field: typeErr.Field, Reason: fmt.Sprintf("must be a %s, not a JSON %s", typeErr.Type.Kind(), typeErr.Value)}
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &FieldError{Field: strings.Trim(field, `"`), Reason: "is not a known field (known: name, authorityHost, graphURL, partnerCenterURL, caCertificate, sandbox)"}
+		return &FieldError{Field: strings.Trim(field, `"`), Reason: "is not a known field (known: name, authorityHost, graphURL, partnerCenterURL, caCertificate, sandbox, clientID)"}
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
@@ -189,7 +194,30 @@ func (c Cloud) Validate() error {
 			return &FieldError{Field: "caCertificate", Reason: err.Error()}
 		}
 	}
+	if c.ClientID != "" && !isGUID(c.ClientID) {
+		return &FieldError{Field: "clientID", Reason: "must be an application (client) id, such as 11111111-2222-3333-4444-555555555555"}
+	}
 	return nil
+}
+
+// isGUID says whether s has the form of a GUID (8-4-4-4-12 hexadecimal digits).
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func checkBaseURL(raw string) error {

@@ -101,7 +101,7 @@ func (e *UntrustedError) Error() string {
 		what = "The cloud file asks Onboard365 to trust a certificate authority of its own, which could stand in for Microsoft's addresses."
 	}
 	return what + " Onboard365 would send your sign-in, and the access tokens for your partner tenant and your customers, there, " +
-		"so it does not use this file. Use a cloud file from your own organisation, or none (Microsoft's worldwide cloud). " +
+		"so it does not use this file. Use a cloud file from your own organization, or none (Microsoft's worldwide cloud). " +
 		"If you run that server yourself, for testing, start Onboard365 with --" + AllowFlag + "."
 }
 

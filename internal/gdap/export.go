@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/report"
 	"github.com/onboard365/onboard365/internal/roles"
 	"github.com/onboard365/onboard365/internal/words"
 )
@@ -172,30 +173,19 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"word": func(s string) string { return plan.Status(s).Word() },
 	"sev":  func(k ProblemKind) string { return string(k.Severity()) },
+	"css":  report.CSS,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
-<style>
-body { font-family: "Segoe UI", system-ui, -apple-system, sans-serif; margin: 2em; color: #1b1b1b; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; }
-p.summary span { display: inline-block; margin-right: 1.2em; }
-table { border-collapse: collapse; width: 100%; margin-top: 1em; }
-th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; }
-th { background: #f3f3f3; }
-.badge { font-weight: 600; white-space: nowrap; }
-.pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
-ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
-.roles, .ids { color: #555; font-size: 0.9em; }
-.ids { font-family: Consolas, monospace; word-break: break-all; }
-@media print { body { margin: 0.5cm; } tr { page-break-inside: avoid; } a { color: inherit; } }
-</style>
+<style>{{css}}</style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 <p class="summary"><span>{{.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
 <table>
+<colgroup><col class="who"><col class="status"><col></colgroup>
 <thead><tr><th>Customer</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
 <tbody>
 {{range .Rows}}<tr>
@@ -237,8 +227,8 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(verdicts), counts.Pass, counts.Fail, counts.Warning, counts.CouldNotCheck)
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		words.Count(len(verdicts), "customer"), counts.Pass, counts.Fail, counts.Warning, counts.CouldNotCheck)
 	first := true
 	for _, v := range verdicts {
 		for _, pr := range v.Problems {

@@ -195,8 +195,10 @@ func (pl *planner) serve(id string, c Customer, rs ...string) {
 
 func (pl *planner) problem(c Customer, pr Problem) {
 	switch pr.Kind {
-	case MissingRoles, NoActiveRelationship:
-		pl.newRelationship(c)
+	case MissingRoles:
+		pl.newRelationship(c, "Roles cannot be added to an existing relationship.")
+	case NoActiveRelationship:
+		pl.newRelationship(c, "No relationship with this customer is active, and one that has ended or was terminated cannot be started again: a new one must be approved.")
 	case Expiring:
 		ra := pl.relationship(c, first(pr.RelationshipIDs))
 		if ra == nil {
@@ -204,7 +206,7 @@ func (pl *planner) problem(c Customer, pr Problem) {
 		}
 		if grants(ra.Relationship, roles.GlobalAdministrator) {
 			if len(pr.Roles) > 0 {
-				pl.newRelationship(c)
+				pl.newRelationship(c, "The relationship that grants them ends soon, and Microsoft does not let one with Global Administrator extend automatically: a new one keeps your access.")
 			}
 			return
 		}
@@ -376,7 +378,7 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 	f.Reason = fmt.Sprintf("Set the relationship %q with %s to extend automatically by 180 days%s. Microsoft allows this change on an active relationship; nothing else about it changes.",
 		r.DisplayName, c.label(), end)
 	if _, renewing := pl.fixes["relationship/"+strings.ToLower(c.TenantID)]; !renewing {
-		renewal := pl.newRelationshipFix(c)
+		renewal := pl.newRelationshipFix(c, "It takes over when the relationship ends.")
 		renewal.ID = f.ID + "/renewal"
 		f.Fallback = &renewal
 		f.Reason += fmt.Sprintf(" If Microsoft refuses the change, Onboard365 requests a new relationship %q with the roles %s needs instead, for the customer to approve.",
@@ -384,20 +386,23 @@ func (pl *planner) setAutoExtend(c Customer, r Relationship) {
 	}
 }
 
-func (pl *planner) newRelationship(c Customer) {
+// newRelationship plans a relationship with the profile's roles for a customer; why says, in a
+// sentence, why a new one is the fix (and not a change of the one there is).
+func (pl *planner) newRelationship(c Customer, why string) {
 	id := "relationship/" + strings.ToLower(c.TenantID)
 	if _, ok := pl.fixes[id]; ok {
 		return
 	}
-	pl.fix(pl.newRelationshipFix(c))
+	pl.fix(pl.newRelationshipFix(c, why))
 }
 
-// newRelationshipFix plans a relationship with the profile's roles for a customer. A request that
-// already waits for the same customer's approval (approvalPending) but lacks some of the roles
-// gives its roles to the new one as well, so that the customer's admin approves one link, the
-// new one, and nothing they were asked for before is lost (roles cannot be added to a request
-// once it is sent).
-func (pl *planner) newRelationshipFix(c Customer) Fix {
+// newRelationshipFix plans a relationship with the profile's roles for a customer; why says, in a
+// sentence, why a new one is the fix ("" when there is nothing to say, as for an invitation). A
+// request that already waits for the same customer's approval (approvalPending) but lacks some of
+// the roles gives its roles to the new one as well, so that the customer's admin approves one
+// link, the new one, and nothing they were asked for before is lost (roles cannot be added to a
+// request once it is sent).
+func (pl *planner) newRelationshipFix(c Customer, why string) Fix {
 	rs := make([]string, 0, len(pl.p.Roles))
 	for _, r := range pl.p.Roles {
 		if r = strings.ToLower(r); !containsFold(rs, r) {
@@ -431,9 +436,12 @@ func (pl *planner) newRelationshipFix(c Customer) Fix {
 	if len(rs) > len(pl.p.Roles) {
 		needs = "that grants " + words.Count(len(rs), "role") + ", " + words.Count(len(pl.p.Roles), "role") + " for " + words.Name(pl.p.Name) + " and the rest from the request that already waits for them"
 	}
-	f.Reason = fmt.Sprintf("Request a new relationship %q with %s %s (%s), for %s. Roles cannot be added to an existing relationship. %s "+
+	if why != "" {
+		why += " "
+	}
+	f.Reason = fmt.Sprintf("Request a new relationship %q with %s %s (%s), for %s. %s%s "+
 		"The customer's Global Administrator approves it with the link Onboard365 gives you; then run this check again to assign the roles to your groups.",
-		name, c.label(), needs, roleList(rs), durationWords(pl.opts.Duration), note)
+		name, c.label(), needs, roleList(rs), durationWords(pl.opts.Duration), why, note)
 	for _, r := range older {
 		f.Reason += fmt.Sprintf(" The request %q, which waits for their approval, lacks some of these roles: their admin needs to approve only the new link; the older one can be left to expire unused.", r.DisplayName)
 	}
@@ -448,7 +456,7 @@ func (pl *planner) newRelationshipFix(c Customer) Fix {
 // request then names no customer (Microsoft's create page lets customer be left out; the
 // relationship's customer is set when a customer approves it), and c.Name (its domain) names it.
 func RequestFix(c Customer, p roles.Profile, inv Inventory, opts PlanOptions) Fix {
-	return newPlanner(inv, p, opts).newRelationshipFix(c)
+	return newPlanner(inv, p, opts).newRelationshipFix(c, "")
 }
 
 // lock plans sending a relationship that was created but never sent for approval.

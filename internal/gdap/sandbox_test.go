@@ -206,6 +206,13 @@ func TestFixDefaultScenario(t *testing.T) {
 				t.Errorf("Tailspin: %+v", f.Requests[0])
 			}
 		case gdap.RequestNewRelationship:
+			// Why a new relationship, true for the customer: Northwind's lacks roles, Wingtip's
+			// has ended (an expired relationship is not one "roles cannot be added to").
+			why := map[string]string{"Northwind Traders": "Roles cannot be added to an existing relationship.",
+				"Wingtip Toys": "No relationship with this customer is active, and one that has ended"}[f.Customer.Name]
+			if !strings.Contains(f.Reason, why) || f.Customer.Name == "Wingtip Toys" && strings.Contains(f.Reason, "Roles cannot be added") {
+				t.Errorf("%s: the reason %q does not say %q", f.Customer.Name, f.Reason, why)
+			}
 			body := f.Requests[0].Body.(map[string]any)
 			if body["duration"] != "P730D" || body["autoExtendDuration"] != "P180D" || len(body["displayName"].(string)) > 50 ||
 				f.Requests[1].Body.(map[string]any)["action"] != "lockForApproval" {

@@ -695,7 +695,7 @@ func plainReason(err error) string {
 	if x, ok := explain.Of(err); ok {
 		return strings.TrimSpace(words.LowerFirst(x.What) + " " + x.Do)
 	}
-	return "of an error: " + words.Name(err.Error()) + ". Try again in a few minutes."
+	return words.LowerFirst(explain.Sentence(err)) + " Try again in a few minutes."
 }
 
 // minus is the roles of a (in a's order) that are not in b.

@@ -86,7 +86,7 @@ const (
 var catalog = []Role{
 	{ApplicationAdministrator, "Application Administrator", "Create and change app registrations and enterprise apps, add their secrets, and consent to most of their permissions.", High, true},
 	{AuthenticationAdministrator, "Authentication Administrator", "See and reset the sign-in methods (phone, Authenticator, passwords) of users who are not admins.", High, true},
-	{AuthenticationPolicyAdministrator, "Authentication Policy Administrator", "Change which sign-in methods the whole organisation may use, and the tenant's MFA and password protection settings.", High, false},
+	{AuthenticationPolicyAdministrator, "Authentication Policy Administrator", "Change which sign-in methods the whole organization may use, and the tenant's MFA and password protection settings.", High, false},
 	{BillingAdministrator, "Billing Administrator", "Buy and manage subscriptions, see invoices and update payment details.", Medium, false},
 	{CloudAppSecurityAdministrator, "Cloud App Security Administrator", "Manage Microsoft Defender for Cloud Apps: its policies, alerts and settings.", Medium, false},
 	{CloudApplicationAdministrator, "Cloud Application Administrator", "Create and change app registrations and enterprise apps (except App Proxy), add their secrets, and consent to most of their permissions.", High, true},
@@ -94,7 +94,7 @@ var catalog = []Role{
 	{ConditionalAccessAdministrator, "Conditional Access Administrator", "Create and change Conditional Access policies, which decide who may sign in from where and how.", High, true},
 	{DirectoryReaders, "Directory Readers", "Read basic directory information: users, groups and devices.", Low, false},
 	{DirectoryWriters, "Directory Writers", "Read and change basic directory information; meant for apps rather than people.", Medium, true},
-	{DomainNameAdministrator, "Domain Name Administrator", "Add, verify and remove the organisation's domain names.", Medium, false},
+	{DomainNameAdministrator, "Domain Name Administrator", "Add, verify and remove the organization's domain names.", Medium, false},
 	{ExchangeAdministrator, "Exchange Administrator", "Manage all of Exchange Online: mailboxes, mail flow, permissions and connectors.", High, false},
 	{GlobalAdministrator, "Global Administrator", "Do anything in the tenant, including giving anyone any role: full control.", Critical, true},
 	{GlobalReader, "Global Reader", "Read everything a Global Administrator can see, without changing anything.", Low, true},

@@ -80,6 +80,7 @@ type Server struct {
 	patterns []string
 	http     *http.Server
 	served   chan error
+	appReady bool // the scenario starts with the Onboard365 app (AppID) in the partner tenant
 
 	closeOnce sync.Once
 	closeErr  error
@@ -133,6 +134,9 @@ func Start(opts Options) (*Server, error) {
 		pages:  pages,
 		served: make(chan error, 1),
 	}
+	for _, a := range w.partner.applications {
+		s.appReady = s.appReady || a.appID == AppID
+	}
 	s.http = &http.Server{
 		Handler:           s.routes(),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
@@ -165,9 +169,16 @@ func buildWorld(opts Options, now time.Time) (*world, error) {
 	return nil, fmt.Errorf("the sandbox has no scenario called %q; the scenarios are %s", opts.Scenario, quotedList(Scenarios()))
 }
 
-// Cloud describes this sandbox to the rest of the app.
+// Cloud describes this sandbox to the rest of the app. Its ClientID is the sandbox's own
+// Onboard365 app (AppID) when the scenario starts with it, and empty when it does not (fresh
+// and the other App registration scenarios), as for a tenant before Onboard365 was set up.
 func (s *Server) Cloud() cloud.Cloud {
+	clientID := ""
+	if s.appReady {
+		clientID = AppID
+	}
 	return cloud.Cloud{
+		ClientID:         clientID,
 		Name:             "Sandbox (simulated Microsoft cloud on this computer)",
 		AuthorityHost:    s.base,
 		GraphURL:         s.base + "/graph",

@@ -15,7 +15,7 @@ func CustomerAdminProblem(c auth.Claims, tenantID string) error {
 	case !strings.EqualFold(strings.TrimSpace(c.Tid), strings.TrimSpace(tenantID)):
 		return errors.New("that sign-in is not for the customer's tenant; sign in with an account of the customer itself")
 	case strings.TrimSpace(c.Idp) != "" && !strings.Contains(strings.ToLower(c.Idp), strings.ToLower(c.Tid)):
-		return errors.New("that was a sign-in with an account of another organisation (your partner account, reaching the customer " +
+		return errors.New("that was a sign-in with an account of another organization (your partner account, reaching the customer " +
 			"through GDAP, which the customer's policy blocks); sign in with an account of the customer itself, such as its Global Administrator")
 	}
 	return nil

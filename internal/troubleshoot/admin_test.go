@@ -20,7 +20,7 @@ func TestCustomerAdminProblem(t *testing.T) {
 		{"its own account, idp naming the tenant", auth.Claims{Tid: customer, Idp: "https://sts.windows.net/" + customer + "/"}, ""},
 		{"upper case and spaces", auth.Claims{Tid: " " + strings.ToUpper(customer) + " "}, ""},
 		{"another tenant", auth.Claims{Tid: "22222222-2222-2222-2222-222222222222"}, "not for the customer's tenant"},
-		{"a partner account through GDAP", auth.Claims{Tid: customer, Idp: "https://sts.windows.net/33333333-3333-3333-3333-333333333333/"}, "another organisation"},
+		{"a partner account through GDAP", auth.Claims{Tid: customer, Idp: "https://sts.windows.net/33333333-3333-3333-3333-333333333333/"}, "another organization"},
 	}
 	for _, tt := range tests {
 		err := CustomerAdminProblem(tt.claims, customer)

@@ -251,9 +251,9 @@ func withoutExclusion(p map[string]any) (map[string]any, any) {
 
 // exclusionGrew says whether the exclusion after keeps everything the exclusion before had and
 // adds only what ExcludePartner adds: when nothing was excluded (no exclusion, or one of type
-// "none"), either nothing still, or service provider users from a list of organisations; else
-// the service provider kind and organisations on the list, with every other member as it was.
-// The kinds are a flags string, compared as a set; the list of organisations as a set.
+// "none"), either nothing still, or service provider users from a list of organizations; else
+// the service provider kind and organizations on the list, with every other member as it was.
+// The kinds are a flags string, compared as a set; the list of organizations as a set.
 func exclusionGrew(before, after any) bool {
 	if sameJSON(before, after) {
 		return true
@@ -264,7 +264,7 @@ func exclusionGrew(before, after any) bool {
 	}
 	kb, ka := kindSet(b), kindSet(a)
 	if len(kb) == 0 {
-		// A fresh exclusion, exactly: serviceProvider from listed organisations, nothing else.
+		// A fresh exclusion, exactly: serviceProvider from listed organizations, nothing else.
 		t := obj(a["externalTenants"])
 		members, isList := t["members"].([]any)
 		if len(a) != 2 || len(ka) != 1 || !ka["serviceprovider"] || t == nil || len(t) != 3 ||
@@ -324,7 +324,7 @@ func kindSet(ex map[string]any) map[string]bool {
 }
 
 // tenantsGrew says whether the externalTenants after keep every member of before (and every
-// other field), adding only organisations (tenant ids) to the list.
+// other field), adding only organizations (tenant ids) to the list.
 func tenantsGrew(before, after any) bool {
 	if sameJSON(before, after) {
 		return true

@@ -32,9 +32,9 @@ func classify(err error) failure {
 	if errors.As(err, &te) {
 		code := te.Code
 		if code == "" {
-			code = strings.TrimPrefix(strings.ToUpper(te.Explanation.Code), "AADSTS")
+			code = strings.TrimPrefix(strings.ToUpper(te.Explained.Code), "AADSTS")
 		}
-		return failure{token: true, aadsts: code, sentence: te.Explanation.String()}
+		return failure{token: true, aadsts: code, sentence: te.Explained.String()}
 	}
 	var ge *graph.Error
 	if errors.As(err, &ge) {

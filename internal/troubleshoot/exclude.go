@@ -14,12 +14,12 @@ type Exclusion struct {
 	// Already is true when the policy excludes them already: there is nothing to change.
 	Already bool
 	// Widens says, in plain words, whom else the change excludes, when one exclusion list cannot
-	// say "only these users" (it holds one list of organisations for all its kinds of user); ""
+	// say "only these users" (it holds one list of organizations for all its kinds of user); ""
 	// when the change excludes exactly the partner's service provider users.
 	Widens string
 }
 
-// enumeratedTenants is the Graph type of a list of organisations in a guests-or-external-users
+// enumeratedTenants is the Graph type of a list of organizations in a guests-or-external-users
 // condition.
 const enumeratedTenants = "#microsoft.graph.conditionalAccessEnumeratedExternalTenants"
 
@@ -28,13 +28,13 @@ const enumeratedTenants = "#microsoft.graph.conditionalAccessEnumeratedExternalT
 //
 //   - no exclusion yet (absent, null, or of type "none"): it becomes serviceProvider from the
 //     partner tenant only;
-//   - serviceProvider already excluded from all organisations, or from a list holding the partner:
+//   - serviceProvider already excluded from all organizations, or from a list holding the partner:
 //     Already, nothing changes;
-//   - other kinds excluded from all organisations: serviceProvider joins them, so service provider
-//     users of every organisation are excluded (Widens says so);
-//   - a list of organisations: the partner tenant joins the list and serviceProvider the kinds, so
+//   - other kinds excluded from all organizations: serviceProvider joins them, so service provider
+//     users of every organization are excluded (Widens says so);
+//   - a list of organizations: the partner tenant joins the list and serviceProvider the kinds, so
 //     the other kinds are excluded from the partner tenant too, and service providers of the other
-//     listed organisations (Widens says so).
+//     listed organizations (Widens says so).
 //
 // Everything else in conditions is copied unchanged (a deep copy: conditions itself is never
 // modified). It fails when the conditions, the users condition or an existing exclusion are not
@@ -94,16 +94,16 @@ func ExcludePartner(conditions map[string]any, partnerTenantID string) (Exclusio
 	}
 	switch {
 	case !hasExt || ext == nil || strings.EqualFold(kind, "all"):
-		// One list for all kinds, all organisations: adding serviceProvider excludes every
+		// One list for all kinds, all organizations: adding serviceProvider excludes every
 		// partner's service provider users.
 		existing["guestOrExternalUserTypes"] = strings.Join(append(kinds, "serviceProvider"), ",")
-		return Exclusion{Conditions: out, Widens: "service provider users of every organisation, not only yours: the policy already excludes " +
-			kindsWords(kinds) + " of every organisation, and one exclusion holds one list of organisations for all its kinds"}, nil
+		return Exclusion{Conditions: out, Widens: "service provider users of every organization, not only yours: the policy already excludes " +
+			kindsWords(kinds) + " of every organization, and one exclusion holds one list of organizations for all its kinds"}, nil
 	case isObject && strings.EqualFold(kind, "enumerated"):
 		membersValue := tenants["members"]
 		members, isList := membersValue.([]any)
 		if membersValue != nil && !isList {
-			return Exclusion{}, errors.New("the policy's list of excluded organisations is not a JSON array")
+			return Exclusion{}, errors.New("the policy's list of excluded organizations is not a JSON array")
 		}
 		others := len(strs(members))
 		hadSP := hasFold(kinds, "serviceProvider")
@@ -118,11 +118,11 @@ func ExcludePartner(conditions map[string]any, partnerTenantID string) (Exclusio
 			widens = append(widens, kindsWords(other)+" from your partner tenant")
 		}
 		if !hadSP && others > 0 {
-			widens = append(widens, "service provider users of the "+count(others, "other organisation", " other organisations")+" it lists")
+			widens = append(widens, "service provider users of the "+count(others, "other organization", " other organizations")+" it lists")
 		}
 		return Exclusion{Conditions: out, Widens: joinWords(widens)}, nil
 	}
-	return Exclusion{}, fmt.Errorf("the policy's excluded organisations are of a kind Onboard365 does not know (%s)", quoteState(kind))
+	return Exclusion{}, fmt.Errorf("the policy's excluded organizations are of a kind Onboard365 does not know (%s)", quoteState(kind))
 }
 
 func without(list []string, drop string) []string {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/report"
 	kit "github.com/onboard365/onboard365/internal/words"
 )
 
@@ -162,30 +163,20 @@ func WriteHTML(w io.Writer, d Diagnosis, title string) error {
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"title": func(k Kind) string { return k.Title() },
 	"word":  func(s plan.Status) string { return s.Word() },
+	"css":   report.CSS,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
-<style>
-body { font-family: "Segoe UI", system-ui, -apple-system, sans-serif; margin: 2em; color: #1b1b1b; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
-p.summary span { display: inline-block; margin-right: 1.2em; }
-table { border-collapse: collapse; width: 100%; margin-top: 0.6em; }
-th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; }
-th { background: #f3f3f3; }
-.badge { font-weight: 600; white-space: nowrap; }
-.pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
-ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.2em; color: #444; }
-.ids { color: #555; font-size: 0.85em; font-family: Consolas, monospace; word-break: break-all; }
-@media print { body { margin: 0.5cm; } tr { page-break-inside: avoid; } }
-</style>
+<style>{{css}}</style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 <p>Checked {{.CheckedAt}}.</p>
 <h2>{{.Partner.Customer.Name}} <span class="badge {{.Partner.Status}}">{{word .Partner.Status}}</span></h2>
 <table>
+<colgroup><col class="check"><col class="status"><col></colgroup>
 <thead><tr><th>Check</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
 <tbody>
 {{range .Partner.Checks}}<tr><td>{{title .Kind}}</td><td class="badge {{.Status}}">{{word .Status}}</td><td>{{.Sentence}}{{if .Details}}<ul>{{range .Details}}<li>{{.}}</li>{{end}}</ul>{{end}}</td></tr>
@@ -194,6 +185,7 @@ ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.2em; color:
 <h2>Customers</h2>
 <p class="summary"><span>{{.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
 <table>
+<colgroup><col class="who"><col class="check"><col class="status"><col></colgroup>
 <thead><tr><th>Customer</th><th>Check</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
 <tbody>
 {{range .Customers}}{{$c := .}}{{range $i, $k := .Checks}}<tr>
@@ -252,8 +244,8 @@ func WriteTable(w io.Writer, d Diagnosis) error {
 		return err
 	}
 	s := d.Summary()
-	fmt.Fprintf(w, "\n%d customers: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
-		len(d.Customers), s.Pass, s.Fail, s.Warning, s.CouldNotCheck)
+	fmt.Fprintf(w, "\n%s: %d pass, %d fail, %d with warnings, %d could not be checked.\n",
+		kit.Count(len(d.Customers), "customer"), s.Pass, s.Fail, s.Warning, s.CouldNotCheck)
 
 	first := true
 	for _, l := range append([]Checklist{d.Partner}, d.Customers...) {

@@ -237,7 +237,7 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 
 // sentForm is a policy read as the comparison after a write takes it: the kinds of excluded
 // guests and external users are a flags string, so their order is not a difference; nor is the
-// order of the organisations listed (Graph may write either back in its own order).
+// order of the organizations listed (Graph may write either back in its own order).
 func sentForm(p map[string]any) map[string]any {
 	c, _ := deepCopy(p).(map[string]any)
 	ex := obj(obj(obj(c["conditions"])["users"])["excludeGuestsOrExternalUsers"])

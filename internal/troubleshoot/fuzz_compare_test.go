@@ -218,7 +218,7 @@ func mutate(before, after map[string]any, which, pick int) (applies, same bool) 
 		}
 		ex["guestOrExternalUserTypes"] = ex["guestOrExternalUserTypes"].(string) + ",serviceProvider"
 		return true, true
-	case 7: // an organisation added to a list of organisations
+	case 7: // an organization added to a list of organizations
 		_, ex, ok := exclusionOf(after)
 		kinds, _, _ := kindsIn(ex)
 		t, _ := ex["externalTenants"].(map[string]any)
@@ -236,7 +236,7 @@ func mutate(before, after map[string]any, which, pick int) (applies, same bool) 
 		}
 		ex["guestOrExternalUserTypes"] = strings.Join(kinds[1:], ",")
 		return true, false
-	case 9: // an organisation dropped
+	case 9: // an organization dropped
 		_, ex, ok := exclusionOf(after)
 		t, _ := ex["externalTenants"].(map[string]any)
 		members, isList := t["members"].([]any)
@@ -283,7 +283,7 @@ func mutate(before, after map[string]any, which, pick int) (applies, same bool) 
 		before["zzBig"] = json.Number("9007199254740993")
 		after["zzBig"] = json.Number("9007199254740992")
 		return true, false
-	case 12: // the kind of list of organisations changed
+	case 12: // the kind of list of organizations changed
 		_, ex, ok := exclusionOf(after)
 		t, _ := ex["externalTenants"].(map[string]any)
 		kind, isText := t["membershipKind"].(string)
@@ -334,7 +334,7 @@ func TestSameExceptExclusionOracle(t *testing.T) {
 		p := randomPolicy(t, dice)
 		variants := []map[string]any{p}
 		if users, _, ok := exclusionOf(p); ok && i%2 == 0 {
-			// Random policies seldom hold a list of organisations: give every other one such an exclusion.
+			// Random policies seldom hold a list of organizations: give every other one such an exclusion.
 			q := deepCopy(p).(map[string]any)
 			users, _, _ = exclusionOf(q)
 			users["excludeGuestsOrExternalUsers"] = map[string]any{"guestOrExternalUserTypes": "internalGuest,b2bCollaborationGuest",

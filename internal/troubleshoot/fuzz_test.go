@@ -361,7 +361,7 @@ func checkAnalyseAndExclude(t *testing.T, policy map[string]any, partner string)
 		}
 		return
 	}
-	// Merged, not replaced: every kind and organisation excluded before still is.
+	// Merged, not replaced: every kind and organization excluded before still is.
 	old := obj(obj(conditions["users"])["excludeGuestsOrExternalUsers"])
 	neu := obj(users["excludeGuestsOrExternalUsers"])
 	oldKinds := userTypes(old)
@@ -382,11 +382,11 @@ func checkAnalyseAndExclude(t *testing.T, policy map[string]any, partner string)
 	_, oldAll, oldMembers := tenantsOf(old)
 	_, newAll, newMembers := tenantsOf(neu)
 	if oldAll != newAll {
-		t.Errorf("the merge changed whether all organisations are excluded")
+		t.Errorf("the merge changed whether all organizations are excluded")
 	}
 	for _, m := range oldMembers {
 		if !slices.Contains(newMembers, m) {
-			t.Errorf("the merge dropped the excluded organisation %q", m)
+			t.Errorf("the merge dropped the excluded organization %q", m)
 		}
 	}
 	// Widens is said whenever more than the partner's service providers become excluded.

@@ -13,6 +13,7 @@ import (
 	"github.com/onboard365/onboard365/internal/graph"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
+	kit "github.com/onboard365/onboard365/internal/words"
 )
 
 // Graph paths of the partner tenant's checks.
@@ -37,7 +38,7 @@ type person struct {
 func (p person) label() string {
 	switch {
 	case p.DisplayName != "" && p.UserPrincipalName != "":
-		return clean(p.DisplayName) + " (" + clean(p.UserPrincipalName) + ")"
+		return kit.Person(clean(p.DisplayName), clean(p.UserPrincipalName))
 	case p.UserPrincipalName != "":
 		return clean(p.UserPrincipalName)
 	}

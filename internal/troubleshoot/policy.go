@@ -26,7 +26,7 @@ type Finding struct {
 	// Excluded is true when the policy already excludes them.
 	Excluded bool
 	// NamesPartner is true when the policy names the partner's tenant itself among the
-	// organisations it targets: the customer chose to target this partner.
+	// organizations it targets: the customer chose to target this partner.
 	NamesPartner bool
 	// Reason says in plain words why the policy stops them (who it applies to, for what, and what
 	// it demands), or why it does not.
@@ -41,7 +41,7 @@ type Finding struct {
 // A policy stops them when all of these hold:
 //   - its users condition takes them in: includeUsers has "All" (or the older
 //     "GuestsOrExternalUsers"), or includeGuestsOrExternalUsers names the serviceProvider type for
-//     all organisations or for a list that holds the partner tenant;
+//     all organizations or for a list that holds the partner tenant;
 //   - it does not exclude them the same ways (excludeGuestsOrExternalUsers, or "GuestsOrExternalUsers"
 //     in excludeUsers);
 //   - it covers modern clients (not only Exchange ActiveSync and other legacy clients), applies to
@@ -112,7 +112,7 @@ func Analyse(policy map[string]any, partnerTenantID string) Finding {
 }
 
 // includedWho says whom the users condition takes in, and whether that includes the partner's
-// service provider users; names is true when a list of organisations names the partner itself.
+// service provider users; names is true when a list of organizations names the partner itself.
 func includedWho(users map[string]any, partner string) (who string, included, names bool) {
 	include := strs(users["includeUsers"])
 	for _, u := range include {
@@ -130,7 +130,7 @@ func includedWho(users map[string]any, partner string) (who string, included, na
 		scope, all, members := tenantsOf(g)
 		if hasFold(kinds, "serviceProvider") {
 			if all {
-				return kindsWords(kinds) + " from any organisation", true, false
+				return kindsWords(kinds) + " from any organization", true, false
 			}
 			if hasFold(members, partner) {
 				return kindsWords(kinds) + " from " + scope, true, true
@@ -177,22 +177,22 @@ func userTypes(g map[string]any) []string {
 	return out
 }
 
-// tenantsOf reads externalTenants: all organisations (absent, null or membershipKind "all"), or
+// tenantsOf reads externalTenants: all organizations (absent, null or membershipKind "all"), or
 // the listed ones. scope names them in words.
 func tenantsOf(g map[string]any) (scope string, all bool, members []string) {
 	ext, present := g["externalTenants"]
 	t := obj(ext)
 	if !present || ext == nil || t == nil || strings.EqualFold(str(t["membershipKind"]), "all") {
-		return "any organisation", true, nil
+		return "any organization", true, nil
 	}
 	members = strs(t["members"])
 	switch len(members) {
 	case 0:
-		return "no organisation", false, nil
+		return "no organization", false, nil
 	case 1:
-		return "one organisation", false, members
+		return "one organization", false, members
 	}
-	return fmt.Sprintf("%d organisations", len(members)), false, members
+	return fmt.Sprintf("%d organizations", len(members)), false, members
 }
 
 var typeWords = map[string]string{

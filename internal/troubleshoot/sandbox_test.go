@@ -144,7 +144,7 @@ func TestDefaultScenarioCausesFixesAndLeftAlone(t *testing.T) {
 		t.Errorf("Litware CA with its admin: %s %q", ca.Status, ca.Sentence)
 	}
 	for _, want := range []string{
-		`"Block guests and external users": It applies to every kind of guest and external user (service provider users among them) from any organisation, for all cloud apps, and blocks access.`,
+		`"Block guests and external users": It applies to every kind of guest and external user (service provider users among them) from any organization, for all cloud apps, and blocks access.`,
 		`"Require MFA for everyone": It applies to your service provider users too, and a partner sign-in meets it: it requires multifactor authentication.`,
 		`"Block legacy authentication": It applies only to legacy sign-in clients (exchangeActiveSync, other)`,
 		`"Block B2B guests": It does not apply to your service provider users: it is for B2B collaboration guests and B2B collaboration members, which does not include service provider users.`,

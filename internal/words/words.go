@@ -139,6 +139,23 @@ func Name(s string) string {
 	return string(r[:nameLength]) + "…"
 }
 
+// Person names a person by their name and sign-in name, as a sentence does: "Lee Gu
+// (lee@contoso.com)"; "Lee Gu (risky technician), lee@contoso.com" when the name has brackets of
+// its own (two pairs in a row read badly); the sign-in name alone when there is no other name, or
+// it is the same. Both are from outside: they are made fit with Name.
+func Person(name, signIn string) string {
+	name, signIn = Name(name), Name(signIn)
+	switch {
+	case name == "" || strings.EqualFold(name, signIn):
+		return signIn
+	case signIn == "":
+		return name
+	case strings.HasSuffix(name, ")"):
+		return name + ", " + signIn
+	}
+	return name + " (" + signIn + ")"
+}
+
 // Quote is a name from outside in quotation marks (see Name), so that it reads as a name.
 func Quote(s string) string { return `"` + Name(s) + `"` }
 
@@ -181,12 +198,35 @@ func JoinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// Count is a number with its noun: "1 day", "3 days" (the plural adds an s).
+// Count is a number with its noun: "1 day", "3 days", "2 fixes", "4 policies" (the plural of
+// the noun's last word, as PluralOf makes it).
 func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%d %s", n, PluralOf(noun))
+}
+
+// PluralOf is a noun's plural, its last word made plural the regular English way: "fix" gives
+// "fixes", "policy" "policies", "day" "days", "more fix" "more fixes". The app's few irregular
+// nouns are written out ("person" "people").
+func PluralOf(noun string) string {
+	head, last := "", noun
+	if i := strings.LastIndexByte(noun, ' '); i >= 0 {
+		head, last = noun[:i+1], noun[i+1:]
+	}
+	low := strings.ToLower(last)
+	switch {
+	case low == "person":
+		return head + last[:len(last)-6] + "people"
+	case low == "":
+	case strings.HasSuffix(low, "s") || strings.HasSuffix(low, "x") || strings.HasSuffix(low, "z") ||
+		strings.HasSuffix(low, "ch") || strings.HasSuffix(low, "sh"):
+		return noun + "es"
+	case strings.HasSuffix(low, "y") && len(low) > 1 && !strings.ContainsRune("aeiou", rune(low[len(low)-2])):
+		return head + last[:len(last)-1] + "ies"
+	}
+	return noun + "s"
 }
 
 // Plural is one when n is 1, else many: "it" or "them", "is" or "are".

@@ -28,6 +28,9 @@ type Action struct {
 	Idle   bool   // wait until no background work of the window is left
 	Text   string // wait until a label on screen holds this text (work still running may write it)
 	Shot   string // write the window to Shot + ".png"
+	// Look, when set, is given the window as it is now (a test reads what it shows); its error
+	// ends the tour.
+	Look func(win fyne.Window) error
 }
 
 // Tour runs actions on a window of the given size in the light theme and writes a PNG for each
@@ -116,6 +119,10 @@ func Tour(dir string, opts ui.Options, size fyne.Size, actions []Action) ([]stri
 				time.Sleep(5 * time.Millisecond)
 			}
 			shell.Settle(20 * time.Second)
+		case a.Look != nil:
+			if err := a.Look(win); err != nil {
+				return written, fmt.Errorf("tour step %d: %w", i+1, err)
+			}
 		case a.Shot != "":
 			relayout(win, size)
 			path := filepath.Join(dir, a.Shot+".png")

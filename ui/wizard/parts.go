@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,17 +32,37 @@ func WithIcon(icon fyne.Resource, text string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, Paragraph(text))
 }
 
-// Copyable shows a text with a label above it and a Copy button beside it.
+// Copyable shows a text to pass on (an approval link, a message, a sign-in address) with a
+// label above it and a Copy button beside it. The text is a selectable label on a tinted panel,
+// not a text field: a field would take the mouse wheel from the page (it scrolls itself), and
+// nothing here is for typing. A link or an address breaks anywhere (it has no spaces); a message
+// wraps at words.
 func Copyable(label, text string) fyne.CanvasObject {
-	entry := widget.NewMultiLineEntry()
-	entry.SetText(text)
-	if strings.Contains(text, "\n") {
-		entry.Wrapping = fyne.TextWrapWord // a single line cannot wrap (Fyne says so in its log)
-	} else {
-		entry.MultiLine = false
+	return copyable(label, "Copy", text)
+}
+
+// Address is a web address the person may open by hand, with a "Copy the address" button: where
+// a sign-in opened when no browser could be, or the page of a device code.
+func Address(label, url string) fyne.CanvasObject {
+	return copyable(label, "Copy the address", url)
+}
+
+func copyable(label, button, text string) fyne.CanvasObject {
+	shown := widget.NewLabel(text)
+	shown.Selectable = true
+	shown.Wrapping = fyne.TextWrapWord
+	if !strings.ContainsAny(strings.TrimSpace(text), " \n") {
+		shown.Wrapping = fyne.TextWrapBreak
+		shown.TextStyle = fyne.TextStyle{Monospace: true}
 	}
-	copyButton := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+	copyButton := widget.NewButtonWithIcon(button, theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(text)
 	})
-	return container.NewVBox(widget.NewLabel(label), container.NewBorder(nil, nil, nil, copyButton, entry))
+	panel := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	panel.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	row := container.NewBorder(nil, nil, nil, container.NewVBox(copyButton), container.NewStack(panel, shown))
+	if label == "" {
+		return row
+	}
+	return container.NewVBox(widget.NewLabel(label), row)
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // The two steps every wizard that fixes things ends with, built from internal/plan's contract:
@@ -176,7 +177,9 @@ func (a *Apply) work(ctx context.Context, report func(Progress)) error {
 	}
 	applying := a.Applying
 	if applying == nil {
-		applying = func(done, total int) string { return fmt.Sprintf("Applied %d of %d fixes…", done, total) }
+		applying = func(done, total int) string {
+			return fmt.Sprintf("Applied %d of %s…", done, words.Count(total, "fix"))
+		}
 	}
 	a.outcomes = a.Apply(ctx, chosen, func(done, total int) {
 		report(Progress{Done: done, Total: total, Message: applying(done, total)})

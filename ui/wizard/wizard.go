@@ -8,14 +8,17 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/onboard365/onboard365/internal/explain"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Progress is what long work reports while it runs.
@@ -30,9 +33,15 @@ type Step struct {
 	Title string
 	// Intro is one plain sentence: what happens on this step and why.
 	Intro string
-	// Content builds the body of the step. It is called when the step is shown and again after
-	// its Work succeeds, so it can show what the work found. Nil shows the intro alone.
+	// Content builds the body of the step. For a step without Work it is called when the step is
+	// shown; for a step with Work, each time the work has ended (also after an error), so that it
+	// shows what the work found and never, beside the progress bar, an outcome the work has not
+	// reached yet. Nil shows the intro alone.
 	Content func() fyne.CanvasObject
+	// During, when set, is the body while the step's Work runs: what the person must see or do
+	// meanwhile (where a sign-in opened, the sandbox's sign-in form). Nil: the intro and the
+	// progress alone.
+	During func() fyne.CanvasObject
 	// Validate runs when the user presses Next. An error keeps the user on this step and is shown
 	// in plain words.
 	Validate func() error
@@ -45,6 +54,10 @@ type Step struct {
 	// Unsaved, when set and true while this step is shown, makes Cancel (and Escape) ask before
 	// leaving, as Config.Unsaved does for the whole wizard (a Review step sets it).
 	Unsaved func() bool
+	// Ready, when set, says whether the person may go on from this step as it shows now (after
+	// its Work has ended): false keeps Next off, for a step whose content already says why
+	// there is no going on (a sign-in whose verdict is NO). Nil: Next is on.
+	Ready func() bool
 }
 
 // Config describes a whole wizard.
@@ -66,7 +79,25 @@ type Config struct {
 	// Busy, when set, is told on the UI goroutine that background work has started (true) and,
 	// after its outcome is shown and AfterWork has run, that it has ended (false).
 	Busy func(bool)
+	// Failed, when set, is the body of a step whose work failed with err: where to go to put it
+	// right (a button to Sign in, to App registration), or nil. The error itself is the step's
+	// problem line; the step's Content, which shows an outcome, is not drawn for a failed run.
+	Failed func(step int, err error) fyne.CanvasObject
 }
+
+// The frame every wizard gets, whatever its steps (the headless tests in ui/ hold it for each):
+//
+//   - A new page starts at its top: every step change, and every redraw after a step's work,
+//     scrolls the body back up, so the new content is on screen.
+//   - One count: the numbered strip has one circle per step plus the summary, and the heading
+//     says "Step N of M" with the same M (the summary is the last one).
+//   - The spinner always stops: when the work ends, with or without an error, and when the
+//     person stops it (Stop, Escape, or Stop called by the page). A step shows its outcome
+//     (Content) only once its work has ended well: while it runs, During; after an error,
+//     where to go to put it right (Config.Failed), never a stale or empty outcome.
+//   - The body scrolls with the mouse wheel wherever the pointer is (read-only texts are
+//     labels, not fields: see Copyable), and the scroll bar has a lane of its own, so it never
+//     covers a button at the right edge (Copy, Export).
 
 // Wizard is a running stepper. Build it with New and place Object() in a window.
 type Wizard struct {
@@ -74,23 +105,25 @@ type Wizard struct {
 	current int // index into cfg.Steps; len(cfg.Steps) means the summary page
 
 	// widgets
-	root     *fyne.Container
-	strip    *fyne.Container
-	heading  *widget.Label
-	intro    *widget.Label
-	body     *fyne.Container
-	progress *widget.ProgressBar
-	spinner  *widget.ProgressBarInfinite
-	status   *widget.Label
-	problem  *widget.Label
-	retry    *Button
-	problems *fyne.Container
-	back     *Button
-	next     *Button
-	cancel   *Button
-	confirm  *fyne.Container // "leave without applying?", shown by Cancel when Unsaved says so
-	leave    *Button
-	view     *view // the root as a widget, so that Find can tell a wizard in a window
+	root        *fyne.Container
+	strip       *fyne.Container
+	heading     *widget.Label
+	intro       *widget.Label
+	body        *fyne.Container
+	scroll      *container.Scroll
+	progress    *widget.ProgressBar
+	spinner     *widget.ProgressBarInfinite
+	status      *widget.Label
+	problem     *widget.Label
+	problemIcon *widget.Icon
+	retry       *Button
+	problems    *fyne.Container
+	back        *Button
+	next        *Button
+	cancel      *Button
+	confirm     *fyne.Container // "leave without applying?", shown by Cancel when Unsaved says so
+	leave       *Button
+	view        *view // the root as a widget, so that Find can tell a wizard in a window
 
 	// work in flight; touched only on the UI goroutine
 	running   bool
@@ -117,7 +150,8 @@ func New(cfg Config) *Wizard {
 	w.problem.Wrapping = fyne.TextWrapWord
 	w.problem.Importance = widget.DangerImportance
 	w.retry = newButton("Try again", theme.ViewRefreshIcon(), w.startWork, w.escape)
-	w.problems = container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, w.problem)
+	w.problemIcon = widget.NewIcon(theme.ErrorIcon())
+	w.problems = container.NewBorder(nil, nil, w.problemIcon, nil, w.problem)
 	w.back = newButton("Back", theme.NavigateBackIcon(), w.Back, w.escape)
 	w.next = newButton("Next", theme.NavigateNextIcon(), w.Next, w.escape)
 	w.next.Importance = widget.HighImportance
@@ -131,7 +165,10 @@ func New(cfg Config) *Wizard {
 	activity := container.NewVBox(w.progress, w.spinner, w.status, container.NewBorder(nil, nil, nil, container.NewCenter(w.retry), w.problems))
 	buttons := container.NewBorder(nil, nil, w.cancel, container.NewHBox(w.back, w.next))
 	bottom := container.NewVBox(activity, widget.NewSeparator(), w.confirm, buttons)
-	w.root = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(w.body))
+	// The body keeps a lane free at its right edge for the scroll bar, which Fyne draws over
+	// the content: so the bar never covers a button there.
+	w.scroll = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, scrollLane()), w.body))
+	w.root = container.NewBorder(top, bottom, nil, nil, w.scroll)
 	w.view = newView(w, w.root)
 	w.show(0)
 	return w
@@ -150,6 +187,11 @@ func (w *Wizard) Next() {
 	}
 	if v := w.cfg.Steps[w.current].Validate; v != nil {
 		if err := v(); err != nil {
+			var n *note
+			if errors.As(err, &n) {
+				w.showNote(n.text)
+				return
+			}
 			w.showProblem(explain.Sentence(err), false)
 			return
 		}
@@ -169,12 +211,7 @@ func (w *Wizard) Back() {
 // Config.Unsaved says there are choices to lose.
 func (w *Wizard) Cancel() {
 	if w.running {
-		w.cancel.Disable()
-		w.status.SetText("Stopping… the step ends as soon as the current request returns.")
-		// Cancel last: the work may end at once, and its result must find the widgets settled.
-		if w.stopWork != nil {
-			w.stopWork()
-		}
+		w.Stop()
 		return
 	}
 	if w.unsaved() {
@@ -185,6 +222,31 @@ func (w *Wizard) Cancel() {
 		w.cfg.OnClose()
 	}
 }
+
+// Stop stops the step's work in flight, as the Stop button does; with nothing running it does
+// nothing. A page calls it when the person gives up on the step somewhere else (the Cancel of
+// a sign-in dialog). It runs on the UI goroutine.
+func (w *Wizard) Stop() {
+	if !w.running {
+		return
+	}
+	w.cancel.Disable()
+	w.status.SetText("Stopping… the step ends as soon as the current request returns.")
+	// Cancel last: the work may end at once, and its result must find the widgets settled.
+	if w.stopWork != nil {
+		w.stopWork()
+	}
+}
+
+// Running says whether a step's work is in flight (the spinner or the progress bar is on).
+func (w *Wizard) Running() bool { return w.running }
+
+// Heading is the step's heading as shown: "Step 2 of 5: Sign in", or "Step 5 of 5: Summary".
+func (w *Wizard) Heading() string { return w.heading.Text }
+
+// Steps is how many pages the wizard has: its steps and the summary. The strip shows one
+// circle for each, and Heading counts to it.
+func (w *Wizard) Steps() int { return len(w.cfg.Steps) + 1 }
 
 // unsaved says whether leaving now would throw away choices the person made.
 func (w *Wizard) unsaved() bool {
@@ -217,9 +279,11 @@ func (w *Wizard) show(i int) {
 		return
 	}
 	s := w.cfg.Steps[i]
-	w.heading.SetText(fmt.Sprintf("Step %d of %d: %s", i+1, len(w.cfg.Steps), s.Title))
+	w.heading.SetText(w.stepHeading(i, s.Title))
 	w.intro.SetText(s.Intro)
-	w.setBody(s.Content)
+	if s.Work == nil {
+		w.setBody(s.Content)
+	}
 	w.back.Enable()
 	if i == 0 {
 		w.back.Disable()
@@ -236,13 +300,28 @@ func (w *Wizard) show(i int) {
 		w.next.SetText("Next")
 	}
 	w.next.Enable()
+	w.gateNext()
 	if s.Work != nil {
 		w.startWork()
 	}
 }
 
+// stepHeading is the heading of page i: the same count as the strip's circles (Steps).
+func (w *Wizard) stepHeading(i int, title string) string {
+	return fmt.Sprintf("Step %d of %d: %s", i+1, w.Steps(), title)
+}
+
+// gateNext turns Next off when the step says the person cannot go on from what it shows.
+func (w *Wizard) gateNext() {
+	if w.current < len(w.cfg.Steps) {
+		if ready := w.cfg.Steps[w.current].Ready; ready != nil && !ready() {
+			w.next.Disable()
+		}
+	}
+}
+
 func (w *Wizard) showSummary() {
-	w.heading.SetText("Summary")
+	w.heading.SetText(w.stepHeading(len(w.cfg.Steps), "Summary"))
 	w.intro.SetText("Here is what this wizard did. You can close it, or start again to check that everything is still right.")
 	if w.cfg.Summary != nil {
 		w.setBody(w.cfg.Summary)
@@ -265,13 +344,20 @@ func (w *Wizard) setBody(content func() fyne.CanvasObject) {
 		w.back.SetIcon(theme.NavigateBackIcon())
 		w.back.OnTapped = w.Back
 	}
-	if content == nil {
-		w.body.Objects = nil
-	} else {
-		w.body.Objects = []fyne.CanvasObject{content()}
-		w.submitsNext(w.body.Objects[0])
+	w.body.Objects = nil
+	if content != nil {
+		if o := content(); o != nil { // a step may have nothing to show (yet)
+			w.body.Objects = []fyne.CanvasObject{o}
+			w.submitsNext(o)
+		}
 	}
 	w.body.Refresh()
+	w.scroll.ScrollToTop() // new content starts at its top, never where the last page was scrolled
+}
+
+// scrollLane is the width kept free at the body's right edge for the scroll bar.
+func scrollLane() float32 {
+	return theme.Size(theme.SizeNameScrollBar) + theme.Padding()
 }
 
 // stripBudget is how many characters of step titles fit in the numbered strip of a 1024-pixel
@@ -324,6 +410,7 @@ func (w *Wizard) startWork() {
 	round := w.workRound
 
 	w.hideActivity()
+	w.setBody(s.During) // never the outcome of a run that has not ended
 	w.spinner.Show()
 	w.spinner.Start()
 	w.status.SetText("Working…")
@@ -395,15 +482,49 @@ func (w *Wizard) finishWork(err error) {
 		w.back.Enable()
 	}
 	if err != nil {
+		// No outcome was reached: the body says where to go to put it right, if anywhere, and
+		// never what the step had shown before (a sign-in "answered" that was stopped) nor an
+		// empty outcome ("0 customers checked").
+		var where func() fyne.CanvasObject
+		if w.cfg.Failed != nil {
+			step := w.current
+			where = func() fyne.CanvasObject {
+				if o := w.cfg.Failed(step, err); o != nil {
+					return container.NewVBox(o) // at the top, under the intro
+				}
+				return nil
+			}
+		}
+		w.setBody(where)
 		w.showProblem(explain.Sentence(err), true)
 		w.next.Disable()
 		return
 	}
 	w.setBody(w.cfg.Steps[w.current].Content)
 	w.next.Enable()
+	w.gateNext()
+}
+
+// Note is what a step's Validate returns when there is no going on, but nothing is wrong: there
+// is nothing to fix, nobody to switch. It is shown as information, in the page's own colour,
+// not as a problem in red.
+func Note(sentence string) error { return &note{text: words.Sentence(sentence)} }
+
+type note struct{ text string }
+
+func (n *note) Error() string { return n.text }
+
+func (w *Wizard) showNote(sentence string) {
+	w.problemIcon.SetResource(theme.InfoIcon())
+	w.problem.Importance = widget.MediumImportance
+	w.problem.SetText(sentence)
+	w.problems.Show()
+	w.retry.Hide()
 }
 
 func (w *Wizard) showProblem(sentence string, canRetry bool) {
+	w.problemIcon.SetResource(theme.ErrorIcon())
+	w.problem.Importance = widget.DangerImportance
 	w.problem.SetText(sentence)
 	w.problems.Show()
 	if canRetry {

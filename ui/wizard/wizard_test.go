@@ -54,9 +54,9 @@ func TestTapThroughThreeSteps(t *testing.T) {
 		heading, next string
 		backOn        bool
 	}{
-		{"Step 1 of 3: Choose", "Next", false},
-		{"Step 2 of 3: Review", "Apply 2 changes", true},
-		{"Step 3 of 3: Apply", "Finish", true},
+		{"Step 1 of 4: Choose", "Next", false},
+		{"Step 2 of 4: Review", "Apply 2 changes", true},
+		{"Step 3 of 4: Apply", "Finish", true},
 	}
 	for i, want := range steps {
 		if w.Current() != i {
@@ -76,7 +76,7 @@ func TestTapThroughThreeSteps(t *testing.T) {
 		}
 		test.Tap(w.next)
 	}
-	if w.Current() != 3 || w.heading.Text != "Summary" {
+	if w.Current() != 3 || w.heading.Text != "Step 4 of 4: Summary" {
 		t.Fatalf("after Finish: current %d, heading %q; want the summary", w.Current(), w.heading.Text)
 	}
 	if !strings.Contains(test.RenderObjectToMarkup(w.body), "2 changes applied") {
