@@ -91,61 +91,45 @@ var browserNames = map[string]string{
 //     scripting can, but needs the Accessibility permission and breaks between versions.)
 //   - linux and other Unixes: the browser's command with its switch; xdg-open u otherwise.
 func privateCommand(goos, browserID, u string) (name string, args []string, private bool) {
+	b := privateWindows[browserID]
 	switch goos {
 	case "windows":
-		exe, flag := "", ""
-		switch browserID {
-		case browserEdge:
-			exe, flag = "msedge", "--inprivate"
-		case browserChrome:
-			exe, flag = "chrome", "--incognito"
-		case browserBrave:
-			exe, flag = "brave", "--incognito"
-		case browserFirefox:
-			exe, flag = "firefox", "-private-window"
-		}
-		if exe == "" {
+		if b.windows == "" {
 			return "rundll32", []string{"url.dll,FileProtocolHandler", u}, false
 		}
-		command := "Start-Process -FilePath " + psQuote(exe) + " -ArgumentList " + psQuote(flag) + "," + psQuote(windowsSafeURL(u))
+		command := "Start-Process -FilePath " + psQuote(b.windows) + " -ArgumentList " + psQuote(b.flag) + "," + psQuote(windowsSafeURL(u))
 		return "powershell", []string{"-NoProfile", "-NonInteractive", "-WindowStyle", "Hidden", "-Command", command}, true
 	case "darwin":
-		app, flag := "", ""
-		switch browserID {
-		case browserEdge:
-			app, flag = "Microsoft Edge", "--inprivate"
-		case browserChrome:
-			app, flag = "Google Chrome", "--incognito"
-		case browserChromium:
-			app, flag = "Chromium", "--incognito"
-		case browserBrave:
-			app, flag = "Brave Browser", "--incognito"
-		case browserFirefox:
-			app, flag = "Firefox", "-private-window"
-		}
-		if app == "" {
+		if b.darwin == "" {
 			return "open", []string{u}, false
 		}
-		return "open", []string{"-na", app, "--args", flag, u}, true
+		return "open", []string{"-na", b.darwin, "--args", b.flag, u}, true
 	default:
-		cmd, flag := "", ""
-		switch browserID {
-		case browserEdge:
-			cmd, flag = "microsoft-edge", "--inprivate"
-		case browserChrome:
-			cmd, flag = "google-chrome", "--incognito"
-		case browserChromium:
-			cmd, flag = "chromium", "--incognito"
-		case browserBrave:
-			cmd, flag = "brave-browser", "--incognito"
-		case browserFirefox:
-			cmd, flag = "firefox", "--private-window"
-		}
-		if cmd == "" {
+		if b.unix == "" {
 			return "xdg-open", []string{u}, false
 		}
-		return cmd, []string{flag, u}, true
+		flag := b.flag
+		if browserID == browserFirefox {
+			flag = "--private-window" // Firefox's Linux builds spell it with two dashes
+		}
+		return b.unix, []string{flag, u}, true
 	}
+}
+
+// privateWindow is how one browser is started on each OS (its program on Windows, its
+// application on macOS, its command elsewhere; "" where it cannot be started with the switch),
+// and the switch that opens a private window.
+type privateWindow struct {
+	windows, darwin, unix string
+	flag                  string
+}
+
+var privateWindows = map[string]privateWindow{
+	browserEdge:     {windows: "msedge", darwin: "Microsoft Edge", unix: "microsoft-edge", flag: "--inprivate"},
+	browserChrome:   {windows: "chrome", darwin: "Google Chrome", unix: "google-chrome", flag: "--incognito"},
+	browserChromium: {darwin: "Chromium", unix: "chromium", flag: "--incognito"},
+	browserBrave:    {windows: "brave", darwin: "Brave Browser", unix: "brave-browser", flag: "--incognito"},
+	browserFirefox:  {windows: "firefox", darwin: "Firefox", unix: "firefox", flag: "-private-window"},
 }
 
 // psQuote is a PowerShell single-quoted string. PowerShell also reads the typographic quotes
