@@ -14,7 +14,7 @@
 //
 // The window and the commands open the Log at DefaultPath(sandbox); tests use a Memory.
 // Nothing secret may go into an entry: Record takes out what has the shape of a token or a
-// secret (textsafe.Scrub), marks the entry Redacted, and records the rest.
+// secret (redact.Scrub), marks the entry Redacted, and records the rest.
 package audit
 
 import (
@@ -27,7 +27,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Result is how a change ended.
@@ -139,8 +140,8 @@ const (
 func prepare(e Entry, now func() time.Time) (Entry, error) {
 	redacted := false
 	field := func(s string, max int) string {
-		s = textsafe.Line(s, max)
-		s, found := textsafe.Scrub(s)
+		s = words.Line(s, max)
+		s, found := redact.Scrub(s)
 		redacted = redacted || found
 		return s
 	}

@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Filter chooses entries for a list: `onboard365 audit --customer NAME --since DATE`, and the
@@ -55,7 +55,7 @@ func ParseSince(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("--since takes a day such as 2026-05-01, or a time such as 2026-05-01T09:00:00+02:00, not %q", textsafe.Line(s, 40))
+	return time.Time{}, fmt.Errorf("--since takes a day such as 2026-05-01, or a time such as 2026-05-01T09:00:00+02:00, not %q", words.Line(s, 40))
 }
 
 // jsonEntry is one entry of WriteJSON's list. Its fields only ever grow.
@@ -89,11 +89,11 @@ func WriteJSON(w io.Writer, entries []Entry) error {
 	for _, e := range entries {
 		out = append(out, jsonEntry{
 			Seq: e.Seq, Time: e.Time.UTC().Format(time.RFC3339),
-			Technician: textsafe.Line(e.Technician, 0), TenantID: textsafe.Line(e.TenantID, 0),
-			TenantName: textsafe.Line(e.TenantName, 0), Source: textsafe.Line(e.Source, 0),
-			Change: textsafe.Line(e.Change, 0), Target: textsafe.Line(e.Target, 0),
-			Before: textsafe.Line(e.Before, 0), After: textsafe.Line(e.After, 0),
-			Result: textsafe.Line(string(e.Result), 0), Detail: textsafe.Line(e.Detail, 0),
+			Technician: words.Line(e.Technician, 0), TenantID: words.Line(e.TenantID, 0),
+			TenantName: words.Line(e.TenantName, 0), Source: words.Line(e.Source, 0),
+			Change: words.Line(e.Change, 0), Target: words.Line(e.Target, 0),
+			Before: words.Line(e.Before, 0), After: words.Line(e.After, 0),
+			Result: words.Line(string(e.Result), 0), Detail: words.Line(e.Detail, 0),
 			Redacted: e.Redacted,
 		})
 	}
@@ -106,7 +106,7 @@ func WriteJSON(w io.Writer, entries []Entry) error {
 var csvHeader = []string{"Entry", "Time (UTC)", "Technician", "Tenant ID", "Customer", "Source", "Change", "Target", "Before", "After", "Result", "Detail"}
 
 // WriteCSV writes a header row and one row an entry, for a spreadsheet: every cell on one line,
-// cleaned, and never read as a formula (textsafe.Cell).
+// cleaned, and never read as a formula (words.Line, words.Cell).
 func WriteCSV(w io.Writer, entries []Entry) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -116,7 +116,7 @@ func WriteCSV(w io.Writer, entries []Entry) error {
 		row := []string{strconv.FormatInt(e.Seq, 10), e.Time.UTC().Format("2006-01-02 15:04:05"), e.Technician,
 			e.TenantID, e.TenantName, e.Source, e.Change, e.Target, e.Before, e.After, ResultWord(e.Result), e.Detail}
 		for i := range row {
-			row[i] = textsafe.Cell(row[i])
+			row[i] = words.Cell(words.Line(row[i], 0))
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -139,9 +139,9 @@ func WriteTable(w io.Writer, entries []Entry, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tTECHNICIAN\tCUSTOMER\tCHANGE\tRESULT")
 	for _, e := range entries {
-		customer := textsafe.Line(e.TenantName, 30)
+		customer := words.Line(e.TenantName, 30)
 		if customer == "" {
-			customer = textsafe.Line(e.TenantID, 36)
+			customer = words.Line(e.TenantID, 36)
 		}
 		change := e.Change
 		if e.Before != "" || e.After != "" {
@@ -152,7 +152,7 @@ func WriteTable(w io.Writer, entries []Entry, loc *time.Location) error {
 			result += ": " + e.Detail
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Time.In(loc).Format("2006-01-02 15:04"),
-			textsafe.Line(e.Technician, 40), customer, textsafe.Line(change, 80), textsafe.Line(result, 60))
+			words.Line(e.Technician, 40), customer, words.Line(change, 80), words.Line(result, 60))
 	}
 	return tw.Flush()
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Report is what Verify found.
@@ -127,12 +127,12 @@ func findSeq(lines []line, lo, hi int64) *Entry {
 // describe names an entry for a person: when, which customer, what.
 func describe(e Entry, loc *time.Location) string {
 	s := e.Time.In(loc).Format("2 Jan 2006 15:04")
-	if name := textsafe.Line(e.TenantName, 60); name != "" {
+	if name := words.Line(e.TenantName, 60); name != "" {
 		s += ", " + name
-	} else if id := textsafe.Line(e.TenantID, 60); id != "" {
+	} else if id := words.Line(e.TenantID, 60); id != "" {
 		s += ", tenant " + id
 	}
-	if change := textsafe.Line(e.Change, 60); change != "" {
+	if change := words.Line(e.Change, 60); change != "" {
 		s += ": " + change
 	}
 	return s

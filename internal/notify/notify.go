@@ -21,12 +21,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Message is one notice: a short title and summary that fit a desktop notification, and the
 // detail for mail and webhooks. Text may come from outside (customers' names): every Notifier
-// cleans it (textsafe) before it goes out.
+// cleans it (words.Text) before it goes out.
 type Message struct {
 	// Title is a few words: "Onboard365: 2 new problems".
 	Title string
@@ -109,7 +109,7 @@ func Send(ctx context.Context, m Message, timeout time.Duration, to ...Notifier)
 			r.Delivered = append(r.Delivered, n.Name())
 			continue
 		}
-		r.Failed = append(r.Failed, Failure{Name: n.Name(), Sentence: textsafe.Line(errs[i].Error(), 500), Err: errs[i]})
+		r.Failed = append(r.Failed, Failure{Name: n.Name(), Sentence: words.Line(errs[i].Error(), 500), Err: errs[i]})
 	}
 	return r
 }
@@ -149,14 +149,14 @@ const (
 
 // clean is m with its text made safe and short.
 func clean(m Message) Message {
-	out := Message{Title: textsafe.Line(m.Title, maxTitle), Summary: textsafe.Line(m.Summary, maxSummary)}
+	out := Message{Title: words.Line(m.Title, maxTitle), Summary: words.Line(m.Summary, maxSummary)}
 	if out.Title == "" {
 		out.Title = "Onboard365"
 	}
 	for _, it := range m.Items {
 		out.Items = append(out.Items, Item{
-			Heading: textsafe.Line(it.Heading, 150), Text: textsafe.Line(it.Text, 1000),
-			Fix: textsafe.Line(it.Fix, 300), Good: it.Good,
+			Heading: words.Line(it.Heading, 150), Text: words.Line(it.Text, 1000),
+			Fix: words.Line(it.Fix, 300), Good: it.Good,
 		})
 	}
 	return out

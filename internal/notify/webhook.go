@@ -12,7 +12,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Teams posts to a Microsoft Teams webhook: a channel's Workflows webhook ("Post to a channel
@@ -200,7 +201,7 @@ func post(ctx context.Context, client *http.Client, address, name string, payloa
 
 // answerText keeps a server's answer short, on one line, and free of secret-shaped runs.
 func answerText(s string) string {
-	s, _ = textsafe.Scrub(textsafe.Line(s, 200))
+	s, _ = redact.Scrub(words.Line(s, 200))
 	return s
 }
 

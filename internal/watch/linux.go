@@ -41,7 +41,7 @@ OnUnitActiveSec=%s
 
 [Install]
 WantedBy=timers.target
-`, words(spec.Every), systemdDuration(spec.Every))
+`, interval(spec.Every), systemdDuration(spec.Every))
 	reload := Command{Name: "systemctl", Args: []string{"--user", "daemon-reload"}}
 	enable := Command{Name: "systemctl", Args: []string{"--user", "enable", "--now", systemdName + ".timer"}}
 	reloadAfter := Command{Name: "systemctl", Args: []string{"--user", "daemon-reload"}, MayFail: true}

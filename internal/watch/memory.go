@@ -12,7 +12,8 @@ import (
 
 	"github.com/onboard365/onboard365/internal/atomicfile"
 	"github.com/onboard365/onboard365/internal/filelock"
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // Status is how one check came out.
@@ -190,7 +191,7 @@ func Diff(prev State, now Result) (State, []Change) {
 // cleanFinding keeps a finding's text on one line, short, and free of anything secret-shaped.
 func cleanFinding(f Finding) Finding {
 	line := func(s string, max int) string {
-		s, _ = textsafe.Scrub(textsafe.Line(s, max))
+		s, _ = redact.Scrub(words.Line(s, max))
 		return s
 	}
 	f.Key = line(f.Key, 200)

@@ -35,7 +35,8 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/atomicfile"
-	"github.com/onboard365/onboard365/internal/textsafe"
+	"github.com/onboard365/onboard365/internal/redact"
+	"github.com/onboard365/onboard365/internal/words"
 )
 
 // OS is a system the watch installs on.
@@ -58,7 +59,7 @@ func ParseOS(s string) (OS, error) {
 	case "linux":
 		return Linux, nil
 	}
-	return "", fmt.Errorf("--os is windows, macos or linux, not %q", textsafe.Line(s, 20))
+	return "", fmt.Errorf("--os is windows, macos or linux, not %q", words.Line(s, 20))
 }
 
 // ThisOS is the system this program runs on.
@@ -267,13 +268,13 @@ func Build(spec Spec) (Plan, error) {
 func check(s Spec) error {
 	switch {
 	case s.Every < MinEvery:
-		return fmt.Errorf("--every is at least %s: each run reads every customer from Microsoft", words(MinEvery))
+		return fmt.Errorf("--every is at least %s: each run reads every customer from Microsoft", interval(MinEvery))
 	case s.Every > MaxEvery:
-		return fmt.Errorf("--every is at most %s (the longest interval Windows Task Scheduler repeats a task at)", words(MaxEvery))
+		return fmt.Errorf("--every is at most %s (the longest interval Windows Task Scheduler repeats a task at)", interval(MaxEvery))
 	case s.Every%time.Minute != 0:
 		return errors.New("--every is a whole number of minutes, such as 30m, 6h or 24h")
 	case !isAbs(s.OS, s.Executable):
-		return fmt.Errorf("the watch needs the full path of onboard365, not %q", textsafe.Line(s.Executable, 80))
+		return fmt.Errorf("the watch needs the full path of onboard365, not %q", words.Line(s.Executable, 80))
 	case s.OS != Windows && s.Home == "":
 		return errors.New("the watch needs your home folder")
 	case s.OS == Windows && (s.ConfigDir == "" || s.User == ""):
@@ -282,12 +283,12 @@ func check(s Spec) error {
 		return errors.New("the watch needs your numeric user id on the Mac")
 	}
 	for _, v := range append([]string{s.Executable, s.Home, s.ConfigDir, s.User}, s.Args...) {
-		if textsafe.Line(v, 0) != strings.TrimSpace(v) || strings.ContainsAny(v, "\x00\r\n\t") {
-			return fmt.Errorf("%q holds characters a schedule cannot hold", textsafe.Line(v, 80))
+		if words.Line(v, 0) != strings.TrimSpace(v) || strings.ContainsAny(v, "\x00\r\n\t") {
+			return fmt.Errorf("%q holds characters a schedule cannot hold", words.Line(v, 80))
 		}
 	}
 	for _, a := range s.Args {
-		if strings.Contains(a, "://") || textsafe.LooksSecret(a) {
+		if strings.Contains(a, "://") || redact.LooksSecret(a) {
 			return errors.New("a web address or a secret would be written into the schedule, where anyone who can read your files sees it: keep webhook addresses and passwords in the keychain, and name here only the kind of notice (such as --notify teams)")
 		}
 	}
@@ -306,8 +307,8 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// words says a duration as a person would: "6 hours", "1 day and 12 hours", "30 minutes".
-func words(d time.Duration) string {
+// interval says a duration as a person would: "6 hours", "1 day and 12 hours", "30 minutes".
+func interval(d time.Duration) string {
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	var parts []string
 	add := func(n int, one string) {
@@ -346,7 +347,7 @@ func join(o OS, parts ...string) string {
 // path and content, then the commands in the order they would run, and how uninstall undoes it.
 func (p Plan) DryRun(w io.Writer) error {
 	ew := &errWriter{w: w}
-	ew.printf("Onboard365 would install the watch as %s that runs it every %s.\n", p.OS.Name(), words(p.Every))
+	ew.printf("Onboard365 would install the watch as %s that runs it every %s.\n", p.OS.Name(), interval(p.Every))
 	if p.Example {
 		ew.printf("This computer does not run %s, so the folders, the user and the program's path below are the usual ones there; on that computer, install uses its own.\n", p.OS.Title())
 	}
@@ -400,15 +401,15 @@ func (e *errWriter) printf(format string, args ...any) {
 // Shown is the command as one would type it on that system (for DryRun; Runner runs it without
 // a shell).
 func (c Command) Shown(o OS) string {
-	words := []string{c.Name}
+	parts := []string{c.Name}
 	for _, a := range c.Args {
 		if o == Windows {
-			words = append(words, windowsArg(a))
+			parts = append(parts, windowsArg(a))
 		} else {
-			words = append(words, shellArg(a))
+			parts = append(parts, shellArg(a))
 		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(parts, " ")
 }
 
 // shellArg quotes an argument for a POSIX shell when it needs it.
@@ -521,7 +522,7 @@ func Query(ctx context.Context, p Plan, r Runner) Installation {
 		}
 	}
 	out, err := r.Run(ctx, p.Query.Name, p.Query.Args...)
-	detail := textsafe.Text(string(out), 4000)
+	detail := words.Text(string(out), 4000)
 	switch {
 	case missing == len(p.Files) && err != nil:
 		return Installation{Sentence: "The watch is not installed: `onboard365 watch install` installs it.", Detail: detail}
@@ -530,7 +531,7 @@ func Query(ctx context.Context, p Plan, r Runner) Installation {
 	case err != nil:
 		return Installation{Sentence: fmt.Sprintf("The watch's files are there, but %s does not know it: run `onboard365 watch install` again.", schedulerName(p.OS)), Detail: detail}
 	}
-	return Installation{Installed: true, Sentence: fmt.Sprintf("The watch is installed as %s and runs every %s.", p.OS.Name(), words(p.Every)), Detail: detail}
+	return Installation{Installed: true, Sentence: fmt.Sprintf("The watch is installed as %s and runs every %s.", p.OS.Name(), interval(p.Every)), Detail: detail}
 }
 
 func schedulerName(o OS) string {
@@ -546,9 +547,9 @@ func schedulerName(o OS) string {
 func run(ctx context.Context, r Runner, c Command, o OS) error {
 	out, err := r.Run(ctx, c.Name, c.Args...)
 	if err != nil && !c.MayFail {
-		msg := textsafe.Line(string(out), 300)
+		msg := words.Line(string(out), 300)
 		if msg == "" {
-			msg = textsafe.Line(err.Error(), 300)
+			msg = words.Line(err.Error(), 300)
 		}
 		return fmt.Errorf("%s answered `%s` with an error: %s", schedulerName(o), c.Shown(o), msg)
 	}

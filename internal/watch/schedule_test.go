@@ -340,8 +340,8 @@ func TestDurations(t *testing.T) {
 		if got := systemdDuration(tc.d); got != tc.systemd {
 			t.Errorf("systemdDuration(%v) = %s; want %s", tc.d, got, tc.systemd)
 		}
-		if got := words(tc.d); got != tc.said {
-			t.Errorf("words(%v) = %s; want %s", tc.d, got, tc.said)
+		if got := interval(tc.d); got != tc.said {
+			t.Errorf("interval(%v) = %s; want %s", tc.d, got, tc.said)
 		}
 	}
 }

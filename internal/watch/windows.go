@@ -93,7 +93,7 @@ func buildWindows(spec Spec) (Plan, error) {
 	t := taskXML{
 		Version: "1.2",
 		Registration: taskInfo{
-			Description: "Onboard365 watch: checks the connection to your customers every " + words(spec.Every) + " and tells you what changed.",
+			Description: "Onboard365 watch: checks the connection to your customers every " + interval(spec.Every) + " and tells you what changed.",
 			URI:         `\` + windowsTask,
 		},
 		Triggers: taskTriggers{Time: timeTrigger{

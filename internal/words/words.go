@@ -14,11 +14,14 @@ import (
 )
 
 // Clean makes a string from outside safe to show anywhere. It drops terminal escape sequences
-// (ESC [ … as ANSI colours write them, ESC ] … as OSC titles and links do, and the other ESC
-// sequences), every other control character but newline and tab (C0, DEL, C1), the characters
-// that change the direction of text (bidi embeddings, overrides, isolates and marks), and the
-// invisible line and paragraph separators U+2028 and U+2029 (which become a space). Everything
-// else stays as it was, so a clean string comes back unchanged.
+// in their 7-bit and 8-bit forms (ESC [ … and CSI as ANSI colours write them, ESC ] … and OSC
+// as titles and links do, DCS, SOS, PM and APC strings, and the other ESC sequences), every other
+// control character but newline and tab (C0, DEL, C1), the characters that change the direction
+// of text (bidi embeddings, overrides, isolates and marks), the zero-width characters that can
+// make two different names look the same (U+200B, U+200C, U+2060, U+FEFF, U+180E; the joiner
+// U+200D stays, emoji are made of it), the interlinear annotation marks, and the invisible line
+// and paragraph separators U+2028 and U+2029 (which become a space). Invalid UTF-8 becomes
+// U+FFFD. Everything else stays as it was, so a clean string comes back unchanged.
 func Clean(s string) string {
 	if !needsCleaning(s) {
 		return s
@@ -29,7 +32,13 @@ func Clean(s string) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == 0x1b:
-			i += escapeLength(s[i:])
+			i = skipEscape(s, i+size)
+			continue
+		case r == 0x9b: // CSI in its 8-bit form
+			i = skipCSI(s, i+size)
+			continue
+		case r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f: // OSC, DCS, SOS, PM, APC
+			i = skipString(s, i+size)
 			continue
 		case r == '\u2028' || r == '\u2029':
 			b.WriteByte(' ')
@@ -60,8 +69,8 @@ func unclean(r rune, size int) bool {
 	return r == 0x1b || r == '\u2028' || r == '\u2029' || (r == utf8.RuneError && size == 1) || dropped(r)
 }
 
-// dropped says whether Clean drops a character: a control character but newline and tab, or a
-// bidi formatting character.
+// dropped says whether Clean drops a character: a control character but newline and tab, a
+// bidi formatting character, a zero-width character but the joiner, or an annotation mark.
 func dropped(r rune) bool {
 	switch {
 	case r == '\n' || r == '\t':
@@ -70,40 +79,66 @@ func dropped(r rune) bool {
 		return true
 	case r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069'):
 		return true
+	case r == '\u200b' || r == '\u200c' || r == '\u2060' || r == '\ufeff' || r == '\u180e' || (r >= '\ufff9' && r <= '\ufffb'):
+		return true
 	}
 	return false
 }
 
-// escapeLength is the length of the escape sequence at the start of s (which starts with ESC):
-// a CSI sequence (ESC [ parameters, intermediates, a final byte), a string sequence (OSC, DCS,
-// SOS, PM, APC: ESC ] … up to BEL or ESC \), or ESC and the one character after it.
-func escapeLength(s string) int {
-	if len(s) < 2 {
-		return len(s)
+// skipEscape skips what follows an ESC at s[i:] and answers where the text goes on: a CSI
+// sequence, a string sequence, an nF sequence (intermediates, then a final byte), or the one
+// character of a two-byte sequence (ESC 7, ESC c).
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
 	}
-	switch s[1] {
-	case '[':
-		i := 2
-		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+	switch c := s[i]; {
+	case c == '[':
+		return skipCSI(s, i+1)
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		return skipString(s, i+1)
+	case c >= 0x20 && c <= 0x2f:
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
 			i++
 		}
-		if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+		if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
 			i++
 		}
 		return i
-	case ']', 'P', 'X', '^', '_':
-		for i := 2; i < len(s); i++ {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+	case c >= 0x30 && c <= 0x7e:
+		return i + 1
+	}
+	return i
+}
+
+// skipCSI skips a control sequence's parameter and intermediate bytes and its final byte.
+func skipCSI(s string, i int) int {
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+		i++
+	}
+	return i
+}
+
+// skipString skips an OSC, DCS, SOS, PM or APC string up to and with its end: BEL, ESC \ or
+// the 8-bit ST. A string that never ends takes the rest of s.
+func skipString(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x07 || r == 0x9c:
+			return i + size
+		case r == 0x1b:
+			if i+1 < len(s) && s[i+1] == '\\' {
 				return i + 2
 			}
+			return i // another escape starts: the caller reads it
 		}
-		return len(s)
+		i += size
 	}
-	_, size := utf8.DecodeRuneInString(s[1:])
-	return 1 + size
+	return i
 }
 
 // Unclean lists what Clean would drop from s, as Go-quoted characters ("\x1b", "\u202e"), or
@@ -124,6 +159,45 @@ func Unclean(s string) []string {
 // one space, and none is left at either end (for a column of a table).
 func OneLine(s string) string { return strings.Join(strings.Fields(Clean(s)), " ") }
 
+// lineBreaks makes every way of breaking a line a newline (\r\n, \r, \v, \f, NEL, U+2028 and
+// U+2029), before Clean would drop the control characters among them.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+
+// Line is a string from outside on one line, for a log line, a notification or an audit entry:
+// OneLine, with every kind of line break a space, cut to at most max characters and "…" when it
+// was longer (max 0: no limit).
+func Line(s string, max int) string {
+	return cut(OneLine(lineBreaks.Replace(s)), max)
+}
+
+// Text is like Line but keeps its lines, for a mail body, a webhook message or what a command
+// printed: every kind of line break a newline, each line on its own made one (OneLine), at most
+// one empty line in a row, none at either end.
+func Text(s string, max int) string {
+	var lines []string
+	blank := false
+	for _, l := range strings.Split(lineBreaks.Replace(s), "\n") {
+		if l = OneLine(l); l == "" {
+			blank = len(lines) > 0
+			continue
+		}
+		if blank {
+			lines = append(lines, "")
+		}
+		lines, blank = append(lines, l), false
+	}
+	return cut(strings.Join(lines, "\n"), max)
+}
+
+// cut is s in at most max characters, with "…" after them when it was longer (never after a
+// space or a line break); max 0: s as it is.
+func cut(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return strings.TrimRight(string([]rune(s)[:max]), " \n") + "…"
+}
+
 // nameLength is how many characters of a name a sentence shows.
 const nameLength = 120
 
@@ -131,12 +205,7 @@ const nameLength = 120
 // with no double quotation mark (it becomes ') so that it cannot break or disguise the sentence
 // around it.
 func Name(s string) string {
-	s = strings.ReplaceAll(OneLine(s), `"`, "'")
-	if utf8.RuneCountInString(s) <= nameLength {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:nameLength]) + "…"
+	return cut(strings.ReplaceAll(OneLine(s), `"`, "'"), nameLength)
 }
 
 // Person names a person by their name and sign-in name, as a sentence does: "Lee Gu

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -74,6 +75,7 @@ func TestCell(t *testing.T) {
 		{"\tTab", "'\tTab"},
 		{"\r=1", "'=1"}, // a carriage return is a control character: dropped
 		{"\x1b[31m=1", "'=1"},
+		{"\u200b=1", "'=1"}, // a zero-width space hides nothing
 		{"a=b", "a=b"},
 		{"", ""},
 	}
@@ -176,4 +178,91 @@ func TestLeaks(t *testing.T) {
 	if l := Leaks(OneLine(Hostile), false); l != nil || OneLine(Hostile) != "=1+1 EvilCorp" {
 		t.Errorf("cleaned: %q, %q", l, OneLine(Hostile))
 	}
+}
+
+func TestLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{"plain", "Litware Inc.", 0, "Litware Inc."},
+		{"spaces and breaks become one space", "  Contoso\r\n\tLtd \u00a0 EU ", 0, "Contoso Ltd EU"},
+		{"a colour escape goes whole", "\x1b[31;1mred\x1b[0m alert", 0, "red alert"},
+		{"a title-setting OSC goes whole (BEL)", "\x1b]0;pwned\x07Fabrikam", 0, "Fabrikam"},
+		{"an OSC 8 link goes whole (ST)", "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\", 0, "click"},
+		{"an 8-bit CSI goes whole", "a\u009b2Jb", 0, "ab"},
+		{"an 8-bit OSC goes whole", "a\u009d0;x\u009cb", 0, "ab"},
+		{"a DCS string goes whole", "a\x1bPq#0;2;0;0;0\x1b\\b", 0, "ab"},
+		{"a charset escape goes whole", "a\x1b(Bb", 0, "ab"},
+		{"a two-byte escape goes", "a\x1bcb", 0, "ab"},
+		{"an escape at the end goes", "ab\x1b", 0, "ab"},
+		{"an unended OSC takes the rest", "ab\x1b]0;title", 0, "ab"},
+		{"direction overrides go", "invoice\u202egpj.exe", 0, "invoicegpj.exe"},
+		{"isolates and marks go", "\u2066a\u2069\u200e\u200f\u061cb", 0, "ab"},
+		{"zero-width characters go", "Con\u200btoso\ufeff", 0, "Contoso"},
+		{"other controls go", "a\x00b\x07c\x7fd\u0085e", 0, "abcd e"},
+		{"invalid UTF-8 is replaced", "a\xffb", 0, "a\uFFFDb"},
+		{"cut with an ellipsis", "Northwind Traders", 9, "Northwind…"},
+		{"cut never ends on a space", "Northwind Traders", 10, "Northwind…"},
+		{"short enough stays", "Northwind", 9, "Northwind"},
+		{"only invisible", "\u202e\x1b[0m", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Line(tc.in, tc.max); got != tc.want {
+				t.Errorf("Line(%q, %d) = %q; want %q", tc.in, tc.max, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"one\ntwo", "one\ntwo"},
+		{"one\r\ntwo\rthree", "one\ntwo\nthree"},
+		{"one  \n\n\n\n two", "one\n\ntwo"},
+		{"\n\nfirst\x1b[2J\n", "first"},
+		{"tab\there\u2028next", "tab here\nnext"},
+	} {
+		if got := Text(tc.in, 0); got != tc.want {
+			t.Errorf("Text(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := Text("abc\ndef", 5); got != "abc\nd…" {
+		t.Errorf("Text cut = %q", got)
+	}
+}
+
+func FuzzLine(f *testing.F) {
+	for _, s := range []string{"Litware", "\x1b[31mred", "\x1b]0;t\x07x", "a\u202eb", "=1", "a\xffb", "\u009b2J", "x\r\ny"} {
+		f.Add(s, 10)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		if max < 0 || max > 1000 {
+			max = 0
+		}
+		for _, multiline := range []bool{false, true} {
+			out := Line(s, max)
+			if multiline {
+				out = Text(s, max)
+			}
+			if !utf8.ValidString(out) {
+				t.Fatalf("%q (lines kept: %v) = %q: not UTF-8", s, multiline, out)
+			}
+			for _, r := range out {
+				if r == '\n' && multiline {
+					continue
+				}
+				if dropped(r) || r == '\u2028' || r == '\u2029' || (unicode.IsSpace(r) && r != ' ') {
+					t.Fatalf("%q (lines kept: %v) = %q holds %U", s, multiline, out, r)
+				}
+			}
+			if max > 0 && utf8.RuneCountInString(out) > max+1 {
+				t.Fatalf("%q (max %d) = %q: too long", s, max, out)
+			}
+			if strings.HasPrefix(out, " ") || strings.HasSuffix(strings.TrimSuffix(out, "…"), " ") {
+				t.Fatalf("%q = %q: not trimmed", s, out)
+			}
+		}
+	})
 }
