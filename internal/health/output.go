@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/onboard365/onboard365/internal/plan"
+	"github.com/onboard365/onboard365/internal/report"
 	"github.com/onboard365/onboard365/internal/words"
 )
 
@@ -119,30 +120,20 @@ func WriteHTML(w io.Writer, r Report) error {
 
 var htmlReport = template.Must(template.New("health").Funcs(template.FuncMap{
 	"word": func(s plan.Status) string { return s.Word() },
+	"css":  report.CSS,
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
-<style>
-body { font-family: "Segoe UI", system-ui, -apple-system, sans-serif; margin: 2em; color: #1b1b1b; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
-p.summary span { display: inline-block; margin-right: 1.2em; }
-table { border-collapse: collapse; width: 100%; margin-top: 0.5em; }
-th, td { text-align: left; vertical-align: top; padding: 0.45em 0.6em; border-bottom: 1px solid #d0d0d0; }
-th { background: #f3f3f3; }
-.badge { font-weight: 600; white-space: nowrap; }
-.pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
-ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
-.ids, .fix { color: #555; font-size: 0.9em; } .ids { font-family: Consolas, monospace; word-break: break-all; }
-@media print { body { margin: 0.5cm; } tr { page-break-inside: avoid; } }
-</style>
+<style>{{css}}</style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 <p>{{.When}}, role template "{{.Template}}".</p>
 <h2>Your partner tenant: <span class="badge {{.Partner.Status}}">{{word .Partner.Status}}</span></h2>
 <table>
+<colgroup><col class="check"><col class="status"><col></colgroup>
 <thead><tr><th>Check</th><th>Status</th><th>What Onboard365 found</th></tr></thead>
 <tbody>
 {{range .Partner.Checks}}<tr><td>{{.Title}}</td><td class="badge {{.Status}}">{{word .Status}}</td><td>{{.Sentence}}{{if .Fix}}<div class="fix">Fixed by: {{.Fix}}</div>{{end}}</td></tr>
@@ -151,6 +142,7 @@ ul { margin: 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
 <h2>Customers</h2>
 <p class="summary"><span>{{.Summary.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
 <table>
+<colgroup><col class="who"><col class="status"><col></colgroup>
 <thead><tr><th>Customer</th><th>Status</th><th>Checks</th></tr></thead>
 <tbody>
 {{range .Customers}}<tr>

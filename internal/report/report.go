@@ -1,6 +1,7 @@
 // Package report is the look of the printable HTML reports the checks write (GDAP
-// relationships, Troubleshoot): one style sheet, so that every report fits a page as narrow as
-// 1,300 pixels (or a printed A4 page) and reads the same.
+// relationships, Troubleshoot, the health check of check all and Home): one style sheet, so
+// that every report fits a page as narrow as 1,300 pixels (or a printed A4 page) and reads the
+// same.
 //
 // The tables lay their columns out at fixed widths (table-layout: fixed), so a long sentence can
 // never squeeze a column to one character: a tenant id stays on one line (or breaks at its
@@ -21,7 +22,7 @@ col.who { width: 24%; } col.check { width: 17%; } col.status { width: 11em; }
 .badge { font-weight: 600; white-space: nowrap; }
 .pass { color: #107c10; } .fail { color: #a4262c; } .warning { color: #8a5a00; } .couldNotCheck { color: #5c2e91; }
 ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
-.roles, .ids { color: #555; font-size: 0.85em; }
+.roles, .ids, .fix { color: #555; font-size: 0.85em; }
 .ids { font-family: Consolas, "Cascadia Mono", monospace; overflow-wrap: normal; word-break: normal; }
 @page { size: A4 landscape; margin: 1.2cm; }
 @media print {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/onboard365/onboard365/internal/gdap"
+	"github.com/onboard365/onboard365/internal/health"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/troubleshoot"
 )
@@ -78,7 +79,7 @@ var long = strings.Repeat("Cloud Application Administrator, Directory Writers, G
 
 const link = "https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/0123456789abcdef0123456789abcdef-0123456789abcdef"
 
-// TestReportsFitTheirPage: at 1,300 pixels (and 1,024) neither report is wider than its page,
+// TestReportsFitTheirPage: at 1,300 pixels (and 1,024) no report is wider than its page,
 // and no tenant id wraps one character at a time (it takes one line, two at most).
 func TestReportsFitTheirPage(t *testing.T) {
 	var verdicts []gdap.Verdict
@@ -99,7 +100,18 @@ func TestReportsFitTheirPage(t *testing.T) {
 	if err := troubleshoot.WriteHTML(&tr, d, d.Title()); err != nil {
 		t.Fatal(err)
 	}
-	for name, page := range map[string][]byte{"GDAP": g.Bytes(), "Troubleshoot": tr.Bytes()} {
+	hr := health.Report{CheckedAt: time.Now(), Template: "Liongard", Partner: health.Partner{Status: plan.Fail,
+		Checks: []health.Part{{Title: "Kept sign-in", Status: plan.Fail, Sentence: long + " " + link, Fix: "Sign in"}}}}
+	for _, c := range customers {
+		hr.Customers = append(hr.Customers, health.Customer{Name: c.Customer.Name, TenantID: c.Customer.TenantID, Status: plan.Fail,
+			Checks: []health.Part{{Title: "Conditional Access", Status: plan.Fail, Sentence: long + " " + link, Fix: "Troubleshoot"}}})
+	}
+	hr.Count()
+	var h bytes.Buffer
+	if err := health.WriteHTML(&h, hr); err != nil {
+		t.Fatal(err)
+	}
+	for name, page := range map[string][]byte{"GDAP": g.Bytes(), "Troubleshoot": tr.Bytes(), "Health": h.Bytes()} {
 		for _, width := range []int{1300, 1024} {
 			w, lines, spills := render(t, page, width)
 			if spills > 0 {
