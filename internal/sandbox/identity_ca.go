@@ -1,6 +1,10 @@
 package sandbox
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/onboard365/onboard365/internal/jsonvalue"
+)
 
 // Conditional Access, as far as the sandbox evaluates it: does a customer's policy stop the
 // partner's service provider users (GDAP technicians) from getting a token in that customer?
@@ -39,20 +43,20 @@ func blockingPolicy(customer *tenant, partnerTenantID string) (id, name string, 
 		return "", "", false
 	}
 	for _, p := range customer.policies {
-		if p == nil || caString(p["state"]) != "enabled" {
+		if p == nil || jsonvalue.String(p["state"]) != "enabled" {
 			continue
 		}
-		if !unsatisfiableForPartner(caObject(p["grantControls"])) {
+		if !unsatisfiableForPartner(jsonvalue.Object(p["grantControls"])) {
 			continue
 		}
-		if !forModernClients(caObject(p["conditions"])) {
+		if !forModernClients(jsonvalue.Object(p["conditions"])) {
 			continue
 		}
-		users := caObject(caObject(p["conditions"])["users"])
+		users := jsonvalue.Object(jsonvalue.Object(p["conditions"])["users"])
 		if !includesServiceProviders(users, partnerTenantID) || excludesServiceProviders(users, partnerTenantID) {
 			continue
 		}
-		return caString(p["id"]), caString(p["displayName"]), true
+		return jsonvalue.String(p["id"]), jsonvalue.String(p["displayName"]), true
 	}
 	return "", "", false
 }
@@ -60,7 +64,7 @@ func blockingPolicy(customer *tenant, partnerTenantID string) (id, name string, 
 // forModernClients says whether a policy's conditions take in the modern clients (browsers,
 // desktop and mobile apps using modern authentication) that partner sign-ins come from.
 func forModernClients(conditions map[string]any) bool {
-	types := caStrings(conditions["clientAppTypes"])
+	types := jsonvalue.Strings(conditions["clientAppTypes"])
 	if len(types) == 0 {
 		return true
 	}
@@ -75,7 +79,7 @@ func forModernClients(conditions map[string]any) bool {
 
 // unsatisfiableForPartner says whether a partner user can never meet the grant controls.
 func unsatisfiableForPartner(grant map[string]any) bool {
-	controls := caStrings(grant["builtInControls"])
+	controls := jsonvalue.Strings(grant["builtInControls"])
 	if len(controls) == 0 {
 		return false // no grant controls (session controls only): nothing to meet
 	}
@@ -91,7 +95,7 @@ func unsatisfiableForPartner(grant map[string]any) bool {
 			return true // block wins whatever the operator
 		}
 	}
-	if strings.EqualFold(caString(grant["operator"]), "AND") {
+	if strings.EqualFold(jsonvalue.String(grant["operator"]), "AND") {
 		for _, c := range controls {
 			if unmeetable(c) {
 				return true
@@ -108,21 +112,21 @@ func unsatisfiableForPartner(grant map[string]any) bool {
 }
 
 func includesServiceProviders(users map[string]any, partnerTenantID string) bool {
-	for _, u := range caStrings(users["includeUsers"]) {
+	for _, u := range jsonvalue.Strings(users["includeUsers"]) {
 		if strings.EqualFold(u, "All") || strings.EqualFold(u, "GuestsOrExternalUsers") {
 			return true
 		}
 	}
-	return namesServiceProviders(caObject(users["includeGuestsOrExternalUsers"]), partnerTenantID)
+	return namesServiceProviders(jsonvalue.Object(users["includeGuestsOrExternalUsers"]), partnerTenantID)
 }
 
 func excludesServiceProviders(users map[string]any, partnerTenantID string) bool {
-	for _, u := range caStrings(users["excludeUsers"]) {
+	for _, u := range jsonvalue.Strings(users["excludeUsers"]) {
 		if strings.EqualFold(u, "GuestsOrExternalUsers") {
 			return true
 		}
 	}
-	return namesServiceProviders(caObject(users["excludeGuestsOrExternalUsers"]), partnerTenantID)
+	return namesServiceProviders(jsonvalue.Object(users["excludeGuestsOrExternalUsers"]), partnerTenantID)
 }
 
 // namesServiceProviders reads a conditionalAccessGuestsOrExternalUsers object: does it name the
@@ -133,7 +137,7 @@ func namesServiceProviders(g map[string]any, partnerTenantID string) bool {
 		return false
 	}
 	named := false
-	for _, t := range strings.Split(caString(g["guestOrExternalUserTypes"]), ",") {
+	for _, t := range strings.Split(jsonvalue.String(g["guestOrExternalUserTypes"]), ",") {
 		if strings.EqualFold(strings.TrimSpace(t), "serviceProvider") {
 			named = true
 		}
@@ -145,44 +149,16 @@ func namesServiceProviders(g map[string]any, partnerTenantID string) bool {
 	if !present || ext == nil {
 		return true
 	}
-	tenants := caObject(ext)
-	switch kind := caString(tenants["membershipKind"]); {
+	tenants := jsonvalue.Object(ext)
+	switch kind := jsonvalue.String(tenants["membershipKind"]); {
 	case strings.EqualFold(kind, "all"):
 		return true
 	case strings.EqualFold(kind, "enumerated"):
-		for _, m := range caStrings(tenants["members"]) {
+		for _, m := range jsonvalue.Strings(tenants["members"]) {
 			if strings.EqualFold(m, partnerTenantID) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// caString, caObject and caStrings read Graph JSON values of the expected type, or their zero value.
-func caString(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func caObject(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// caStrings reads a JSON array of strings, as decoded ([]any) or as built in Go ([]string).
-func caStrings(v any) []string {
-	switch a := v.(type) {
-	case []string:
-		return a
-	case []any:
-		out := make([]string, 0, len(a))
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 )
 
 // The identity platform driven by plain HTTP, as a browser and MSAL would drive it.
@@ -1244,10 +1246,10 @@ func FuzzBlockingPolicy(f *testing.F) {
 			return
 		}
 		id, _, blocked := blockingPolicy(&tenant{policies: []map[string]any{p, nil}}, partner)
-		if blocked && id != caString(p["id"]) {
+		if blocked && id != jsonvalue.String(p["id"]) {
 			t.Errorf("blocked by %q, but the policy's id is %v", id, p["id"])
 		}
-		if blocked && caString(p["state"]) != "enabled" {
+		if blocked && jsonvalue.String(p["state"]) != "enabled" {
 			t.Errorf("a policy in state %v blocked", p["state"])
 		}
 	})

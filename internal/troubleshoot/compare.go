@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 )
 
 // Comparing reads of a policy. A write to a customer's policy must never revert somebody else's
@@ -242,7 +244,7 @@ func withoutExclusion(p map[string]any) (map[string]any, any) {
 		c = map[string]any{}
 	}
 	var ex any
-	if users := obj(obj(c["conditions"])["users"]); users != nil {
+	if users := jsonvalue.Object(jsonvalue.Object(c["conditions"])["users"]); users != nil {
 		ex = users["excludeGuestsOrExternalUsers"]
 		delete(users, "excludeGuestsOrExternalUsers")
 	}
@@ -258,14 +260,14 @@ func exclusionGrew(before, after any) bool {
 	if sameJSON(before, after) {
 		return true
 	}
-	b, a := obj(before), obj(after)
+	b, a := jsonvalue.Object(before), jsonvalue.Object(after)
 	if (before != nil && b == nil) || a == nil {
 		return false
 	}
 	kb, ka := kindSet(b), kindSet(a)
 	if len(kb) == 0 {
 		// A fresh exclusion, exactly: serviceProvider from listed organizations, nothing else.
-		t := obj(a["externalTenants"])
+		t := jsonvalue.Object(a["externalTenants"])
 		members, isList := t["members"].([]any)
 		if len(a) != 2 || len(ka) != 1 || !ka["serviceprovider"] || t == nil || len(t) != 3 ||
 			!sameJSON(t["@odata.type"], enumeratedTenants) || !sameJSON(t["membershipKind"], "enumerated") || !isList || len(members) == 0 {
@@ -315,7 +317,7 @@ func kindSet(ex map[string]any) map[string]bool {
 	if ex == nil {
 		return out
 	}
-	for _, k := range strings.Split(str(ex["guestOrExternalUserTypes"]), ",") {
+	for _, k := range strings.Split(jsonvalue.String(ex["guestOrExternalUserTypes"]), ",") {
 		if k = strings.ToLower(strings.TrimSpace(k)); k != "" && k != "none" {
 			out[k] = true
 		}
@@ -329,7 +331,7 @@ func tenantsGrew(before, after any) bool {
 	if sameJSON(before, after) {
 		return true
 	}
-	b, a := obj(before), obj(after)
+	b, a := jsonvalue.Object(before), jsonvalue.Object(after)
 	if b == nil || a == nil {
 		return false
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 )
@@ -347,7 +348,7 @@ func planExclusion(name string, in customerInput, f Finding, policy map[string]a
 			" (in the policy: Users, Exclude, Guest or external users, Service provider users, your partner tenant). " +
 			"Everything else in the policy stays as it is.",
 	}
-	ex, err := ExcludePartner(obj(policy["conditions"]), in.partner)
+	ex, err := ExcludePartner(jsonvalue.Object(policy["conditions"]), in.partner)
 	var cautions []string
 	switch {
 	case err != nil:

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 	"github.com/onboard365/onboard365/internal/reference/learn/learntest"
 )
 
@@ -22,7 +23,7 @@ func TestMicrosoftsExampleAnswersDecode(t *testing.T) {
 			t.Fatalf("%s: %v", where, err)
 		}
 		f := Analyse(p, "00000000-0000-0000-0000-000000000001")
-		if f.ID != str(p["id"]) || f.Name != str(p["displayName"]) || f.State != str(p["state"]) || f.Reason == "" {
+		if f.ID != jsonvalue.String(p["id"]) || f.Name != jsonvalue.String(p["displayName"]) || f.State != jsonvalue.String(p["state"]) || f.Reason == "" {
 			t.Errorf("%s: the policy reads as %+v", where, f)
 		}
 		readMFAPolicy(p, "")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 )
 
 // Exclusion is the change that excludes the partner's service provider users from a policy.
@@ -90,7 +92,7 @@ func ExcludePartner(conditions map[string]any, partnerTenantID string) (Exclusio
 	tenants, isObject := ext.(map[string]any)
 	kind := ""
 	if isObject {
-		kind = str(tenants["membershipKind"])
+		kind = jsonvalue.String(tenants["membershipKind"])
 	}
 	switch {
 	case !hasExt || ext == nil || strings.EqualFold(kind, "all"):
@@ -105,9 +107,9 @@ func ExcludePartner(conditions map[string]any, partnerTenantID string) (Exclusio
 		if membersValue != nil && !isList {
 			return Exclusion{}, errors.New("the policy's list of excluded organizations is not a JSON array")
 		}
-		others := len(strs(members))
+		others := len(jsonvalue.Strings(members))
 		hadSP := hasFold(kinds, "serviceProvider")
-		if !hasFold(strs(members), partnerTenantID) {
+		if !hasFold(jsonvalue.Strings(members), partnerTenantID) {
 			tenants["members"] = append(append([]any(nil), members...), partnerTenantID)
 		}
 		if !hadSP {

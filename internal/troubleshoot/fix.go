@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 )
 
 // FixKind names what a fix changes.
@@ -180,7 +181,7 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 	if err != nil {
 		return fail(err, "reading the policy")
 	}
-	ex, err := ExcludePartner(obj(before["conditions"]), f.PartnerTenantID)
+	ex, err := ExcludePartner(jsonvalue.Object(before["conditions"]), f.PartnerTenantID)
 	if err != nil {
 		r.Err = err
 		r.Sentence = "Not applied: Onboard365 will not change " + quote(f.PolicyName) + ": " + err.Error() + "."
@@ -218,7 +219,7 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 		return r
 	}
 	want, _ := deepCopy(before).(map[string]any)
-	if cond := obj(want["conditions"]); cond != nil {
+	if cond := jsonvalue.Object(want["conditions"]); cond != nil {
 		cond["users"] = deepCopy(users)
 	}
 	if parts := changedParts(sentForm(want), sentForm(after), stamps...); len(parts) > 0 {
@@ -240,7 +241,7 @@ func applyExclusion(ctx context.Context, tenants TenantGraph, admins map[string]
 // order of the organizations listed (Graph may write either back in its own order).
 func sentForm(p map[string]any) map[string]any {
 	c, _ := deepCopy(p).(map[string]any)
-	ex := obj(obj(obj(c["conditions"])["users"])["excludeGuestsOrExternalUsers"])
+	ex := jsonvalue.Object(jsonvalue.Object(jsonvalue.Object(c["conditions"])["users"])["excludeGuestsOrExternalUsers"])
 	if ex == nil {
 		return c
 	}
@@ -252,7 +253,7 @@ func sentForm(p map[string]any) map[string]any {
 		sort.Strings(kinds)
 		ex["guestOrExternalUserTypes"] = strings.Join(kinds, ",")
 	}
-	if t := obj(ex["externalTenants"]); t != nil {
+	if t := jsonvalue.Object(ex["externalTenants"]); t != nil {
 		if m, ok := t["members"].([]any); ok {
 			sort.SliceStable(m, func(i, j int) bool { return canonical(m[i]) < canonical(m[j]) })
 		}

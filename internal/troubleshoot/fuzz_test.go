@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 	"github.com/onboard365/onboard365/internal/reference"
 )
 
@@ -345,7 +346,7 @@ func checkAnalyseAndExclude(t *testing.T, policy map[string]any, partner string)
 	if a, b := encodedWithoutExclusion(t, policy), encodedWithoutExclusion(t, changed); a != b {
 		t.Fatalf("the merge changed more than the exclusion:\n%s\n%s", a, b)
 	}
-	users := obj(ex.Conditions["users"])
+	users := jsonvalue.Object(ex.Conditions["users"])
 	if !excludedHow(users, partner) {
 		t.Fatalf("after the merge the partner is not excluded: %s", canonical(users))
 	}
@@ -362,8 +363,8 @@ func checkAnalyseAndExclude(t *testing.T, policy map[string]any, partner string)
 		return
 	}
 	// Merged, not replaced: every kind and organization excluded before still is.
-	old := obj(obj(conditions["users"])["excludeGuestsOrExternalUsers"])
-	neu := obj(users["excludeGuestsOrExternalUsers"])
+	old := jsonvalue.Object(jsonvalue.Object(conditions["users"])["excludeGuestsOrExternalUsers"])
+	neu := jsonvalue.Object(users["excludeGuestsOrExternalUsers"])
 	oldKinds := userTypes(old)
 	if len(oldKinds) == 0 {
 		want := canonical(map[string]any{"guestOrExternalUserTypes": "serviceProvider", "externalTenants": map[string]any{

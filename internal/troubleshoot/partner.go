@@ -11,6 +11,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/auth"
 	"github.com/onboard365/onboard365/internal/graph"
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/roles"
 	kit "github.com/onboard365/onboard365/internal/words"
@@ -272,15 +273,15 @@ type mfaPolicy struct {
 
 // requiresMFA says whether a policy's grant controls make every sign-in it covers do MFA.
 func requiresMFA(g map[string]any) bool {
-	controls := strs(g["builtInControls"])
-	strength := obj(g["authenticationStrength"]) != nil
+	controls := jsonvalue.Strings(g["builtInControls"])
+	strength := jsonvalue.Object(g["authenticationStrength"]) != nil
 	if !hasFold(controls, "mfa") && !strength {
 		return false
 	}
 	if hasFold(controls, "block") {
 		return false
 	}
-	if strings.EqualFold(str(g["operator"]), "AND") {
+	if strings.EqualFold(jsonvalue.String(g["operator"]), "AND") {
 		return true
 	}
 	for _, c := range controls { // OR: another control would let a sign-in skip MFA
@@ -294,32 +295,32 @@ func requiresMFA(g map[string]any) bool {
 // readMFAPolicy says whether a policy enforces MFA for all users or AdminAgents, for every app
 // and client, wherever the user is (trusted locations aside), and reads its exclusions.
 func readMFAPolicy(p map[string]any, adminAgents string) (mfaPolicy, bool) {
-	cond := obj(p["conditions"])
-	users := obj(cond["users"])
-	m := mfaPolicy{name: str(p["displayName"]), includeUsers: strs(users["includeUsers"]),
-		excludeUsers: strs(users["excludeUsers"]), excludeGroups: strs(users["excludeGroups"]), excludeRoles: strs(users["excludeRoles"])}
+	cond := jsonvalue.Object(p["conditions"])
+	users := jsonvalue.Object(cond["users"])
+	m := mfaPolicy{name: jsonvalue.String(p["displayName"]), includeUsers: jsonvalue.Strings(users["includeUsers"]),
+		excludeUsers: jsonvalue.Strings(users["excludeUsers"]), excludeGroups: jsonvalue.Strings(users["excludeGroups"]), excludeRoles: jsonvalue.Strings(users["excludeRoles"])}
 	m.all = hasFold(m.includeUsers, "All")
-	m.agents = adminAgents != "" && hasFold(strs(users["includeGroups"]), adminAgents)
-	if !(m.all || m.agents) || !requiresMFA(obj(p["grantControls"])) {
+	m.agents = adminAgents != "" && hasFold(jsonvalue.Strings(users["includeGroups"]), adminAgents)
+	if !(m.all || m.agents) || !requiresMFA(jsonvalue.Object(p["grantControls"])) {
 		return m, false
 	}
 	if !coversModernClients(cond) || riskCondition(cond) != "" || deviceCodeOnly(cond) {
 		return m, false
 	}
-	if !hasFold(strs(obj(cond["applications"])["includeApplications"]), "All") {
+	if !hasFold(jsonvalue.Strings(jsonvalue.Object(cond["applications"])["includeApplications"]), "All") {
 		return m, false
 	}
-	if pl := obj(cond["platforms"]); pl != nil {
-		if inc := strs(pl["includePlatforms"]); len(inc) > 0 && !hasFold(inc, "all") {
+	if pl := jsonvalue.Object(cond["platforms"]); pl != nil {
+		if inc := jsonvalue.Strings(pl["includePlatforms"]); len(inc) > 0 && !hasFold(inc, "all") {
 			return m, false
 		}
 	}
-	if loc := obj(cond["locations"]); loc != nil {
-		inc := strs(loc["includeLocations"])
+	if loc := jsonvalue.Object(cond["locations"]); loc != nil {
+		inc := jsonvalue.Strings(loc["includeLocations"])
 		if len(inc) > 0 && !hasFold(inc, "All") {
 			return m, false
 		}
-		m.skipsTrustedLocations = len(strs(loc["excludeLocations"])) > 0
+		m.skipsTrustedLocations = len(jsonvalue.Strings(loc["excludeLocations"])) > 0
 	}
 	m.excludesSomeone = len(m.excludeUsers)+len(m.excludeGroups)+len(m.excludeRoles) > 0
 	return m, true
@@ -358,7 +359,7 @@ func mfaEnforcement(ctx context.Context, r *partnerReads, f partnerFacts) Check 
 		if !ok {
 			continue
 		}
-		switch str(p["state"]) {
+		switch jsonvalue.String(p["state"]) {
 		case "enabled":
 			enforcing = append(enforcing, m)
 		case "enabledForReportingButNotEnforced":

@@ -3,6 +3,8 @@ package troubleshoot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/onboard365/onboard365/internal/jsonvalue"
 )
 
 // Effect is what a Conditional Access policy does to the partner's service provider users.
@@ -58,9 +60,9 @@ type Finding struct {
 // has no effect. Analyse never panics, whatever the JSON holds: a value of an unexpected type
 // counts as absent.
 func Analyse(policy map[string]any, partnerTenantID string) Finding {
-	f := Finding{ID: str(policy["id"]), Name: str(policy["displayName"]), State: str(policy["state"]), Effect: NoEffect}
-	cond := obj(policy["conditions"])
-	users := obj(cond["users"])
+	f := Finding{ID: jsonvalue.String(policy["id"]), Name: jsonvalue.String(policy["displayName"]), State: jsonvalue.String(policy["state"]), Effect: NoEffect}
+	cond := jsonvalue.Object(policy["conditions"])
+	users := jsonvalue.Object(cond["users"])
 
 	who, included, names := includedWho(users, partnerTenantID)
 	f.NamesPartner = names
@@ -74,7 +76,7 @@ func Analyse(policy map[string]any, partnerTenantID string) Finding {
 		return f
 	}
 	if !coversModernClients(cond) {
-		f.Reason = "It applies only to legacy sign-in clients (" + cleanJoin(strs(cond["clientAppTypes"])) +
+		f.Reason = "It applies only to legacy sign-in clients (" + cleanJoin(jsonvalue.Strings(cond["clientAppTypes"])) +
 			"), which your technicians and integrations do not use."
 		return f
 	}
@@ -86,13 +88,13 @@ func Analyse(policy map[string]any, partnerTenantID string) Finding {
 		f.Reason = "It applies only to sign-ins with the device code flow, which your integrations do not use."
 		return f
 	}
-	apps, appsOK := appsWords(obj(cond["applications"]))
+	apps, appsOK := appsWords(jsonvalue.Object(cond["applications"]))
 	if !appsOK {
 		f.Reason = "It applies to " + apps + ", not to signing in to apps."
 		return f
 	}
 	f.Applies = true
-	demand, unmeetable := grantWords(obj(policy["grantControls"]))
+	demand, unmeetable := grantWords(jsonvalue.Object(policy["grantControls"]))
 	if !unmeetable {
 		f.Reason = "It applies to your service provider users too, and a partner sign-in meets it: it " + demand + "."
 		return f
@@ -114,7 +116,7 @@ func Analyse(policy map[string]any, partnerTenantID string) Finding {
 // includedWho says whom the users condition takes in, and whether that includes the partner's
 // service provider users; names is true when a list of organizations names the partner itself.
 func includedWho(users map[string]any, partner string) (who string, included, names bool) {
-	include := strs(users["includeUsers"])
+	include := jsonvalue.Strings(users["includeUsers"])
 	for _, u := range include {
 		if strings.EqualFold(u, "All") {
 			return "all users (your service provider users are among them)", true, false
@@ -125,7 +127,7 @@ func includedWho(users map[string]any, partner string) (who string, included, na
 			return "all guest and external users (your service provider users are among them)", true, false
 		}
 	}
-	if g := obj(users["includeGuestsOrExternalUsers"]); g != nil {
+	if g := jsonvalue.Object(users["includeGuestsOrExternalUsers"]); g != nil {
 		kinds := userTypes(g)
 		scope, all, members := tenantsOf(g)
 		if hasFold(kinds, "serviceProvider") {
@@ -142,7 +144,7 @@ func includedWho(users map[string]any, partner string) (who string, included, na
 		}
 	}
 	if len(include) == 0 || (len(include) == 1 && strings.EqualFold(include[0], "None")) {
-		if len(strs(users["includeGroups"]))+len(strs(users["includeRoles"])) > 0 {
+		if len(jsonvalue.Strings(users["includeGroups"]))+len(jsonvalue.Strings(users["includeRoles"])) > 0 {
 			return "some of the customer's own groups or roles", false, false
 		}
 		return "nobody", false, false
@@ -152,12 +154,12 @@ func includedWho(users map[string]any, partner string) (who string, included, na
 
 // excludedHow says whether the users condition excludes the partner's service provider users.
 func excludedHow(users map[string]any, partner string) bool {
-	for _, u := range strs(users["excludeUsers"]) {
+	for _, u := range jsonvalue.Strings(users["excludeUsers"]) {
 		if strings.EqualFold(u, "GuestsOrExternalUsers") {
 			return true
 		}
 	}
-	g := obj(users["excludeGuestsOrExternalUsers"])
+	g := jsonvalue.Object(users["excludeGuestsOrExternalUsers"])
 	if g == nil || !hasFold(userTypes(g), "serviceProvider") {
 		return false
 	}
@@ -168,7 +170,7 @@ func excludedHow(users map[string]any, partner string) bool {
 // userTypes reads guestOrExternalUserTypes, a comma-separated flags string ("none" is none).
 func userTypes(g map[string]any) []string {
 	var out []string
-	for _, t := range strings.Split(str(g["guestOrExternalUserTypes"]), ",") {
+	for _, t := range strings.Split(jsonvalue.String(g["guestOrExternalUserTypes"]), ",") {
 		t = strings.TrimSpace(t)
 		if t != "" && !strings.EqualFold(t, "none") {
 			out = append(out, t)
@@ -181,11 +183,11 @@ func userTypes(g map[string]any) []string {
 // the listed ones. scope names them in words.
 func tenantsOf(g map[string]any) (scope string, all bool, members []string) {
 	ext, present := g["externalTenants"]
-	t := obj(ext)
-	if !present || ext == nil || t == nil || strings.EqualFold(str(t["membershipKind"]), "all") {
+	t := jsonvalue.Object(ext)
+	if !present || ext == nil || t == nil || strings.EqualFold(jsonvalue.String(t["membershipKind"]), "all") {
 		return "any organization", true, nil
 	}
-	members = strs(t["members"])
+	members = jsonvalue.Strings(t["members"])
 	switch len(members) {
 	case 0:
 		return "no organization", false, nil
@@ -233,7 +235,7 @@ func kindsWords(kinds []string) string {
 // coversModernClients says whether the client apps condition takes in browsers and modern
 // desktop and mobile apps; no condition means all clients.
 func coversModernClients(cond map[string]any) bool {
-	types := strs(cond["clientAppTypes"])
+	types := jsonvalue.Strings(cond["clientAppTypes"])
 	if len(types) == 0 {
 		return true
 	}
@@ -254,8 +256,8 @@ func riskCondition(cond map[string]any) string {
 		{"servicePrincipalRiskLevels", "app"}, {"insiderRiskLevels", "user's insider risk"},
 	} {
 		v := cond[r.field]
-		levels := strs(v)
-		if s := str(v); s != "" && !strings.EqualFold(s, "none") {
+		levels := jsonvalue.Strings(v)
+		if s := jsonvalue.String(v); s != "" && !strings.EqualFold(s, "none") {
 			levels = append(levels, s)
 		}
 		for _, l := range levels {
@@ -270,18 +272,18 @@ func riskCondition(cond map[string]any) string {
 
 // deviceCodeOnly says whether the policy applies only to authentication flows no integration uses.
 func deviceCodeOnly(cond map[string]any) bool {
-	flows := obj(cond["authenticationFlows"])
+	flows := jsonvalue.Object(cond["authenticationFlows"])
 	if flows == nil {
 		return false
 	}
-	methods := strings.TrimSpace(str(flows["transferMethods"]))
+	methods := strings.TrimSpace(jsonvalue.String(flows["transferMethods"]))
 	return methods != "" && !strings.EqualFold(methods, "none")
 }
 
 // appsWords names the cloud apps a policy applies to, and says whether it applies to any app
 // (a policy for user actions or authentication contexts only does not apply to signing in).
 func appsWords(apps map[string]any) (string, bool) {
-	include := strs(apps["includeApplications"])
+	include := jsonvalue.Strings(apps["includeApplications"])
 	var words string
 	switch {
 	case hasFold(include, "All"):
@@ -297,10 +299,10 @@ func appsWords(apps map[string]any) (string, bool) {
 			words += fmt.Sprintf(" and %d other selected apps", n)
 		}
 	case len(include) == 0 || (len(include) == 1 && strings.EqualFold(include[0], "None")):
-		if actions := strs(apps["includeUserActions"]); len(actions) > 0 {
+		if actions := jsonvalue.Strings(apps["includeUserActions"]); len(actions) > 0 {
 			return "user actions (" + cleanJoin(actions) + ")", false
 		}
-		if len(strs(apps["includeAuthenticationContextClassReferences"])) > 0 {
+		if len(jsonvalue.Strings(apps["includeAuthenticationContextClassReferences"])) > 0 {
 			return "authentication contexts (steps inside apps that ask for more)", false
 		}
 		return "no cloud app", false
@@ -309,7 +311,7 @@ func appsWords(apps map[string]any) (string, bool) {
 	default:
 		words = fmt.Sprintf("%d selected apps", len(include))
 	}
-	if n := len(strs(apps["excludeApplications"])); n > 0 {
+	if n := len(jsonvalue.Strings(apps["excludeApplications"])); n > 0 {
 		words += fmt.Sprintf(" (except %d)", n)
 	}
 	return words, true
@@ -319,8 +321,8 @@ func appsWords(apps map[string]any) (string, bool) {
 // device filters. It starts with ", " when there is anything to say.
 func whenWords(cond map[string]any) string {
 	var parts []string
-	if loc := obj(cond["locations"]); loc != nil {
-		include, exclude := strs(loc["includeLocations"]), strs(loc["excludeLocations"])
+	if loc := jsonvalue.Object(cond["locations"]); loc != nil {
+		include, exclude := jsonvalue.Strings(loc["includeLocations"]), jsonvalue.Strings(loc["excludeLocations"])
 		switch {
 		case hasFold(include, "All") && len(exclude) > 0:
 			parts = append(parts, "when signing in from outside the customer's trusted or named locations")
@@ -330,8 +332,8 @@ func whenWords(cond map[string]any) string {
 			parts = append(parts, fmt.Sprintf("when signing in from %s of the customer's named locations", count(len(include), "one", "")))
 		}
 	}
-	if pl := obj(cond["platforms"]); pl != nil {
-		include, exclude := strs(pl["includePlatforms"]), strs(pl["excludePlatforms"])
+	if pl := jsonvalue.Object(cond["platforms"]); pl != nil {
+		include, exclude := jsonvalue.Strings(pl["includePlatforms"]), jsonvalue.Strings(pl["excludePlatforms"])
 		if len(include) > 0 && !hasFold(include, "all") {
 			parts = append(parts, "on "+cleanJoin(include)+" devices")
 		}
@@ -339,9 +341,9 @@ func whenWords(cond map[string]any) string {
 			parts = append(parts, "except on "+cleanJoin(exclude)+" devices")
 		}
 	}
-	if dev := obj(cond["devices"]); dev != nil {
-		if filter := obj(dev["deviceFilter"]); filter != nil && str(filter["rule"]) != "" {
-			parts = append(parts, "on devices that "+map[bool]string{true: "do not ", false: ""}[strings.EqualFold(str(filter["mode"]), "exclude")]+"match a device filter")
+	if dev := jsonvalue.Object(cond["devices"]); dev != nil {
+		if filter := jsonvalue.Object(dev["deviceFilter"]); filter != nil && jsonvalue.String(filter["rule"]) != "" {
+			parts = append(parts, "on devices that "+map[bool]string{true: "do not ", false: ""}[strings.EqualFold(jsonvalue.String(filter["mode"]), "exclude")]+"match a device filter")
 		}
 	}
 	if len(parts) == 0 {
@@ -371,7 +373,7 @@ var builtIn = map[string]control{
 // partner sign-in can never meet them.
 func grantWords(g map[string]any) (string, bool) {
 	var cs []control
-	for _, name := range strs(g["builtInControls"]) {
+	for _, name := range jsonvalue.Strings(g["builtInControls"]) {
 		key := strings.ToLower(name)
 		if key == "block" {
 			return "blocks access", true // block wins whatever the operator
@@ -382,12 +384,12 @@ func grantWords(g map[string]any) (string, bool) {
 		}
 		cs = append(cs, c)
 	}
-	for range strs(g["customAuthenticationFactors"]) {
+	for range jsonvalue.Strings(g["customAuthenticationFactors"]) {
 		cs = append(cs, control{"a third-party MFA (a custom control) that a partner sign-in cannot answer", false})
 		break
 	}
-	if s := obj(g["authenticationStrength"]); s != nil {
-		name := str(s["displayName"])
+	if s := jsonvalue.Object(g["authenticationStrength"]); s != nil {
+		name := jsonvalue.String(s["displayName"])
 		if name == "" {
 			name = "an authentication strength"
 		} else {
@@ -395,13 +397,13 @@ func grantWords(g map[string]any) (string, bool) {
 		}
 		cs = append(cs, control{name, true})
 	}
-	if len(strs(g["termsOfUse"])) > 0 {
+	if len(jsonvalue.Strings(g["termsOfUse"])) > 0 {
 		cs = append(cs, control{"accepting the customer's terms of use", true})
 	}
 	if len(cs) == 0 {
 		return "demands nothing (it has no grant controls, only session controls)", false
 	}
-	and := strings.EqualFold(str(g["operator"]), "AND")
+	and := strings.EqualFold(jsonvalue.String(g["operator"]), "AND")
 	var words []string
 	unmet, met := 0, 0
 	for _, c := range cs {
@@ -419,35 +421,6 @@ func grantWords(g map[string]any) (string, bool) {
 		return "requires all of: " + strings.Join(words, "; "), unmet > 0
 	}
 	return "requires one of: " + strings.Join(words, "; "), met == 0
-}
-
-// The JSON readers: a value of another type counts as absent.
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func obj(v any) map[string]any {
-	m, _ := v.(map[string]any)
-	return m
-}
-
-// strs reads an array of strings; other items are skipped.
-func strs(v any) []string {
-	switch a := v.(type) {
-	case []string:
-		return a
-	case []any:
-		out := make([]string, 0, len(a))
-		for _, x := range a {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func hasFold(list []string, s string) bool {
