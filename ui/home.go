@@ -349,7 +349,7 @@ func (s *Shell) startCheck() {
 // redrawHome draws Home again with what is known now, if it is on screen, without starting
 // new work.
 func (s *Shell) redrawHome() {
-	if s.pages[s.current].id != PageHome || s.welcome != nil {
+	if s.pages[s.current].id != PageHome || s.Welcoming() {
 		return
 	}
 	s.home.quiet = true

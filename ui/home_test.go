@@ -167,3 +167,53 @@ func TestSettingsShowsTheAuditTrailPerCustomer(t *testing.T) {
 		t.Errorf("the check's verdict:\n%s", got)
 	}
 }
+
+// TestHomeAfterTheWelcomeIsDrawnWhenTheCheckEnds: a check that ends after the welcome was
+// answered (and Home shown) redraws Home: its result replaces "Checking every customer", on
+// screen, without leaving the page and coming back.
+func TestHomeAfterTheWelcomeIsDrawnWhenTheCheckEnds(t *testing.T) {
+	fake := &fakeHealth{release: make(chan struct{}),
+		next: report(time.Now(), "Litware", plan.Fail, health.ConditionalAccess, health.FixTroubleshoot, "Litware's policy blocks your technicians.")}
+	s, win, wait := newShell(t, Options{Cloud: sandboxCloud(), Preferences: memoryPrefs{},
+		Services: Services{Health: fake, Keychain: &fakeKeychain{}, SignIn: &fakeSignIn{}}})
+	test.Tap(button(t, win, "No, try the sandbox first"))
+	if s.Welcoming() || s.CurrentPage() != PageHome {
+		t.Fatalf("after No on the sandbox: welcoming %v, page %q", s.Welcoming(), s.CurrentPage())
+	}
+	close(fake.release)
+	for i := 0; i < 4 && !strings.Contains(texts(win), "Litware: Conditional Access"); i++ {
+		wait()
+	}
+	if got := texts(win); !strings.Contains(got, "Litware: Conditional Access") || strings.Contains(got, "Checking every customer") {
+		t.Fatalf("the check ended, and Home shows:\n%s", got)
+	}
+}
+
+// TestHomeAfterSignOut: after "Sign out and forget", Home no longer says who was signed in or
+// when the app's secret expires: it reads the keychain again.
+func TestHomeAfterSignOut(t *testing.T) {
+	last := report(time.Now(), "Litware", plan.Fail, health.ConditionalAccess, health.FixTroubleshoot, "Litware's policy blocks your technicians.")
+	fake := &fakeHealth{last: &last, release: make(chan struct{})}
+	close(fake.release)
+	kc := &fakeKeychain{stored: Stored{SignedIn: true, Account: "alex@contoso.com", Renewed: time.Now(), ClientID: "app", SecretExpires: time.Date(2027, 5, 22, 0, 0, 0, 0, time.UTC)}}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Health: fake, Keychain: kc, SignIn: &fakeSignIn{}}})
+	wait()
+	if got := texts(win); !strings.Contains(got, "Signed in as alex@contoso.com") {
+		t.Fatalf("Home before signing out:\n%s", got)
+	}
+	s.Show(PageSettings)
+	wait()
+	test.Tap(button(t, win, "Sign out and forget"))
+	if b := findButton(win, "Yes"); b != nil {
+		test.Tap(b)
+	}
+	wait() // forgetting
+	wait() // Settings reads the keychain again
+	s.Show(PageHome)
+	for i := 0; i < 4 && !strings.Contains(texts(win), "Nobody's sign-in is kept"); i++ {
+		wait()
+	}
+	if got := texts(win); strings.Contains(got, "alex@contoso.com") || strings.Contains(got, "expires on 22 May 2027") || !strings.Contains(got, "Nobody's sign-in is kept on this computer.") {
+		t.Fatalf("after Sign out and forget, Home shows:\n%s", got)
+	}
+}

@@ -111,9 +111,10 @@ func (s *Shell) confirmForget(reload func()) {
 					}
 				}
 				// Every page that showed the old sign-in or secret (Sign in's YES, App
-				// registration's secret, Settings' rotation) starts afresh: none may show what
-				// is no longer kept.
+				// registration's secret, Settings' rotation, Home's "Signed in as") starts
+				// afresh: none may show what is no longer kept. Home reads the keychain again.
 				s.rebuild()
+				s.home = homeState{started: s.home.started}
 				if s.pages[s.current].id == PageSettings {
 					s.showIndex(s.current)
 					return
