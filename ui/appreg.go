@@ -196,10 +196,9 @@ func (st *appRegState) wizard() *wizard.Wizard {
 					if err != nil {
 						return err
 					}
-					st.outcome = o
-					if o.Secret != nil {
-						st.secret = o.Secret
-					}
+					// The secret is this run's only: a run that made none (Back, then Apply
+					// again) shows none, never the one shown before.
+					st.outcome, st.secret = o, o.Secret
 					return nil
 				},
 				Content: func() fyne.CanvasObject { return outcomeBody(st.outcome, st.secret) },

@@ -286,3 +286,28 @@ func TestSettingsRotatesTheSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestAppRegistrationSecretIsShownForItsRunOnly: Apply, Back to the plan, Apply again: the second
+// run made no secret, so the page shows none (not the first run's under "shown only now").
+func TestAppRegistrationSecretIsShownForItsRunOnly(t *testing.T) {
+	svc := &fakeAppReg{plan: AppPlan{Changes: []string{"Create the app registration \"Onboard365\".", "Add a client secret."}}}
+	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{AppRegistration: svc}})
+	s.Show(PageAppRegistry)
+	test.Tap(button(t, win, "Sign in as an administrator"))
+	wait()
+	wait()
+	test.Tap(button(t, win, "Next"))
+	wait()
+	test.Tap(button(t, win, "Apply"))
+	wait()
+	if got := texts(win); !strings.Contains(got, "SECRET-VALUE-123") {
+		t.Fatalf("the first run shows no secret:\n%s", got)
+	}
+	test.Tap(button(t, win, "Back"))
+	wait()
+	test.Tap(button(t, win, "Apply"))
+	wait()
+	if got := texts(win); svc.applied != 2 || strings.Contains(got, "SECRET-VALUE-123") || strings.Contains(got, "Copy the secret") {
+		t.Errorf("after %d runs, the second without a new secret, the page shows:\n%s", svc.applied, got)
+	}
+}
