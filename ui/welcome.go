@@ -78,11 +78,9 @@ func (s *Shell) answerWelcome(answer string) {
 		s.opts.Preferences.SetString(welcomeKey, answer)
 	}
 	switch {
-	case answer == answerPartner && s.opts.SignIn != nil && s.opts.SignIn.NeedsApp():
-		// No app registration to sign in with yet: it comes first, and signs the person in at
-		// its end.
-		s.Show(PageAppRegistry)
 	case answer == answerPartner:
+		// Without an app registration to sign in with yet, Sign in says why App registration
+		// comes first and leads there (its card "First, the app registration").
 		s.Show(PageSignIn)
 	case s.opts.Cloud.Sandbox || s.opts.TrySandbox == nil:
 		s.Show(PageHome) // already on the sandbox, or none can start: the home page says which

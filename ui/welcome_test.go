@@ -109,3 +109,20 @@ func TestNoWelcomeWithoutPreferences(t *testing.T) {
 		t.Error("Settings offers the welcome without Preferences to keep its answer")
 	}
 }
+
+// TestWelcomeYesWithoutAnAppSaysWhyAppRegistrationComesFirst: on a tenant without the app
+// registration, "Yes, sign in" opens Sign in, which says why the app registration comes first and
+// leads there; nothing starts a sign-in that Microsoft would refuse (AADSTS700016).
+func TestWelcomeYesWithoutAnAppSaysWhyAppRegistrationComesFirst(t *testing.T) {
+	signIn := &fakeSignIn{noApp: true}
+	s, win, _ := newShell(t, Options{Cloud: cloud.Public(), Preferences: memoryPrefs{}, Services: Services{SignIn: signIn}})
+	test.Tap(button(t, win, "Yes, sign in"))
+	got := texts(win)
+	if s.CurrentPage() != PageSignIn || !strings.Contains(got, "First, the app registration") || signIn.interactiveCalls != 0 {
+		t.Fatalf("page %q, %d sign-ins:\n%s", s.CurrentPage(), signIn.interactiveCalls, got)
+	}
+	test.Tap(button(t, win, "Open App registration"))
+	if s.CurrentPage() != PageAppRegistry {
+		t.Errorf("the card opened %q", s.CurrentPage())
+	}
+}
