@@ -220,17 +220,10 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 	return container.NewVBox(
 		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(st.result.Verdicts), "customer"), counts(verdictSummary(st.result.Verdicts)))),
 		table.object(),
-		noteLine(gdapCovers),
+		noteLine(app.GDAPCovers),
 		container.NewHBox(st.shell.goButton(`Troubleshoot "400" errors`, PageTroubleshoot), st.shell.goButton("App registration (consent)", PageAppRegistry)),
 	)
 }
-
-// gdapCovers says what a Pass here means, and what it does not: the customer's Conditional Access
-// and the app's consent are other checks, on other pages.
-const gdapCovers = "What this check covers: each customer's GDAP relationships, whether they grant the profile's roles to " +
-	"groups your technician is in, and when they end. A Pass here does not mean the tools work there: a customer's " +
-	"Conditional Access can still block your technicians (Troubleshoot checks it), and the app needs its consent in " +
-	"each customer (App registration checks it)."
 
 // verdictDetail is one customer's whole verdict: every problem, or why it passes; under a failing
 // customer's problems, "Onboard…" opens the onboarding wizard for it, which sends one request with

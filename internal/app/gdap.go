@@ -34,6 +34,9 @@ func NewGDAP(a *Account) *GDAP {
 	return &GDAP{a: a, partner: a.partnerGraph, now: a.now, store: defaultStore()}
 }
 
+// GDAPCovers says what a Pass of the GDAP check covers and what it does not (gdap.Covers).
+const GDAPCovers = gdap.Covers
+
 // GDAPRequest says what to check.
 type GDAPRequest struct {
 	Profile string // the role profile's name

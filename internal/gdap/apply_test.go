@@ -183,10 +183,23 @@ func TestWriteHTML(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"&lt;script&gt;", "GDAP check &lt;for&gt;", "Fail: 1", "Pass: 1", "Warning: 1", "<style>", "@media print",
-		`href="https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/r3"`, "Roles: Reports Reader"} {
+		`href="https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/r3"`, "Roles: Reports Reader",
+		"A Pass here does not mean the tools work there"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+}
+
+// TestTableSaysWhatTheCheckCovers: the command line's table ends, as the window's does, with
+// what a Pass covers and what it does not.
+func TestTableSaysWhatTheCheckCovers(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTable(&b, roles.Profile{Name: "Two roles", Roles: []string{roles.GlobalReader}}, time.Now(), sampleVerdicts()); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.Contains(got, Covers) || !strings.Contains(got, "onboard365 check all") {
+		t.Errorf("the table does not say what the check covers:\n%s", got)
 	}
 }
 

@@ -141,6 +141,14 @@ func WriteCSV(w io.Writer, verdicts []Verdict) error {
 	return cw.Error()
 }
 
+// Covers says what a Pass of the GDAP check means, and what it does not: the customer's
+// Conditional Access and the app's consent are other checks. The window shows it under the
+// table, the report and the command line's table under theirs.
+const Covers = "What this check covers: each customer's GDAP relationships, whether they grant the profile's roles to " +
+	"groups your technician is in, and when they end. A Pass here does not mean the tools work there: a customer's " +
+	"Conditional Access can still block your technicians (Troubleshoot \"400\" errors checks it), and the app needs its " +
+	"consent in each customer (App registration checks it)."
+
 // WriteHTML writes a printable page: a summary and a table of customers with their problems.
 // It is one file with its style inline; every name and sentence is cleaned (words.Cleaned) and
 // html/template escapes it.
@@ -155,7 +163,8 @@ func WriteHTML(w io.Writer, verdicts []Verdict, title string) error {
 		Summary plan.Summary
 		Rows    []row
 		Total   int
-	}{Title: title, Total: len(verdicts)}
+		Covers  string
+	}{Title: title, Total: len(verdicts), Covers: Covers}
 	data.Summary = NewReport("", time.Time{}, verdicts).Summary
 	for _, v := range verdicts {
 		data.Rows = append(data.Rows, row{Verdict: v, Word: v.Status.Word(), Class: string(v.Status)})
@@ -195,6 +204,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 </tr>
 {{end}}</tbody>
 </table>
+<p class="roles">{{.Covers}}</p>
 </body>
 </html>
 `))
@@ -240,8 +250,8 @@ func WriteTable(w io.Writer, p roles.Profile, checkedAt time.Time, verdicts []Ve
 		}
 	}
 	if !first {
-		_, err := fmt.Fprintln(w, "\nOpen GDAP relationships in the app to review and apply the fixes Onboard365 offers.")
-		return err
+		fmt.Fprintln(w, "\nOpen GDAP relationships in the app to review and apply the fixes Onboard365 offers.")
 	}
-	return nil
+	_, err := fmt.Fprintf(w, "\n%s onboard365 check all checks all of these at once.\n", Covers)
+	return err
 }
