@@ -444,8 +444,9 @@ func (st *appRegState) customersBody() fyne.CanvasObject {
 	for _, c := range st.customers {
 		n[c.Status]++
 	}
-	list := container.NewVBox(paragraph(fmt.Sprintf("%s: %d consented, %d need consent, %d lack permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
-		words.Count(len(st.customers), "customer"), n[ConsentOK], n[ConsentMissing], n[ConsentLacks], n[ConsentCouldNotCheck])))
+	list := container.NewVBox(paragraph(fmt.Sprintf("%s: %d consented, %d %s consent, %d %s permissions, %d could not be checked. Untick a customer to leave it as it is; tick one that could not be checked to try anyway (Partner Center keeps a consent that exists).",
+		words.Count(len(st.customers), "customer"), n[ConsentOK], n[ConsentMissing], words.Plural(n[ConsentMissing], "needs", "need"),
+		n[ConsentLacks], words.Plural(n[ConsentLacks], "lacks", "lack"), n[ConsentCouldNotCheck])))
 	if st.plan.Consent != "" {
 		list.Add(withIcon(theme.InfoIcon(), st.plan.Consent))
 	}

@@ -149,7 +149,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 			},
 			{
 				Title: "Keep the sign-in",
-				Intro: "The sign-in is stored in this computer's keychain, never in a file, so your tools' wizards can use it.",
+				Intro: "Onboard365 tries to keep the sign-in in this computer's keychain, never in a file, so that your tools' wizards can use it; the page says below whether it could.",
 				Work: func(ctx context.Context, report func(wizard.Progress)) error {
 					report(wizard.Progress{Message: "Storing the sign-in in the keychain…"})
 					st.forRun = nil

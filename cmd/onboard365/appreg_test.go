@@ -94,5 +94,5 @@ func TestAppRegistrationWizardOnAFreshTenant(t *testing.T) {
 	w.expect("second sign-in", "already belongs to this app")
 	w.tap("Check every customer")
 	w.workDone()
-	w.expect("second customers", "12 customers: 7 consented, 1 need consent, 0 lack permissions, 4 could not be checked")
+	w.expect("second customers", "12 customers: 7 consented, 1 needs consent, 0 lack permissions, 4 could not be checked")
 }

@@ -40,8 +40,8 @@ func ConsentWords(n permissions.Needs) string {
 		if len(users) > 0 {
 			who, verb = words.JoinAnd(users), words.Plural(len(users), "uses", "use")
 		}
-		fmt.Fprintf(&b, " The app also asks for %s, which %s %s as itself, without a user; they are consented in your partner tenant.",
-			words.Count(len(n.AppRoles), "application permission"), who, verb)
+		fmt.Fprintf(&b, " The app also asks for %s, which %s %s as itself, without a user; %s consented in your partner tenant.",
+			words.Count(len(n.AppRoles), "application permission"), who, verb, words.Plural(len(n.AppRoles), "it is", "they are"))
 	}
 	return b.String()
 }
