@@ -245,7 +245,7 @@ func (st *signInState) verdictBody() fyne.CanvasObject {
 	if ev.Compliant {
 		body.Add(verdictBanner(true, "This sign-in used MFA, in the right tenant, with the right account."))
 	} else {
-		body.Add(verdictBanner(false, "Partner Center will refuse this sign-in."))
+		body.Add(verdictBanner(false, "This sign-in is not one to keep: why, and what to do, below."))
 		for _, r := range ev.Reasons {
 			body.Add(paragraph("• " + r))
 		}

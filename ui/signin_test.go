@@ -126,7 +126,7 @@ func TestSignInWithoutMFAIsNotKept(t *testing.T) {
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"Partner Center will refuse this sign-in.", "did not use MFA", "Nothing from this sign-in was stored."} {
+	for _, want := range []string{"This sign-in is not one to keep: why, and what to do, below.", "did not use MFA", "Nothing from this sign-in was stored."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}
@@ -161,7 +161,7 @@ func TestSignInRefusedByPartnerCenterIsNotKept(t *testing.T) {
 	test.Tap(button(t, win, "Next"))
 	wait()
 	got := texts(win)
-	for _, want := range []string{"Partner Center will refuse this sign-in.", "not a partner tenant", "Nothing from this sign-in was stored.", "Partner Center's answer"} {
+	for _, want := range []string{"This sign-in is not one to keep: why, and what to do, below.", "not a partner tenant", "Nothing from this sign-in was stored.", "Partner Center's answer"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the verdict does not say %q:\n%s", want, got)
 		}

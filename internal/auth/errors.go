@@ -199,7 +199,7 @@ func signInFailure(ctx, parent context.Context, err error, waited time.Duration)
 		return &SignInError{Cancelled: true, err: context.Canceled, Explained: explain.Explanation{
 			What: "The sign-in was stopped in Onboard365.",
 			Why:  "It was cancelled before the browser window came back, so nothing was stored.",
-			Do:   "Choose Sign in again when you are ready.",
+			Do:   "Start the sign-in again when you are ready.",
 		}}
 	case ctx.Err() != nil:
 		return &SignInError{TimedOut: true, err: context.DeadlineExceeded, Explained: explain.Explanation{
