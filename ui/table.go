@@ -14,6 +14,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/words"
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // The table every check shows its customers in (GDAP relationships, Troubleshoot): one line per
@@ -50,6 +51,7 @@ type checkTable struct {
 	view   *tableView
 	box    *fyne.Container
 	export fyne.CanvasObject
+	wheel  *wizard.Wheel // the page's: the mouse wheel over the filter scrolls the page
 }
 
 // tableView is what the person chose about a table: kept by the page across redraws.
@@ -60,11 +62,11 @@ type tableView struct {
 	open        map[string]bool
 }
 
-func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.CanvasObject) *checkTable {
+func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.CanvasObject, wheel *wizard.Wheel) *checkTable {
 	if view.open == nil {
 		view.open = map[string]bool{}
 	}
-	t := &checkTable{what: what, first: "Customer", rows: rows, view: view, box: container.NewVBox(), export: export}
+	t := &checkTable{what: what, first: "Customer", rows: rows, view: view, box: container.NewVBox(), export: export, wheel: wheel}
 	return t
 }
 
@@ -80,7 +82,7 @@ func (t *checkTable) object() fyne.CanvasObject {
 	filter.OnChanged = func(text string) { t.view.filter = text; t.draw() }
 	failing := widget.NewCheck("Only those that do not pass", func(on bool) { t.view.failingOnly = on; t.draw() })
 	failing.SetChecked(t.view.failingOnly)
-	controls := container.NewBorder(nil, nil, nil, container.NewHBox(failing, t.export), filter)
+	controls := container.NewBorder(nil, nil, nil, container.NewHBox(failing, t.export), t.wheel.Field(filter))
 	t.draw()
 	return container.NewVBox(controls, t.box)
 }
