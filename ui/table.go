@@ -106,20 +106,31 @@ func (t *checkTable) header() fyne.CanvasObject {
 	// The lines below start with their Details button: the header keeps its room, so that the
 	// columns line up.
 	room := canvas.NewRectangle(color.Transparent)
-	room.SetMinSize(toggleButton(false, nil).MinSize())
+	room.SetMinSize(fyne.NewSize(toggleWidth(), 0))
 	return container.NewBorder(nil, nil, room, nil,
 		container.New(columns, head(t.first, sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix)))
 }
 
-// toggleButton opens or closes a line's paragraph.
-func toggleButton(open bool, tapped func()) *widget.Button {
+// toggleButton opens or closes a line's paragraph. It is as wide open ("Hide") as closed
+// ("Details"), so that an open line's columns stay in line with the others.
+func toggleButton(open bool, tapped func()) fyne.CanvasObject {
 	label, icon := "Details", theme.MenuExpandIcon()
 	if open {
 		label, icon = "Hide", theme.MenuDropUpIcon()
 	}
 	b := widget.NewButtonWithIcon(label, icon, tapped)
 	b.Importance = widget.LowImportance
-	return b
+	b.Alignment = widget.ButtonAlignLeading
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(toggleWidth(), 0))
+	return container.NewStack(room, b)
+}
+
+// toggleWidth is the wider of the toggle's two faces.
+func toggleWidth() float32 {
+	closed := widget.NewButtonWithIcon("Details", theme.MenuExpandIcon(), nil).MinSize().Width
+	open := widget.NewButtonWithIcon("Hide", theme.MenuDropUpIcon(), nil).MinSize().Width
+	return max(closed, open)
 }
 
 func (t *checkTable) sorted() []tableRow {
