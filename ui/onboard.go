@@ -84,7 +84,7 @@ func (s *Shell) onboardPage() fyne.CanvasObject {
 		pattern: "GDAP - {role}", ticked: map[string]bool{defaultTemplate: true}, wake: make(chan struct{}, 1), applied: map[int]appliedPlan{}}
 	s.onboarding = st
 	st.wiz = st.wizard()
-	obj := readable(st.wiz.Object())
+	obj := wide(st.wiz.Object())
 	st.loadCustomers()
 	return obj
 }
