@@ -78,6 +78,7 @@ func (s *Shell) appRegPage() fyne.CanvasObject {
 }
 
 type appRegState struct {
+	wheel wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc   AppRegistration
 	shell *Shell
 
@@ -119,8 +120,10 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.redirect.SetPlaceHolder("https://… (the address the tool shows you)")
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
+	st.launch.wheel = &st.wheel
 	st.launch.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: "App registration",
 		Steps: []wizard.Step{
 			{
@@ -316,7 +319,7 @@ func (st *appRegState) chooseBody() fyne.CanvasObject {
 		redirectRow.RemoveAll()
 		for _, in := range st.svc.Integrations() {
 			if in.NeedsRedirect && st.chosen[in.Name] {
-				redirectRow.Add(widget.NewForm(widget.NewFormItem("Redirect address for "+in.Name, st.redirect)))
+				redirectRow.Add(widget.NewForm(widget.NewFormItem("Redirect address for "+in.Name, st.wheel.Field(st.redirect))))
 				redirectRow.Add(paragraph("Copy it from " + in.RedirectFrom + "."))
 			}
 		}
@@ -329,8 +332,8 @@ func (st *appRegState) chooseBody() fyne.CanvasObject {
 		paragraph("Older guides (from before GDAP) \"pre-consent\" the app by putting it in the AdminAgents group, which makes it an admin in every customer that still has DAP. Under GDAP it is not needed: consent goes through Partner Center, customer by customer. Leave this off unless a tool you still use asks for it."))
 	return container.NewVBox(
 		widget.NewForm(
-			widget.NewFormItem("Name of the app registration", st.name),
-			widget.NewFormItem("Administrator account", st.account),
+			widget.NewFormItem("Name of the app registration", st.wheel.Field(st.name)),
+			widget.NewFormItem("Administrator account", st.wheel.Field(st.account)),
 		),
 		subheading("Tools the app serves"),
 		list,

@@ -79,6 +79,7 @@ func (s *Shell) authenticatorPage() fyne.CanvasObject {
 }
 
 type authState struct {
+	wheel wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc   Authenticator
 	shell *Shell
 
@@ -144,6 +145,7 @@ func (st *authState) wizard() *wizard.Wizard {
 		NextLabel: "Finish",
 	}
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: "Authenticator default method",
 		Steps: []wizard.Step{
 			{
@@ -293,7 +295,7 @@ func (st *authState) drawStep1() {
 		names.Wrapping = fyne.TextWrapWord
 		names.SetMinRowsVisible(3)
 		names.OnChanged = func(text string) { st.names = text }
-		st.step1.Add(names)
+		st.step1.Add(st.wheel.Field(names))
 		st.step1.Add(paragraph("Useful for a ticket about one person: only these users are read, which is quicker on a large tenant."))
 	}
 	st.step1.Refresh()
@@ -441,7 +443,7 @@ func (st *authState) userView() fyne.CanvasObject {
 	})
 	st.rows = container.NewVBox()
 	st.drawRows()
-	body.Add(widget.NewForm(widget.NewFormItem("Search", search), widget.NewFormItem("Show", show)))
+	body.Add(widget.NewForm(widget.NewFormItem("Search", st.wheel.Field(search)), widget.NewFormItem("Show", show)))
 	body.Add(container.NewHBox(tickAll, untickAll))
 	body.Add(st.rows)
 	return body

@@ -57,6 +57,7 @@ func (s *Shell) gdapPage() fyne.CanvasObject {
 }
 
 type gdapState struct {
+	wheel wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc   GDAP
 	shell *Shell
 
@@ -106,6 +107,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 		NextLabel: "Finish",
 	}
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: "GDAP relationships",
 		Steps: []wizard.Step{
 			{
@@ -142,7 +144,7 @@ func (st *gdapState) wizard() *wizard.Wizard {
 					pattern.SetText(st.pattern)
 					pattern.OnChanged = func(text string) { st.pattern = text }
 					return container.NewVBox(choice, container.NewHBox(build), detail,
-						widget.NewForm(widget.NewFormItem("Name new groups like", pattern)),
+						widget.NewForm(widget.NewFormItem("Name new groups like", st.wheel.Field(pattern))),
 						paragraph("When a role needs a group of its own, Onboard365 creates one with this name; {role} stands for the role's name."))
 				},
 				Validate: func() error {
@@ -216,7 +218,7 @@ func (st *gdapState) verdictView() fyne.CanvasObject {
 		rows = append(rows, tableRow{Name: v.Customer, Status: v.Status, Line: line, Fix: fixFor(st.result.Plan, v.Customer),
 			Detail: func() fyne.CanvasObject { return st.verdictDetail(v) }})
 	}
-	table := newCheckTable("customers", rows, &st.table, st.exportButtons())
+	table := newCheckTable("customers", rows, &st.table, st.exportButtons(), &st.wheel)
 	return container.NewVBox(
 		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(st.result.Verdicts), "customer"), counts(verdictSummary(st.result.Verdicts)))),
 		table.object(),

@@ -87,7 +87,7 @@ func (s *Shell) homePage() fyne.CanvasObject {
 	page.Add(needs)
 	page.Add(s.sandboxCard())
 	page.Add(steps)
-	return readable(page)
+	return wide(page)
 }
 
 // healthSection is the health at a glance: who is signed in, the secret's expiry, when the last

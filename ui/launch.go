@@ -55,6 +55,8 @@ type launchPanel struct {
 	// cancel offers "Cancel the sign-in" beside it: for a sign-in that runs outside a wizard
 	// step, which has no Stop button of its own.
 	cancel bool
+	// wheel, when set, is the wizard page's: the mouse wheel over the form's fields scrolls it.
+	wheel *wizard.Wheel
 }
 
 func newLaunchPanel(s *Shell) *launchPanel {
@@ -132,7 +134,7 @@ func (p *launchPanel) sandboxForm(users []string, end func(error), signIn func(c
 	password.SetText("sandbox")
 	approve := widget.NewCheck("Approve the MFA request (untick to see what a denied request does)", nil)
 	approve.SetChecked(true)
-	items := []*widget.FormItem{widget.NewFormItem("Account", account), widget.NewFormItem("Password", password)}
+	items := []*widget.FormItem{widget.NewFormItem("Account", p.wheel.Field(account)), widget.NewFormItem("Password", p.wheel.Field(password))}
 	if p.approve {
 		items = append(items, widget.NewFormItem("", approve))
 	}

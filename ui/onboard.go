@@ -84,7 +84,7 @@ func (s *Shell) onboardPage() fyne.CanvasObject {
 		pattern: "GDAP - {role}", ticked: map[string]bool{defaultTemplate: true}, wake: make(chan struct{}, 1), applied: map[int]appliedPlan{}}
 	s.onboarding = st
 	st.wiz = st.wizard()
-	obj := readable(st.wiz.Object())
+	obj := wide(st.wiz.Object())
 	st.loadCustomers()
 	return obj
 }
@@ -99,6 +99,7 @@ func (s *Shell) OnboardCustomer(tenantID, name, template string) {
 }
 
 type onboardState struct {
+	wheel        wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc          Onboard
 	shell        *Shell
 	customerSide SandboxCustomer // the sandbox's customer; nil on a real cloud
@@ -197,6 +198,7 @@ func (st *onboardState) wizard() *wizard.Wizard {
 		NextLabel: "Check the connection",
 	}
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: "Onboard a customer",
 		Steps: []wizard.Step{
 			{
@@ -460,7 +462,7 @@ func (st *onboardState) drawStep1() {
 		domain.SetPlaceHolder("Their domain, for example fourthcoffee.onmicrosoft.com")
 		domain.SetText(st.domain)
 		domain.OnChanged = func(text string) { st.domain = text }
-		st.step1.Add(widget.NewForm(widget.NewFormItem("Domain", domain)))
+		st.step1.Add(widget.NewForm(widget.NewFormItem("Domain", st.wheel.Field(domain))))
 		reseller := widget.NewCheck("Also send your reseller invitation from Partner Center", func(on bool) { st.reseller = on })
 		reseller.SetChecked(st.reseller)
 		st.step1.Add(reseller)
@@ -511,7 +513,7 @@ func (st *onboardState) drawCustomerPicker() {
 		}
 		pick.SetOptions(shown)
 	}
-	st.step1.Add(widget.NewForm(widget.NewFormItem("Search", search), widget.NewFormItem("Customer", pick)))
+	st.step1.Add(widget.NewForm(widget.NewFormItem("Search", st.wheel.Field(search)), widget.NewFormItem("Customer", pick)))
 	st.step1.Add(paragraph(fmt.Sprintf("%s in Partner Center.", words.Count(len(st.customers), "customer"))))
 }
 
@@ -641,7 +643,7 @@ func (st *onboardState) drawStep2() {
 	pattern := widget.NewEntry()
 	pattern.SetText(st.pattern)
 	pattern.OnChanged = func(text string) { st.pattern = text }
-	st.step2.Add(widget.NewForm(widget.NewFormItem("Name new groups like", pattern)))
+	st.step2.Add(widget.NewForm(widget.NewFormItem("Name new groups like", st.wheel.Field(pattern))))
 	st.step2.Add(paragraph("A role that a template names no group for goes to a group of this name, {role} standing for the role's name; Onboard365 makes ordinary security groups and adds you to them."))
 	st.refreshAccessSummary()
 	st.step2.Refresh()
@@ -711,6 +713,7 @@ func (st *onboardState) buildTemplate(edit *Template) {
 		}
 	}
 	list := container.NewVBox()
+	var wheel wizard.Wheel // the wheel over a group's field scrolls the list
 	roles := st.svc.Roles()
 	for _, r := range roles {
 		r := r
@@ -727,10 +730,11 @@ func (st *onboardState) buildTemplate(edit *Template) {
 		}
 		groups[r.ID] = group
 		text := paragraph(r.Name + " (" + r.Risk + " risk): " + r.Allows)
-		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), container.NewGridWrap(fyne.NewSize(200, group.MinSize().Height), group), text))
+		list.Add(container.NewBorder(nil, nil, container.NewVBox(check), container.NewGridWrap(fyne.NewSize(200, group.MinSize().Height), wheel.Field(group)), text))
 	}
 	scroll := container.NewVScroll(list)
 	scroll.SetMinSize(fyne.NewSize(720, 360))
+	wheel.Scrolls(scroll)
 	help := paragraph("Tick the roles; name a group for a role that must go to a particular partner group (for example AdminAgents), or leave it empty for the group named after the role.")
 	content := container.NewBorder(container.NewVBox(widget.NewForm(widget.NewFormItem("Name", name)), help), nil, nil, nil, scroll)
 	title := "Build a template of your own"

@@ -55,7 +55,7 @@ func (s *Shell) settingsPage() fyne.CanvasObject {
 		page.Add(widget.NewSeparator())
 	}
 	page.Add(about)
-	return readable(page)
+	return wide(page)
 }
 
 // connectionCheck is a button that reaches the sign-in service and says what happened.

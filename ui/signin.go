@@ -59,6 +59,7 @@ func (s *Shell) signInPage() fyne.CanvasObject {
 
 // signInState is what the Sign in wizard has learned so far.
 type signInState struct {
+	wheel wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc   SignIn
 	shell *Shell
 
@@ -79,6 +80,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 	st.launch.approve = true
 	st.launch.note = "The sandbox's accounts all use the password \"sandbox\": alex has MFA set up, megan has none, lee is a risky technician."
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: "Sign in",
 		Steps: []wizard.Step{
 			{
@@ -91,7 +93,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 					if st.svc.NeedsApp() {
 						body.Add(st.needsApp())
 					}
-					body.Add(widget.NewForm(widget.NewFormItem("Account", st.hint)))
+					body.Add(widget.NewForm(widget.NewFormItem("Account", st.wheel.Field(st.hint))))
 					body.Add(useCode)
 					body.Add(st.tokenChecker())
 					return body
@@ -298,7 +300,7 @@ func (st *signInState) tokenChecker() fyne.CanvasObject {
 		result.Add(claimsTable(ev.Claims))
 	})
 	return widget.NewAccordion(widget.NewAccordionItem("Check a token from another tool",
-		container.NewVBox(pasted, container.NewHBox(check), result)))
+		container.NewVBox(st.wheel.Field(pasted), container.NewHBox(check), result)))
 }
 
 // verdictBanner is the big Yes or No.

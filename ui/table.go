@@ -14,6 +14,7 @@ import (
 
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/words"
+	"github.com/onboard365/onboard365/ui/wizard"
 )
 
 // The table every check shows its customers in (GDAP relationships, Troubleshoot): one line per
@@ -50,6 +51,7 @@ type checkTable struct {
 	view   *tableView
 	box    *fyne.Container
 	export fyne.CanvasObject
+	wheel  *wizard.Wheel // the page's: the mouse wheel over the filter scrolls the page
 }
 
 // tableView is what the person chose about a table: kept by the page across redraws.
@@ -60,11 +62,11 @@ type tableView struct {
 	open        map[string]bool
 }
 
-func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.CanvasObject) *checkTable {
+func newCheckTable(what string, rows []tableRow, view *tableView, export fyne.CanvasObject, wheel *wizard.Wheel) *checkTable {
 	if view.open == nil {
 		view.open = map[string]bool{}
 	}
-	t := &checkTable{what: what, first: "Customer", rows: rows, view: view, box: container.NewVBox(), export: export}
+	t := &checkTable{what: what, first: "Customer", rows: rows, view: view, box: container.NewVBox(), export: export, wheel: wheel}
 	return t
 }
 
@@ -80,7 +82,7 @@ func (t *checkTable) object() fyne.CanvasObject {
 	filter.OnChanged = func(text string) { t.view.filter = text; t.draw() }
 	failing := widget.NewCheck("Only those that do not pass", func(on bool) { t.view.failingOnly = on; t.draw() })
 	failing.SetChecked(t.view.failingOnly)
-	controls := container.NewBorder(nil, nil, nil, container.NewHBox(failing, t.export), filter)
+	controls := container.NewBorder(nil, nil, nil, container.NewHBox(failing, t.export), t.wheel.Field(filter))
 	t.draw()
 	return container.NewVBox(controls, t.box)
 }
@@ -104,20 +106,31 @@ func (t *checkTable) header() fyne.CanvasObject {
 	// The lines below start with their Details button: the header keeps its room, so that the
 	// columns line up.
 	room := canvas.NewRectangle(color.Transparent)
-	room.SetMinSize(toggleButton(false, nil).MinSize())
+	room.SetMinSize(fyne.NewSize(toggleWidth(), 0))
 	return container.NewBorder(nil, nil, room, nil,
 		container.New(columns, head(t.first, sortByName), head("Status", sortWorstFirst), line, head("The fix", sortByFix)))
 }
 
-// toggleButton opens or closes a line's paragraph.
-func toggleButton(open bool, tapped func()) *widget.Button {
+// toggleButton opens or closes a line's paragraph. It is as wide open ("Hide") as closed
+// ("Details"), so that an open line's columns stay in line with the others.
+func toggleButton(open bool, tapped func()) fyne.CanvasObject {
 	label, icon := "Details", theme.MenuExpandIcon()
 	if open {
 		label, icon = "Hide", theme.MenuDropUpIcon()
 	}
 	b := widget.NewButtonWithIcon(label, icon, tapped)
 	b.Importance = widget.LowImportance
-	return b
+	b.Alignment = widget.ButtonAlignLeading
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(toggleWidth(), 0))
+	return container.NewStack(room, b)
+}
+
+// toggleWidth is the wider of the toggle's two faces.
+func toggleWidth() float32 {
+	closed := widget.NewButtonWithIcon("Details", theme.MenuExpandIcon(), nil).MinSize().Width
+	open := widget.NewButtonWithIcon("Hide", theme.MenuDropUpIcon(), nil).MinSize().Width
+	return max(closed, open)
 }
 
 func (t *checkTable) sorted() []tableRow {

@@ -57,6 +57,7 @@ func (s *Shell) troubleshootPage() fyne.CanvasObject {
 }
 
 type troubleshootState struct {
+	wheel wizard.Wheel // the mouse wheel over the page's fields scrolls the page
 	svc   Troubleshoot
 	shell *Shell
 
@@ -113,6 +114,7 @@ func (st *troubleshootState) wizard() *wizard.Wizard {
 		NextLabel: "Finish",
 	}
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
+		Wheel: &st.wheel,
 		Title: `Troubleshoot "400" errors`,
 		Steps: []wizard.Step{
 			{
@@ -229,7 +231,7 @@ func (st *troubleshootState) choice() fyne.CanvasObject {
 		count,
 		scope, one,
 		widget.NewForm(
-			widget.NewFormItem("The integration's own account", service),
+			widget.NewFormItem("The integration's own account", st.wheel.Field(service)),
 			widget.NewFormItem("Roles the integration needs", profile),
 		),
 		paragraph("If your integration signs in with an account of its own, name it: Onboard365 checks that account for risk too. "+
@@ -284,7 +286,7 @@ func (st *troubleshootState) partnerTable() fyne.CanvasObject {
 		rows = append(rows, tableRow{Name: k.Title, Status: k.Status, Line: k.Sentence, Fix: fixFor(st.result.Plan, p.Name),
 			Detail: func() fyne.CanvasObject { return checksView(TroubleshootChecklist{Checks: []TroubleshootCheck{k}}) }})
 	}
-	t := newCheckTable("checks", rows, &st.partnerView, nil)
+	t := newCheckTable("checks", rows, &st.partnerView, nil, &st.wheel)
 	t.first, t.bare = "Check", true
 	return container.NewVBox(
 		container.NewHBox(widget.NewIcon(statusIcon(p.Status)), statusWord(p.Status), widget.NewLabelWithStyle(p.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
@@ -323,7 +325,7 @@ func (st *troubleshootState) drawTable() {
 		}
 		rows = append(rows, row)
 	}
-	table := newCheckTable("customers", rows, &st.view, st.exportButtons())
+	table := newCheckTable("customers", rows, &st.view, st.exportButtons(), &st.wheel)
 	st.table.Objects = []fyne.CanvasObject{
 		paragraph(fmt.Sprintf("%s checked: %s.", words.Count(len(r.Customers), "customer"), counts(checklistSummary(r)))),
 		table.object(),

@@ -309,6 +309,20 @@ func TestTroubleshootLongListOpensOnDemand(t *testing.T) {
 	if got := texts(win); !strings.Contains(got, "Access of customer 00.") || !strings.Contains(got, "[Hide]") {
 		t.Fatalf("the first customer's checks did not open:\n%s", got)
 	}
+	// The open line's columns stay in line with the closed ones: "Hide" takes the room of
+	// "Details".
+	nameAt := func(name string) float32 {
+		for _, o := range visible(win.Content()) {
+			if l, ok := o.(*widget.Label); ok && l.Text == name {
+				return fyne.CurrentApp().Driver().AbsolutePositionForObject(l).X
+			}
+		}
+		t.Fatalf("no %q on screen", name)
+		return 0
+	}
+	if open, closed := nameAt("Customer 00"), nameAt("Customer 01"); open != closed {
+		t.Errorf("the open line's name starts at x=%v, a closed line's at x=%v", open, closed)
+	}
 	test.Tap(button(t, win, "Hide"))
 	if got := texts(win); strings.Contains(got, "Access of customer 00.") {
 		t.Fatalf("the checks did not close:\n%s", got)

@@ -70,11 +70,13 @@ func readable(page fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(maxWidthLayout{readableWidth}, page)
 }
 
-// wideWidth is the widest a wizard runs: its tables use the width of a wide window (a column
-// of a customer table holds more of its line), and its paragraphs stay readable up to it.
+// wideWidth is the widest a page with a wizard or a table runs (every task, Home, Settings):
+// its tables use the width of a wide window (a column of a customer table holds more of its
+// line), its wizard's buttons sit at the window's right edge, and its paragraphs stay readable
+// up to it.
 const wideWidth = 1400
 
-// wide is readable for a wizard: it takes the window's width up to wideWidth.
+// wide takes the window's width up to wideWidth.
 func wide(page fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(maxWidthLayout{wideWidth}, page)
 }

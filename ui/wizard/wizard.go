@@ -83,6 +83,9 @@ type Config struct {
 	// right (a button to Sign in, to App registration), or nil. The error itself is the step's
 	// problem line; the step's Content, which shows an outcome, is not drawn for a failed run.
 	Failed func(step int, err error) fyne.CanvasObject
+	// Wheel, when set, is the page's Wheel: the fields it wrapped hand the mouse wheel to this
+	// wizard's body (see wheel.go).
+	Wheel *Wheel
 }
 
 // The frame every wizard gets, whatever its steps (the headless tests in ui/ hold it for each):
@@ -95,7 +98,8 @@ type Config struct {
 //     person stops it (Stop, Escape, or Stop called by the page). A step shows its outcome
 //     (Content) only once its work has ended well: while it runs, During; after an error,
 //     where to go to put it right (Config.Failed), never a stale or empty outcome.
-//   - The body scrolls with the mouse wheel wherever the pointer is (read-only texts are
+//   - The body scrolls with the mouse wheel wherever the pointer is: over a field one types
+//     into too, when the page wraps it with its Wheel (see wheel.go; read-only texts are
 //     labels, not fields: see Copyable), and the scroll bar has a lane of its own, so it never
 //     covers a button at the right edge (Copy, Export).
 
@@ -168,6 +172,9 @@ func New(cfg Config) *Wizard {
 	// The body keeps a lane free at its right edge for the scroll bar, which Fyne draws over
 	// the content: so the bar never covers a button there.
 	w.scroll = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, scrollLane()), w.body))
+	if cfg.Wheel != nil {
+		cfg.Wheel.Scrolls(w.scroll)
+	}
 	w.root = container.NewBorder(top, bottom, nil, nil, w.scroll)
 	w.view = newView(w, w.root)
 	w.show(0)
