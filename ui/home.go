@@ -165,6 +165,9 @@ func (s *Shell) signedInLine() fyne.CanvasObject {
 	if st.ClientID != "" {
 		parts = append(parts, fmt.Sprintf("The app's secret expires on %s.", st.SecretExpires.Local().Format("2 January 2006")))
 	}
+	if st.Problem != "" {
+		parts = append(parts, st.Problem)
+	}
 	return paragraph(strings.Join(parts, " "))
 }
 
@@ -288,15 +291,15 @@ func (s *Shell) loadHealth() {
 	})
 }
 
-// storedNow is what the keychain keeps, for the line that says who is signed in; nil when it
-// cannot be read (Settings says why).
+// storedNow is what the keychain keeps, for the line that says who is signed in; nil without a
+// keychain. One that cannot be read keeps nothing, and its Problem says why.
 func storedNow(ctx context.Context, kc Keychain) *Stored {
 	if kc == nil {
 		return nil
 	}
 	st, err := kc.Stored(ctx)
 	if err != nil {
-		return nil
+		return &Stored{Problem: explain.Sentence(err)}
 	}
 	return &st
 }

@@ -217,3 +217,19 @@ func TestHomeAfterSignOut(t *testing.T) {
 		t.Fatalf("after Sign out and forget, Home shows:\n%s", got)
 	}
 }
+
+// TestHomeSaysWhyTheKeychainCouldNotBeRead: a keychain that cannot be read is said on Home's
+// first line, not "Reading this computer's keychain…" for ever.
+func TestHomeSaysWhyTheKeychainCouldNotBeRead(t *testing.T) {
+	fake := &fakeHealth{release: make(chan struct{}), err: errors.New("nobody is signed in yet: open Sign in")}
+	close(fake.release)
+	kc := &fakeKeychain{err: errors.New("the keychain is locked: unlock it, then try again")}
+	_, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Health: fake, Keychain: kc, SignIn: &fakeSignIn{}}})
+	for i := 0; i < 4 && !strings.Contains(texts(win), "could not run"); i++ {
+		wait()
+	}
+	got := texts(win)
+	if strings.Contains(got, "Reading this computer's keychain") || !strings.Contains(got, "Nobody's sign-in is kept on this computer. The keychain is locked") {
+		t.Errorf("Home:\n%s", got)
+	}
+}

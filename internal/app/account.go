@@ -314,8 +314,15 @@ func (a *Account) Stored(ctx context.Context) (Stored, error) {
 
 // notSignedIn is why a task finds no sign-in: the kept one's problem in the keychain (locked,
 // missing, damaged, a newer version's, unreadable: each vault's own sentence), else ErrSignInFirst.
+//
+// On the sandbox a keychain that cannot be used (locked, missing) is not the reason: the sandbox
+// keeps a sign-in in memory for the run (KeptForThisRun), so what is missing is the sign-in.
 func (a *Account) notSignedIn(ctx context.Context) error {
 	if err := a.cache.Load(ctx); err != nil {
+		var unusable *vault.UnavailableError
+		if a.cloud.Sandbox && errors.As(err, &unusable) {
+			return ErrSignInFirst
+		}
 		return err
 	}
 	return ErrSignInFirst

@@ -83,3 +83,26 @@ func restored(ctx context.Context, store vault.Store, clientID string) (*Account
 	}
 	return a, a.Restore(ctx)
 }
+
+// TestOnTheSandboxALockedKeychainIsNotWhyNobodyIsSignedIn: the sandbox keeps a sign-in in memory
+// when the keychain cannot be used (KeptForThisRun), so before anyone signed in a task says to
+// sign in, not to unlock a keychain the sandbox does without; a damaged entry is still told.
+func TestOnTheSandboxALockedKeychainIsNotWhyNobodyIsSignedIn(t *testing.T) {
+	ctx := context.Background()
+	sb := cloud.Public()
+	sb.Sandbox = true
+	a, err := NewAccount(sb, lockedKeychain{}, "11111111-2222-3333-4444-555555555555", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Graph(ctx, ""); !errors.Is(err, ErrSignInFirst) {
+		t.Errorf("on the sandbox with a locked keychain, a task says %v; want %v", err, ErrSignInFirst)
+	}
+	pub, err := NewAccount(cloud.Public(), lockedKeychain{}, "11111111-2222-3333-4444-555555555555", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pub.Graph(ctx, ""); err == nil || !strings.Contains(err.Error(), "because it is locked") {
+		t.Errorf("on Microsoft's cloud with a locked keychain, a task says %v; want the keychain's sentence", err)
+	}
+}
