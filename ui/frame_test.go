@@ -17,8 +17,9 @@ import (
 )
 
 // The wizard frame (ui/wizard), held for EVERY wizard of the window: each page that holds a
-// wizard is found in the shell, not listed by hand, so a new one (Onboard a customer) is held
-// too once its case below says how to reach its first step with work.
+// wizard is found in the shell, not listed by hand (TestEveryWizardIsACase fails for a wizard
+// without a case below saying how to reach its first step with work): Sign in, App registration,
+// Onboard a customer, GDAP relationships, Authenticator default method and Troubleshoot.
 //
 //   - One count: "Step N of M" and the numbered strip count the same pages.
 //   - A new page starts at its top: the next step never keeps the last one's scroll position.
@@ -71,6 +72,10 @@ type (
 		fakeTroubleshoot
 		mode workMode
 	}
+	frameOnboard struct {
+		quietOnboard
+		mode workMode
+	}
 )
 
 func (f *frameSignIn) Interactive(ctx context.Context, hint string, launched func(Launch)) (Evidence, error) {
@@ -108,34 +113,77 @@ func (f *frameTroubleshoot) Check(ctx context.Context, req TroubleshootRequest, 
 	return f.fakeTroubleshoot.Check(ctx, req, progress)
 }
 
+func (f *frameOnboard) Templates() []Template {
+	return []Template{{Name: "Liongard inspectors", Description: "What Liongard reads.", Roles: []string{"Global Reader"}}}
+}
+
+func (f *frameOnboard) Check(ctx context.Context, _ OnboardRequest) (OnboardResult, error) {
+	if err := work(ctx, f.mode); err != nil {
+		return OnboardResult{}, err
+	}
+	return OnboardResult{}, nil
+}
+
 // frameCase is one wizard: its services in a mode, and how a person starts its first step with
 // work from step 1 (the tap that leaves step 1).
 type frameCase struct {
 	page     string
 	services func(workMode) Services
 	start    func(t *testing.T, win fyne.Window, wait func())
+	// workStep is the index of the step start leads to, the first with work: 1 (step 2) unless
+	// set (Onboard a customer chooses the customer, then the access, before its first work).
+	workStep int
+}
+
+// working is the index of the step start leads to.
+func (c frameCase) working() int {
+	if c.workStep == 0 {
+		return 1
+	}
+	return c.workStep
 }
 
 var frameCases = []frameCase{
 	{PageSignIn, func(m workMode) Services {
 		return Services{SignIn: &frameSignIn{fakeSignIn: fakeSignIn{evidence: compliant}, mode: m}}
-	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Sign in")) }},
+	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Sign in")) }, 0},
 	{PageAppRegistry, func(m workMode) Services {
 		return Services{AppRegistration: &frameAppReg{mode: m}}
-	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Sign in as an administrator")) }},
+	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Sign in as an administrator")) }, 0},
 	{PageGDAP, func(m workMode) Services {
 		return Services{GDAP: &frameGDAP{mode: m}}
-	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Check every customer")) }},
+	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Check every customer")) }, 0},
 	{PageAuthenticator, func(m workMode) Services {
 		return Services{Authenticator: &frameAuthenticator{mode: m}}
 	}, func(t *testing.T, win fyne.Window, wait func()) {
 		selectTenant(t, win, "Proseware")
 		wait() // Proseware's checks
 		test.Tap(button(t, win, "Read the users"))
-	}},
+	}, 0},
 	{PageTroubleshoot, func(m workMode) Services {
 		return Services{Troubleshoot: &frameTroubleshoot{mode: m}}
-	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Run the checks")) }},
+	}, func(t *testing.T, win fyne.Window, _ func()) { test.Tap(button(t, win, "Run the checks")) }, 0},
+	{PageOnboard, func(m workMode) Services {
+		return Services{Onboard: &frameOnboard{mode: m}}
+	}, func(t *testing.T, win fyne.Window, _ func()) {
+		for _, o := range visible(win.Content()) {
+			if r, ok := o.(*widget.RadioGroup); ok {
+				r.SetSelected(whoNew)
+			}
+		}
+		for _, o := range visible(win.Content()) {
+			if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, "Their domain") {
+				test.Type(e, "fourthcoffee.onmicrosoft.com")
+			}
+		}
+		test.Tap(button(t, win, "Next"))
+		for _, o := range visible(win.Content()) {
+			if c, ok := o.(*widget.Check); ok && c.Text == "Liongard inspectors" && !c.Checked {
+				test.Tap(c)
+			}
+		}
+		test.Tap(button(t, win, "Check and plan"))
+	}, 2},
 }
 
 // openFrame opens a case's page on a new shell; the page's own first background work (a list of
@@ -144,7 +192,7 @@ func openFrame(t *testing.T, c frameCase, m workMode) (*Shell, fyne.Window, func
 	t.Helper()
 	s, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: c.services(m)})
 	s.Show(c.page)
-	if c.page == PageAuthenticator || c.page == PageTroubleshoot {
+	if c.page == PageAuthenticator || c.page == PageTroubleshoot || c.page == PageOnboard {
 		wait() // the page reads its tenants or customers first
 	}
 	w := wizard.Find(win.Content())
@@ -157,7 +205,7 @@ func openFrame(t *testing.T, c frameCase, m workMode) (*Shell, fyne.Window, func
 // TestEveryWizardIsACase: every page of the window that holds a wizard has a frame case.
 func TestEveryWizardIsACase(t *testing.T) {
 	all := Services{SignIn: &fakeSignIn{}, AppRegistration: &fakeAppReg{}, GDAP: &fakeGDAP{}, Authenticator: &fakeAuthenticator{},
-		Troubleshoot: &fakeTroubleshoot{}, Keychain: &fakeKeychain{}}
+		Troubleshoot: &fakeTroubleshoot{}, Onboard: quietOnboard{}, Keychain: &fakeKeychain{}}
 	s, win, _ := newShell(t, Options{Cloud: cloud.Public(), Services: all})
 	cased := map[string]bool{}
 	for _, c := range frameCases {
@@ -210,16 +258,16 @@ func TestFrameNewStepStartsAtTheTop(t *testing.T) {
 			}
 			c.start(t, win, wait)
 			untilIdle(w, wait)
-			if w.Current() != 1 {
-				t.Fatalf("on step %d, want 2:\n%s", w.Current()+1, texts(win))
+			if w.Current() != c.working() {
+				t.Fatalf("on step %d, want %d:\n%s", w.Current()+1, c.working()+1, texts(win))
 			}
 			if off := bodyScroll(t, win).Offset.Y; off != 0 {
-				t.Errorf("step 2 opens scrolled down by %v", off)
+				t.Errorf("step %d opens scrolled down by %v", c.working()+1, off)
 			}
 			bodyScroll(t, win).ScrollToBottom()
 			test.Tap(button(t, win, "Back"))
 			if off := bodyScroll(t, win).Offset.Y; off != 0 {
-				t.Errorf("Back to step 1 opens scrolled down by %v", off)
+				t.Errorf("Back to step %d opens scrolled down by %v", c.working(), off)
 			}
 		})
 	}
@@ -275,8 +323,8 @@ func TestFrameCancelResets(t *testing.T) {
 			s, win, wait, w := openFrame(t, c, workWorks)
 			c.start(t, win, wait)
 			untilIdle(w, wait)
-			if w.Current() != 1 {
-				t.Fatalf("on step %d, want 2", w.Current()+1)
+			if w.Current() != c.working() {
+				t.Fatalf("on step %d, want %d", w.Current()+1, c.working()+1)
 			}
 			test.Tap(button(t, win, "Cancel"))
 			if b := findButton(win, "Leave without applying"); b != nil {
@@ -286,7 +334,7 @@ func TestFrameCancelResets(t *testing.T) {
 				t.Fatalf("Cancel left for %q, want the home page", s.CurrentPage())
 			}
 			s.Show(c.page)
-			if c.page == PageAuthenticator || c.page == PageTroubleshoot {
+			if c.page == PageAuthenticator || c.page == PageTroubleshoot || c.page == PageOnboard {
 				wait()
 			}
 			again := wizard.Find(win.Content())
