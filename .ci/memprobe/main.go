@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -81,7 +82,10 @@ func report(when string) {
 	status, _ := os.ReadFile("/proc/self/status")
 	for _, l := range strings.Split(string(status), "\n") {
 		if strings.HasPrefix(l, "VmRSS:") {
-			fmt.Printf("%s: %s\n", when, strings.Join(strings.Fields(l)[1:], " "))
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("%s: %s (Go: heap in use %d MB, held but unused %d MB, all from the system %d MB)\n", when,
+				strings.Join(strings.Fields(l)[1:], " "), ms.HeapInuse>>20, (ms.HeapIdle-ms.HeapReleased)>>20, ms.Sys>>20)
 		}
 	}
 }
