@@ -121,7 +121,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 	st.chosen = map[string]bool{}
 	st.launch = newLaunchPanel(st.shell)
 	st.launch.wheel = &st.wheel
-	st.launch.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
+	st.launch.note = adminNote
 	return wizard.New(st.shell.wizardConfig(wizard.Config{
 		Wheel: &st.wheel,
 		Title: "App registration",
@@ -149,7 +149,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 			{
 				Title:  "Administrator sign-in",
 				Intro:  "Sign in with an account that may manage app registrations (Application Administrator or Global Administrator). This sign-in uses Microsoft's own Graph command line app, asks only for the permissions to create and repair this app registration, and is kept in memory only.",
-				During: st.launchDuring,
+				During: st.launchDuring(adminNote),
 				Content: func() fyne.CanvasObject {
 					if st.admin.Account == "" {
 						return nil
@@ -214,7 +214,7 @@ func (st *appRegState) wizard() *wizard.Wizard {
 			{
 				Title:  "Sign in with the app",
 				Intro:  "Sign in as the technician your tools act as, this time through the app itself, so the sign-in kept in the keychain (and its refresh token) belongs to it.",
-				During: st.launchDuring,
+				During: st.launchDuring(technicianNote),
 				Content: func() fyne.CanvasObject {
 					if st.signIn.Account == "" {
 						return nil
@@ -293,9 +293,21 @@ func (st *appRegState) wizard() *wizard.Wizard {
 
 // launchDuring is a sign-in step's body while it waits: where the sign-in opened, or the
 // sandbox's form.
-func (st *appRegState) launchDuring() fyne.CanvasObject {
-	st.launch.reset()
-	return st.launch.object()
+// What the sandbox's sign-in form says beside its accounts: for the administrator who makes
+// the app, and for the technician who then signs in with it (as on Sign in).
+const (
+	adminNote      = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
+	technicianNote = "Sign in as the technician your tools act as. The sandbox's accounts all use the password \"sandbox\": alex has MFA set up, megan has none, lee is a risky technician."
+)
+
+// launchDuring is a sign-in step's body while it runs, with what the sandbox's form says beside
+// its accounts for that sign-in.
+func (st *appRegState) launchDuring(note string) func() fyne.CanvasObject {
+	return func() fyne.CanvasObject {
+		st.launch.note = note
+		st.launch.reset()
+		return st.launch.object()
+	}
 }
 
 func (st *appRegState) chooseBody() fyne.CanvasObject {
@@ -529,7 +541,7 @@ func (s *Shell) rotateSecret() fyne.CanvasObject {
 	svc := s.opts.AppRegistration
 	panel := newLaunchPanel(s)
 	panel.cancel = true // no wizard here: the panel offers its own Cancel
-	panel.note = "The sandbox's accounts all use the password \"sandbox\"; alex can manage app registrations."
+	panel.note = adminNote
 	result := container.NewVBox()
 	var button *widget.Button
 	button = widget.NewButtonWithIcon("Rotate the secret", theme.ViewRefreshIcon(), func() {

@@ -239,6 +239,9 @@ func TestAppRegistrationSandboxSignInIsInThePage(t *testing.T) {
 	s.Show(PageAppRegistry)
 	test.Tap(button(t, win, "Sign in as an administrator"))
 	wait() // the launch, handed to the page
+	if got := texts(win); !strings.Contains(got, "alex can manage app registrations") {
+		t.Errorf("the administrator's form does not say who can manage app registrations:\n%s", got)
+	}
 	test.Tap(button(t, win, "Sign in to the sandbox"))
 	wait() // the sign-in's end
 	if got := texts(win); !strings.Contains(got, "Signed in as alex@contoso.example") {
@@ -254,6 +257,12 @@ func TestAppRegistrationSandboxSignInIsInThePage(t *testing.T) {
 	wait()
 	if got := texts(win); !strings.Contains(got, "Nothing needed changing.") {
 		t.Errorf("after an empty plan:\n%s", got)
+	}
+	// The technician's sign-in with the app: its form names the technicians, not the administrator.
+	test.Tap(button(t, win, "Sign in with the app"))
+	wait() // the launch, handed to the page
+	if got := texts(win); !strings.Contains(got, "Sign in as the technician your tools act as.") || strings.Contains(got, "alex can manage app registrations") {
+		t.Errorf("the technician's form:\n%s", got)
 	}
 }
 

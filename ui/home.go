@@ -121,8 +121,12 @@ func (s *Shell) healthSection() fyne.CanvasObject {
 	}
 	box.Add(container.NewBorder(nil, nil, nil, container.NewVBox(check), said))
 	if h.problem != "" {
-		box.Add(withIcon(theme.WarningIcon(), h.problem))
-		if h.report == nil && s.opts.SignIn != nil {
+		said := h.problem
+		if h.report != nil {
+			said += " What follows is from the last check that did run."
+		}
+		box.Add(withIcon(theme.WarningIcon(), said))
+		if s.opts.SignIn != nil && h.stored != nil && !h.stored.SignedIn {
 			box.Add(container.NewHBox(s.goButton("Sign in", PageSignIn)))
 		}
 	}
@@ -142,7 +146,7 @@ func (s *Shell) healthSection() fyne.CanvasObject {
 	box.Add(subheading("What to look at first"))
 	for i, p := range problems {
 		if i == homeProblems {
-			box.Add(paragraph(fmt.Sprintf("And %d more: open the tasks on the left, or run onboard365 check all for the whole list.", len(problems)-homeProblems)))
+			box.Add(paragraph(fmt.Sprintf("And %d more: each task on the left lists its own.", len(problems)-homeProblems)))
 			break
 		}
 		box.Add(s.problemRow(p))

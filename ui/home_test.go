@@ -233,3 +233,19 @@ func TestHomeSaysWhyTheKeychainCouldNotBeRead(t *testing.T) {
 		t.Errorf("Home:\n%s", got)
 	}
 }
+
+// TestHomeSaysTheResultsAreFromAnEarlierCheck: when a new check could not run (nobody is signed
+// in any more), the last result still shown is said to be from the last check that ran.
+func TestHomeSaysTheResultsAreFromAnEarlierCheck(t *testing.T) {
+	old := report(time.Now().Add(-48*time.Hour), "Relecloud", plan.Fail, health.Consent, health.FixAppRegistration, "The app has no consent in Relecloud.")
+	fake := &fakeHealth{last: &old, release: make(chan struct{}), err: errors.New("nobody is signed in yet: open Sign in")}
+	close(fake.release)
+	_, win, wait := newShell(t, Options{Cloud: cloud.Public(), Services: Services{Health: fake, Keychain: &fakeKeychain{}, SignIn: &fakeSignIn{}}})
+	for i := 0; i < 4 && !strings.Contains(texts(win), "could not run"); i++ {
+		wait()
+	}
+	got := texts(win)
+	if !strings.Contains(got, "What follows is from the last check that did run.") || !strings.Contains(got, "Relecloud: Consent") || !strings.Contains(got, "[Sign in]") {
+		t.Errorf("Home:\n%s", got)
+	}
+}

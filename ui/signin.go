@@ -111,7 +111,7 @@ func (st *signInState) wizard() *wizard.Wizard {
 			},
 			{
 				Title: "Sign in",
-				Intro: "Finish the sign-in where it opened: type the password, then approve the MFA request. This step ends by itself when Microsoft answers.",
+				Intro: "Finish the sign-in where it opened: type the password, then approve the MFA request. Once Microsoft answers, Next shows the verdict.",
 				During: func() fyne.CanvasObject {
 					st.launch.reset()
 					return st.launch.object()

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -99,6 +100,14 @@ func (l maxWidthLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
+// folderOf is the folder a saved file is in, as a person reads a path.
+func folderOf(u fyne.URI) string {
+	if p, err := storage.Parent(u); err == nil && p.Path() != "" {
+		return p.Path()
+	}
+	return "the folder you chose"
+}
+
 // exportButtons offer to save a task's last result as CSV or a printable HTML report, in files
 // named name.csv and name.html unless the person chooses otherwise.
 func exportButtons(s *Shell, export func(format string, w io.Writer) error, name string) fyne.CanvasObject {
@@ -112,10 +121,19 @@ func exportButtons(s *Shell, export func(format string, w io.Writer) error, name
 				if err != nil || w == nil {
 					return
 				}
-				defer w.Close()
-				if err := export(format, w); err != nil {
-					dialog.ShowInformation("The report was not saved", explain.Sentence(err), win)
+				err = export(format, w)
+				if cerr := w.Close(); err == nil {
+					err = cerr
 				}
+				if err != nil {
+					dialog.ShowInformation("The report was not saved", explain.Sentence(err), win)
+					return
+				}
+				what := "The report is saved"
+				if format == "csv" {
+					what = "The table is saved"
+				}
+				dialog.ShowInformation("Saved", what+" as "+w.URI().Name()+", in "+folderOf(w.URI())+".", win)
 			}, win)
 			d.SetFileName(name + "." + format)
 			d.Show()
