@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/onboard365/onboard365/internal/chromiumtest"
 	"github.com/onboard365/onboard365/internal/cloud"
 )
 
@@ -27,22 +28,6 @@ import (
 // public key (SPKI), read from a TLS handshake that verified the certificate against the
 // sandbox's CA. Chromium honours that switch only with its own --user-data-dir, which every run
 // has (a fresh t.TempDir()). TestRealBrowserWithoutThePinIsRefused shows the pin is what does it.
-
-const chromiumPath = "/usr/bin/chromium"
-
-// chromium returns Chromium's path, or skips the test when it is not installed. On CI
-// (CI=true) a missing Chromium fails the test instead: CI must install it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		const reason = "chromium is not installed: .ci/run must install it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(reason)
-		}
-		t.Skip(reason)
-	}
-	return chromiumPath
-}
 
 // spkiPin is the base64 SHA-256 of the public key (SubjectPublicKeyInfo) of the certificate
 // the cloud's sign-in host presents, after a handshake that verified it with the cloud's CA.
@@ -79,7 +64,7 @@ type browserSession struct {
 
 func startChromium(t *testing.T, pin string) *browserSession {
 	t.Helper()
-	path := chromium(t)
+	path := chromiumtest.Find(t)
 	// Chromium's own scratch files (its singleton socket directory) go to a short directory of
 	// their own, removed after the browser: a Unix socket path must stay under 108 bytes, which
 	// t.TempDir() with a long test name does not.
@@ -205,7 +190,7 @@ func waitTab(t *testing.T, done <-chan error) {
 }
 
 func TestRealBrowser(t *testing.T) {
-	chromium(t)
+	chromiumtest.Find(t)
 	f := newFixture(t)
 	b := startChromium(t, spkiPin(t, f.s.Cloud()))
 
@@ -265,7 +250,7 @@ func TestRealBrowser(t *testing.T) {
 // Without the pin, Chromium refuses the sandbox's certificate: the pin is what makes it trusted
 // (not a blanket ignore-certificate-errors).
 func TestRealBrowserWithoutThePinIsRefused(t *testing.T) {
-	chromium(t)
+	chromiumtest.Find(t)
 	f := newFixture(t)
 	b := startChromium(t, "")
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)

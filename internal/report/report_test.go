@@ -13,25 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onboard365/onboard365/internal/chromiumtest"
 	"github.com/onboard365/onboard365/internal/gdap"
 	"github.com/onboard365/onboard365/internal/health"
 	"github.com/onboard365/onboard365/internal/plan"
 	"github.com/onboard365/onboard365/internal/troubleshoot"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		const reason = "chromium is not installed: .ci/run must install it"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(reason)
-		}
-		t.Skip(reason)
-	}
-	return chromiumPath
-}
 
 // measure is a script put at the end of a report for the test: it writes, into the page's title,
 // how wide the page is and how many lines the tallest tenant id takes.
@@ -58,7 +45,7 @@ func render(t *testing.T, page []byte, width int) (pageWidth, idLines, spills in
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, chromium(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+	out, err := exec.CommandContext(ctx, chromiumtest.Find(t), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir="+filepath.Join(dir, "profile"),
 		fmt.Sprintf("--window-size=%d,1000", width), "--dump-dom", "file://"+file).Output()
 	if err != nil {
