@@ -172,7 +172,7 @@ func WriteHTML(w io.Writer, verdicts []Verdict, title string) error {
 	return htmlReport.Execute(w, data)
 }
 
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+var htmlReport = report.Page("report", template.FuncMap{
 	"roleNames": func(ids []string) string {
 		names := make([]string, len(ids))
 		for i, id := range ids {
@@ -182,16 +182,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 	"word": func(s string) string { return plan.Status(s).Word() },
 	"sev":  func(k ProblemKind) string { return string(k.Severity()) },
-	"css":  report.CSS,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{{.Title}}</title>
-<style>{{css}}</style>
-</head>
-<body>
-<h1>{{.Title}}</h1>
+}, `<h1>{{.Title}}</h1>
 <p class="summary"><span>{{.Total}} customers</span><span class="pass">Pass: {{.Summary.Pass}}</span><span class="fail">Fail: {{.Summary.Fail}}</span><span class="warning">Warning: {{.Summary.Warning}}</span><span class="couldNotCheck">Could not check: {{.Summary.CouldNotCheck}}</span></p>
 <table>
 <colgroup><col class="who"><col class="status"><col></colgroup>
@@ -205,9 +196,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 {{end}}</tbody>
 </table>
 <p class="roles">{{.Covers}}</p>
-</body>
-</html>
-`))
+`)
 
 // WriteTable writes the check as plain text columns, then what is wrong with each customer that
 // does not pass: `onboard365 check gdap`'s default output.

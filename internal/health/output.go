@@ -118,18 +118,9 @@ func WriteHTML(w io.Writer, r Report) error {
 	}{Report: r, Title: "Onboard365 health check", When: r.CheckedAt.UTC().Format("2 January 2006 15:04 UTC")})
 }
 
-var htmlReport = template.Must(template.New("health").Funcs(template.FuncMap{
+var htmlReport = report.Page("health", template.FuncMap{
 	"word": func(s plan.Status) string { return s.Word() },
-	"css":  report.CSS,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{{.Title}}</title>
-<style>{{css}}</style>
-</head>
-<body>
-<h1>{{.Title}}</h1>
+}, `<h1>{{.Title}}</h1>
 <p>{{.When}}, role template "{{.Template}}".</p>
 <h2>Your partner tenant: <span class="badge {{.Partner.Status}}">{{word .Partner.Status}}</span></h2>
 <table>
@@ -152,9 +143,7 @@ var htmlReport = template.Must(template.New("health").Funcs(template.FuncMap{
 </tr>
 {{end}}</tbody>
 </table>
-</body>
-</html>
-`))
+`)
 
 // Write writes the report in a format: "table", "json", "csv" or "html".
 func Write(w io.Writer, r Report, format string) error {

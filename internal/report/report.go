@@ -35,3 +35,16 @@ ul { margin: 0.3em 0 0; padding-left: 1.2em; } li { margin-bottom: 0.3em; }
 
 // CSS is Style for an html/template, which must not escape it.
 func CSS() template.CSS { return template.CSS(Style) }
+
+// Page is a report's page: one HTML file with Style inline, titled by its data's Title, with body
+// (an html/template, which escapes every value) between <body> and </body>. funcs are the body's
+// own template functions. It panics on a body that is not a template, as template.Must does: the
+// bodies are the program's own constants.
+func Page(name string, funcs template.FuncMap, body string) *template.Template {
+	return template.Must(template.New(name).Funcs(funcs).Funcs(template.FuncMap{"css": CSS}).Parse(head + body + foot))
+}
+
+const (
+	head = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{{.Title}}</title>\n<style>{{css}}</style>\n</head>\n<body>\n"
+	foot = "</body>\n</html>\n"
+)

@@ -160,19 +160,10 @@ func WriteHTML(w io.Writer, d Diagnosis, title string) error {
 	return htmlReport.Execute(w, data)
 }
 
-var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
+var htmlReport = report.Page("report", template.FuncMap{
 	"title": func(k Kind) string { return k.Title() },
 	"word":  func(s plan.Status) string { return s.Word() },
-	"css":   report.CSS,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{{.Title}}</title>
-<style>{{css}}</style>
-</head>
-<body>
-<h1>{{.Title}}</h1>
+}, `<h1>{{.Title}}</h1>
 <p>Checked {{.CheckedAt}}.</p>
 <h2>{{.Partner.Customer.Name}} <span class="badge {{.Partner.Status}}">{{word .Partner.Status}}</span></h2>
 <table>
@@ -196,9 +187,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 </table>
 {{if .Fixes}}<h2>Fixes Onboard365 can make</h2>
 <ul>{{range .Fixes}}<li>{{if .Customer.Name}}<strong>{{.Customer.Name}}</strong>: {{end}}{{.Reason}}{{if .Caution}} <em>{{.Caution}}</em>{{end}}{{if .Blocked}} <em>{{.Blocked}}</em>{{end}}</li>{{end}}</ul>{{end}}
-</body>
-</html>
-`))
+`)
 
 // Title is a diagnosis's title in reports: `Troubleshoot "400" errors, 4 May 2026 09:30 UTC`.
 func (d Diagnosis) Title() string {
