@@ -23,7 +23,7 @@ func ConsentWords(n permissions.Needs) string {
 		"Each is consented where it is used. In your partner tenant, your admin consent grants %s, for what "+
 		"Onboard365 does there (your GDAP relationships and groups, your own sign-in checks). In each customer, "+
 		"the consent Onboard365 asks Partner Center for grants %s, for what it reads and fixes in that customer.",
-		words.Count(all, "Microsoft Graph permission"), countOf(partner), countOf(customers))
+		words.Count(all, "Microsoft Graph permission"), ofThem(partner), ofThem(customers))
 	if both > 0 {
 		fmt.Fprintf(&b, " %d of them are on both lists.", both)
 	}
@@ -46,9 +46,5 @@ func ConsentWords(n permissions.Needs) string {
 	return b.String()
 }
 
-func countOf(n int) string {
-	if n == 1 {
-		return "1 of them"
-	}
-	return fmt.Sprintf("%d of them", n)
-}
+// ofThem counts some of the permissions the sentence named before ("1 of them", "8 of them").
+func ofThem(n int) string { return fmt.Sprintf("%d of them", n) }
